@@ -1,0 +1,39 @@
+## Contact page: the form (/en/contact) and its validation messages.
+
+# Meta description of the contact page.
+contact-description = Get in touch with the Socialist Campaign for Democracy in Iran.
+
+# Main heading of the contact page (also in the browser tab title).
+contact-heading = Contact
+
+# Invitation under the heading (campaign text, verbatim).
+contact-invitation = Get in touch so we can start working together.
+
+# Form field labels, hints and placeholders. Placeholders are examples, shown in empty fields.
+contact-name-label = Name
+contact-name-placeholder = Your name
+contact-email-label = Email address
+contact-email-hint = We only use it to reply to you.
+contact-message-label = Message
+contact-message-hint = Write in English or Persian, up to 5,000 characters.
+contact-message-placeholder = How would you like to work together?
+
+# Label of a hidden trap field that only spam robots fill in; people never see it, but screen
+# readers could, so it tells them what to do.
+contact-honeypot-label = Leave this field empty
+
+# The submit button.
+contact-submit = Send message
+
+# Heading of the box listing the form's errors, shown above the form.
+contact-errors-title = Please check the form
+
+# Validation errors, shown next to the field and in the box above the form.
+contact-error-name-required = Enter your name.
+contact-error-name-too-long = Your name must be 200 characters or fewer.
+contact-error-name-invalid = Your name contains characters that cannot be used.
+contact-error-email-required = Enter your email address.
+contact-error-email-invalid = Enter an email address in the correct format, like name@example.org.
+contact-error-message-required = Enter your message.
+contact-error-message-too-long = Your message must be 5,000 characters or fewer.
+contact-error-message-invalid = Your message contains characters that cannot be used.

@@ -1,0 +1,38 @@
+## Shared by every page: site name, header, navigation, language switcher, footer.
+
+# The campaign's name. Use it through { -site-name } so it is written one way everywhere.
+-site-name = Socialist Campaign for Democracy in Iran
+
+# This language's name, written in the language itself; shown in the language switcher of the
+# other languages' pages.
+language-name = English
+
+# Site title at the start of the header, a link to the home page.
+site-title = { -site-name }
+
+# Browser tab / window title of inner pages. $page is the page's heading.
+page-title = { $page } – { -site-name }
+
+# Browser tab title of the contact page when the form has errors (screen readers announce it).
+page-title-invalid = Error: { $page } – { -site-name }
+
+# First link on every page, visible on keyboard focus; jumps past the header to the content.
+skip-link = Skip to main content
+
+# Accessible name of the main navigation (read by screen readers, not shown).
+nav-label = Main
+# Navigation links in the header.
+nav-home = Home
+nav-platform = Our platform
+nav-people = Who we are
+nav-contact = Contact
+
+# Accessible name of the language switcher (read by screen readers, not shown).
+switcher-label = Language
+
+# Footer: the campaign's name.
+footer-campaign = { -site-name }
+# Footer link to the contact page.
+footer-contact = Get in touch
+# Footer link to the licence of the Persian font.
+footer-font-licence = Persian font: Vazirmatn (SIL Open Font License)

@@ -1,0 +1,23 @@
+## Contact page: the form (/fa/contact) and its validation messages.
+
+contact-description = با کارزار سوسیالیستی برای دموکراسی در ایران در تماس باشید.
+contact-heading = تماس با ما
+contact-invitation = با ما در تماس باشید تا همکاری را آغاز کنیم.
+contact-name-label = نام
+contact-name-placeholder = نام شما
+contact-email-label = نشانی ایمیل
+contact-email-hint = فقط برای پاسخ دادن به شما از آن استفاده می‌کنیم.
+contact-message-label = پیام
+contact-message-hint = به فارسی یا انگلیسی بنویسید؛ حداکثر ۵٬۰۰۰ نویسه.
+contact-message-placeholder = دوست دارید چگونه با هم همکاری کنیم؟
+contact-honeypot-label = این خانه را خالی بگذارید
+contact-submit = فرستادن پیام
+contact-errors-title = لطفاً فرم را بررسی کنید
+contact-error-name-required = نام خود را وارد کنید.
+contact-error-name-too-long = نام شما باید حداکثر ۲۰۰ نویسه باشد.
+contact-error-name-invalid = نام شما نویسه‌هایی دارد که نمی‌توان از آن‌ها استفاده کرد.
+contact-error-email-required = نشانی ایمیل خود را وارد کنید.
+contact-error-email-invalid = نشانی ایمیل را به شکل درست وارد کنید؛ برای نمونه: name@example.org
+contact-error-message-required = پیام خود را بنویسید.
+contact-error-message-too-long = پیام شما باید حداکثر ۵٬۰۰۰ نویسه باشد.
+contact-error-message-invalid = پیام شما نویسه‌هایی دارد که نمی‌توان از آن‌ها استفاده کرد.

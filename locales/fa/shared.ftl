@@ -1,0 +1,17 @@
+## Shared by every page: site name, header, navigation, language switcher, footer.
+
+-site-name = کارزار سوسیالیستی برای دموکراسی در ایران
+language-name = فارسی
+site-title = { -site-name }
+page-title = { $page } – { -site-name }
+page-title-invalid = خطا: { $page } – { -site-name }
+skip-link = رفتن به محتوای اصلی
+nav-label = اصلی
+nav-home = صفحهٔ نخست
+nav-platform = برنامهٔ ما
+nav-people = ما که هستیم
+nav-contact = تماس با ما
+switcher-label = زبان
+footer-campaign = { -site-name }
+footer-contact = با ما در تماس باشید
+footer-font-licence = قلم فارسی: وزیرمتن (با مجوز SIL Open Font License)

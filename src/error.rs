@@ -1,0 +1,115 @@
+//! Errors a visitor can meet. Handlers return `AppError`; its response is only a status and a
+//! marker, and the `localize_errors` middleware turns every error response (ours, axum's
+//! rejections, a caught panic, a 404 from the static files) into a localized page.
+
+use axum::{
+    body::Body,
+    extract::{Request, State},
+    http::{header, HeaderValue, Method, StatusCode},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+
+use crate::{render, routes, state::AppState};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("cross-site request rejected")]
+    CrossSite,
+    #[error("request body too large")]
+    PayloadTooLarge,
+    #[error("unsupported content type")]
+    UnsupportedMediaType,
+    #[error("template: {0:#}")]
+    Render(#[from] minijinja::Error),
+    #[error("database: {0}")]
+    Store(#[from] sqlx::Error),
+}
+
+impl AppError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::CrossSite => StatusCode::FORBIDDEN,
+            AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            AppError::Render(_) | AppError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+/// Marks a response whose body is to be replaced by the localized error page.
+#[derive(Clone, Copy, Debug)]
+pub struct ErrorPage;
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        // The detail goes to the log only; the visitor sees the localized page.
+        if status.is_server_error() {
+            tracing::error!(error = %self, "request failed");
+        } else {
+            tracing::debug!(error = %self, "request refused");
+        }
+        let mut res = status.into_response();
+        res.extensions_mut().insert(ErrorPage);
+        res
+    }
+}
+
+/// Fallback for unknown paths.
+pub async fn not_found() -> AppError {
+    AppError::NotFound
+}
+
+/// Replaces the body of error responses with the localized error page, in the URL's language
+/// or, when the path has none, the negotiated one.
+pub async fn localize_errors(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let locale = routes::request_locale(&state, req.uri(), req.headers());
+    let is_head = req.method() == Method::HEAD;
+    let res = next.run(req).await;
+    let status = res.status();
+    let is_html = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    let marked = res.extensions().get::<ErrorPage>().is_some();
+    if !(marked || (status.as_u16() >= 400 && !is_html)) {
+        return res;
+    }
+    let ctx = minijinja::context! {
+        status => status.as_u16(),
+        ..render::page_context(&state.locales, locale, None, &state.config.base_url)
+    };
+    let (mut parts, _) = res.into_parts();
+    let html = match state.renderer.render("error.html", ctx) {
+        Ok(html) => html,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot render the error page");
+            let mut res =
+                (StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error").into_response();
+            res.headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            return res;
+        }
+    };
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&locale.code) {
+        parts.headers.insert(header::CONTENT_LANGUAGE, v);
+    }
+    let body = if is_head {
+        Body::empty()
+    } else {
+        Body::from(html)
+    };
+    Response::from_parts(parts, body)
+}

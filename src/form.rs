@@ -1,0 +1,128 @@
+//! The contact form: strict decoding of `application/x-www-form-urlencoded` bodies (invalid
+//! UTF-8 is an error, not silently replaced) and validation into localized field errors.
+
+use percent_encoding::percent_decode;
+use serde::Serialize;
+
+/// Largest accepted request body.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// Field limits, in characters. The locale files state them in words.
+pub const NAME_MAX_CHARS: usize = 200;
+pub const EMAIL_MAX_CHARS: usize = 254;
+pub const MESSAGE_MAX_CHARS: usize = 5000;
+
+/// Why a body could not be decoded at all (answered with 400).
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum DecodeError {
+    #[error("form field is not valid UTF-8 after percent-decoding")]
+    InvalidUtf8,
+}
+
+/// The submitted values, exactly as sent.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct ContactForm {
+    pub name: String,
+    pub email: String,
+    pub message: String,
+    /// Honeypot: hidden from people, filled in by naive bots.
+    pub website: String,
+}
+
+/// One invalid field: `field` is the input's id, `message` a Fluent message id.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub message: &'static str,
+}
+
+impl ContactForm {
+    /// Decodes a urlencoded body. Unknown fields are ignored; for repeated fields the first wins.
+    pub fn decode(body: &[u8]) -> Result<Self, DecodeError> {
+        let mut form = ContactForm::default();
+        let mut seen = [false; 4];
+        for pair in body.split(|&b| b == b'&').filter(|p| !p.is_empty()) {
+            let (key, value) = match pair.iter().position(|&b| b == b'=') {
+                Some(i) => (&pair[..i], &pair[i + 1..]),
+                None => (pair, &[][..]),
+            };
+            let slot = match decode_component(key)?.as_str() {
+                "name" => 0,
+                "email" => 1,
+                "message" => 2,
+                "website" => 3,
+                _ => continue,
+            };
+            if std::mem::replace(&mut seen[slot], true) {
+                continue;
+            }
+            let value = decode_component(value)?;
+            match slot {
+                0 => form.name = value,
+                1 => form.email = value,
+                2 => form.message = value,
+                _ => form.website = value,
+            }
+        }
+        Ok(form)
+    }
+
+    /// A bot filled the honeypot: answer as if accepted, store nothing.
+    pub fn is_spam(&self) -> bool {
+        !self.website.trim().is_empty()
+    }
+
+    /// Field errors in form order; empty when the form is valid.
+    pub fn validate(&self) -> Vec<FieldError> {
+        let mut errors = vec![];
+        let mut check = |field, message| errors.push(FieldError { field, message });
+
+        let name = self.name.trim();
+        if name.is_empty() {
+            check("name", "contact-error-name-required");
+        } else if name.chars().count() > NAME_MAX_CHARS {
+            check("name", "contact-error-name-too-long");
+        } else if self.name.chars().any(char::is_control) {
+            check("name", "contact-error-name-invalid");
+        }
+
+        let email = self.email.trim();
+        if email.is_empty() {
+            check("email", "contact-error-email-required");
+        } else if email.chars().count() > EMAIL_MAX_CHARS || !is_valid_email(email) {
+            check("email", "contact-error-email-invalid");
+        }
+
+        let message = self.message.trim();
+        if message.is_empty() {
+            check("message", "contact-error-message-required");
+        } else if message.chars().count() > MESSAGE_MAX_CHARS {
+            check("message", "contact-error-message-too-long");
+        } else if self
+            .message
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        {
+            check("message", "contact-error-message-invalid");
+        }
+        errors
+    }
+}
+
+/// RFC 5322 syntax (email_address), and a dotted domain: organisers must be able to reply.
+fn is_valid_email(s: &str) -> bool {
+    email_address::EmailAddress::is_valid(s)
+        && s.rsplit_once('@').is_some_and(|(_, domain)| {
+            domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
+        })
+}
+
+fn decode_component(raw: &[u8]) -> Result<String, DecodeError> {
+    let plus_as_space: Vec<u8> = raw
+        .iter()
+        .map(|&b| if b == b'+' { b' ' } else { b })
+        .collect();
+    percent_decode(&plus_as_space)
+        .decode_utf8()
+        .map(|s| s.into_owned())
+        .map_err(|_| DecodeError::InvalidUtf8)
+}

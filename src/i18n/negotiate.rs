@@ -1,0 +1,129 @@
+//! Choosing one supported locale for a request: the reader's remembered choice first, then
+//! `Accept-Language` weighted by q-values (RFC 9110 §12.5.4), then English.
+//!
+//! `fluent-langneg` matches tags well (`fa-IR` -> `fa`) but its `parse_accepted_languages`
+//! ignores q-values, so ranges are parsed, filtered and ordered here before matching.
+
+use fluent_langneg::{negotiate_languages, NegotiationStrategy};
+use unic_langid::LanguageIdentifier;
+
+use super::{Locale, Locales};
+
+/// Only this many bytes of an `Accept-Language` header are read: real headers are short, and
+/// a huge one must not cost more than a small one.
+pub const MAX_HEADER_BYTES: usize = 1024;
+/// Only this many language ranges are considered.
+pub const MAX_RANGES: usize = 32;
+
+/// One language range from `Accept-Language`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Range {
+    Tag(LanguageIdentifier),
+    /// `*`: any language.
+    Any,
+}
+
+/// Parses `Accept-Language` into ranges ordered by descending q (stable for equal q), plus the
+/// ranges explicitly refused with `q=0`. Malformed entries are skipped.
+pub fn parse_accept_language(header: &str) -> (Vec<Range>, Vec<Range>) {
+    let mut end = header.len().min(MAX_HEADER_BYTES);
+    while !header.is_char_boundary(end) {
+        end -= 1;
+    }
+    let mut weighted: Vec<(Range, u16)> = vec![];
+    let mut refused = vec![];
+    for entry in header[..end].split(',').take(MAX_RANGES) {
+        let mut parts = entry.split(';');
+        let tag = parts.next().unwrap_or("").trim();
+        let mut q = Some(1000);
+        for param in parts {
+            let param = param.trim();
+            if let Some(v) = param
+                .strip_prefix("q=")
+                .or_else(|| param.strip_prefix("Q="))
+            {
+                q = parse_qvalue(v.trim());
+            }
+        }
+        let (Some(q), Some(range)) = (q, parse_range(tag)) else {
+            continue;
+        };
+        if q == 0 {
+            refused.push(range);
+        } else {
+            weighted.push((range, q));
+        }
+    }
+    // `sort_by` is stable: equal weights keep the reader's order.
+    weighted.sort_by(|a, b| b.1.cmp(&a.1));
+    (weighted.into_iter().map(|(r, _)| r).collect(), refused)
+}
+
+/// RFC 9110 qvalue: `0[.ddd]` or `1[.000]`, as thousandths. `None` when malformed.
+fn parse_qvalue(v: &str) -> Option<u16> {
+    let (int, frac) = v.split_once('.').unwrap_or((v, ""));
+    if frac.len() > 3 || !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let frac_val: u16 = format!("{frac:0<3}").parse().ok()?;
+    match int {
+        "0" => Some(frac_val),
+        "1" if frac_val == 0 => Some(1000),
+        _ => None,
+    }
+}
+
+fn parse_range(tag: &str) -> Option<Range> {
+    if tag == "*" {
+        return Some(Range::Any);
+    }
+    if tag.is_empty()
+        || tag.len() > 35
+        || !tag.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    {
+        return None;
+    }
+    let mut id: LanguageIdentifier = tag.parse().ok()?;
+    // ISO 639-3 codes for Iranian Persian and Dari are Persian to us.
+    if matches!(id.language.as_str(), "pes" | "prs") {
+        id.language = "fa".parse().ok()?;
+    }
+    Some(Range::Tag(id))
+}
+
+/// Picks the locale for a request. `choice` is the remembered choice (cookie), honoured when it
+/// names an offered locale; otherwise `Accept-Language` decides; otherwise the default.
+pub fn negotiate<'a>(
+    locales: &'a Locales,
+    choice: Option<&str>,
+    accept_language: Option<&str>,
+) -> &'a Locale {
+    if let Some(locale) = choice.and_then(|c| locales.get(c)) {
+        return locale;
+    }
+    let offered: Vec<&Locale> = locales.iter().collect();
+    let ids: Vec<&LanguageIdentifier> = offered.iter().map(|l| &l.id).collect();
+    let (ranges, refused) = parse_accept_language(accept_language.unwrap_or(""));
+    let is_refused = |id: &LanguageIdentifier| {
+        refused.iter().any(|r| match r {
+            Range::Any => false,
+            // A refused range excludes the tags it covers (RFC 4647 basic filtering).
+            Range::Tag(t) => t.matches(id, true, false),
+        })
+    };
+    for range in &ranges {
+        let found = match range {
+            Range::Any => ids.iter().position(|id| !is_refused(id)),
+            Range::Tag(tag) => {
+                negotiate_languages(&[tag], &ids, None, NegotiationStrategy::Filtering)
+                    .into_iter()
+                    .find(|id| !is_refused(id))
+                    .and_then(|id| ids.iter().position(|i| i == id))
+            }
+        };
+        if let Some(i) = found {
+            return offered[i];
+        }
+    }
+    locales.default_locale()
+}

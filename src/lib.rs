@@ -1,0 +1,63 @@
+//! scdi-site: the bilingual (English/Persian) website of the Socialist Campaign for Democracy
+//! in Iran. Start with [`app`], which assembles every route and layer; then follow one request
+//! through `routes` (handlers) -> `render` (templates + Fluent) -> `i18n` (locales).
+
+/// Command-line and environment configuration (clap).
+pub mod config;
+/// Cross-site POST protection (Fetch Metadata, falling back to Origin).
+pub mod csrf;
+/// `AppError`: every failure a visitor can meet, rendered as a localized error page.
+pub mod error;
+/// Contact form: decoding `application/x-www-form-urlencoded` bodies and validating fields.
+pub mod form;
+/// Locales discovered in `locales/`, their Fluent bundles, direction and negotiation.
+pub mod i18n;
+/// The minijinja environment and the `t()` function bound to the page's locale.
+pub mod render;
+/// HTTP handlers: pages, language redirects and the contact form.
+pub mod routes;
+/// Shared application state: one cheap `Clone` handle.
+pub mod state;
+/// SQLite storage for contact messages (sqlx).
+pub mod store;
+
+use axum::{extract::DefaultBodyLimit, middleware, Router};
+use tower_http::{
+    catch_panic::CatchPanicLayer,
+    services::ServeDir,
+    trace::{DefaultOnResponse, TraceLayer},
+    LatencyUnit,
+};
+use tracing::Level;
+
+pub use config::Config;
+pub use state::AppState;
+
+/// Builds the whole application: routes, static files, fallback and layers. Tests call this
+/// in-process; `main` serves it.
+pub fn app(state: AppState) -> Router {
+    routes::router()
+        .nest_service("/static", ServeDir::new(&state.config.static_dir))
+        .fallback(error::not_found)
+        // Form bodies are small; anything larger is refused with a localized 413.
+        .layer(DefaultBodyLimit::max(form::MAX_BODY_BYTES))
+        .layer(CatchPanicLayer::new())
+        .layer(middleware::from_fn(csrf::reject_cross_site))
+        // Outside the layers above so that their error responses are localized too.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            error::localize_errors,
+        ))
+        // One log line per request: method, matched route, status, latency.
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(routes::request_span)
+                .on_request(())
+                .on_response(
+                    DefaultOnResponse::new()
+                        .level(Level::INFO)
+                        .latency_unit(LatencyUnit::Micros),
+                ),
+        )
+        .with_state(state)
+}

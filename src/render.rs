@@ -1,0 +1,159 @@
+//! Templates: one minijinja environment, loaded once at startup from `templates/`, with a
+//! `t(id, **args)` function that formats Fluent messages in the page's locale (`lang`).
+//! `t()` returns plain text, so minijinja's auto-escaping of `*.html` templates applies to
+//! every translated word and every Fluent argument.
+
+use std::{fs, path::Path, sync::Arc};
+
+use anyhow::Context;
+use fluent_bundle::{FluentArgs, FluentValue};
+use minijinja::{
+    context, escape_formatter, value::Kwargs, AutoEscape, Environment, Error, Output, State, Value,
+};
+
+use crate::i18n::{Locale, Locales};
+
+pub struct Renderer {
+    env: Environment<'static>,
+}
+
+impl Renderer {
+    /// Loads every `*.html` under `dir` (names relative to it, e.g. `partials/header.html`).
+    pub fn new(dir: &Path, locales: Arc<Locales>) -> anyhow::Result<Self> {
+        let mut env = Environment::new();
+        for (name, source) in read_templates(dir)? {
+            env.add_template_owned(name.clone(), source)
+                .with_context(|| format!("template {name}"))?;
+        }
+        env.set_formatter(html_formatter);
+        env.add_function("t", move |state: &State, id: &str, kwargs: Kwargs| {
+            translate(&locales, state, id, kwargs)
+        });
+        Ok(Self { env })
+    }
+
+    pub fn render(&self, template: &str, ctx: Value) -> Result<String, Error> {
+        self.env.get_template(template)?.render(ctx)
+    }
+
+    /// Names of all loaded templates (for tests and the locale check).
+    pub fn template_names(&self) -> Vec<String> {
+        self.env.templates().map(|(n, _)| n.to_string()).collect()
+    }
+}
+
+/// minijinja's default HTML escaping also escapes `/` (as `&#x2f;`), which bloats every URL;
+/// escaping `& < > " '` is what HTML needs in text and quoted attributes.
+fn html_formatter(out: &mut Output, state: &State, value: &Value) -> Result<(), Error> {
+    match (state.auto_escape(), value.as_str()) {
+        (AutoEscape::Html, Some(s)) if !value.is_safe() => {
+            let mut last = 0;
+            for (i, c) in s.char_indices() {
+                let rep = match c {
+                    '&' => "&amp;",
+                    '<' => "&lt;",
+                    '>' => "&gt;",
+                    '"' => "&quot;",
+                    '\'' => "&#39;",
+                    _ => continue,
+                };
+                out.write_str(&s[last..i])?;
+                out.write_str(rep)?;
+                last = i + 1;
+            }
+            out.write_str(&s[last..])?;
+            Ok(())
+        }
+        _ => escape_formatter(out, state, value),
+    }
+}
+
+/// All `*.html` files below `dir`, as (name relative to `dir`, source).
+pub fn read_templates(dir: &Path) -> anyhow::Result<Vec<(String, String)>> {
+    let mut out = vec![];
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in fs::read_dir(&d).with_context(|| format!("reading {}", d.display()))? {
+            let path = entry?.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "html") {
+                let name = path.strip_prefix(dir)?.to_string_lossy().replace('\\', "/");
+                out.push((name, fs::read_to_string(&path)?));
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+fn translate(locales: &Locales, state: &State, id: &str, kwargs: Kwargs) -> Result<String, Error> {
+    let lang = state.lookup("lang");
+    let locale = lang
+        .as_ref()
+        .and_then(|l| l.as_str())
+        .and_then(|l| locales.get(l))
+        .unwrap_or_else(|| locales.default_locale());
+    let mut args = FluentArgs::new();
+    for key in kwargs.args() {
+        let value: Value = kwargs.get(key)?;
+        let fluent = match i64::try_from(value.clone()) {
+            Ok(n) => FluentValue::from(n),
+            Err(_) => FluentValue::from(value.to_string()),
+        };
+        args.set(key.to_string(), fluent);
+    }
+    kwargs.assert_all_used()?;
+    let args = (!args.iter().next().is_none()).then_some(&args);
+    match locales.format(locale, id, args) {
+        Some((text, _fallback)) => Ok(text),
+        None => {
+            // A template naming an unknown message is a bug the tests catch; never take the
+            // page down for it.
+            tracing::error!(id, "unknown message id in template");
+            Ok(id.to_string())
+        }
+    }
+}
+
+/// The context every page shares: language, direction, canonical and alternate links, and
+/// the switcher's targets. `slug` is the page path without the language (`""` for home,
+/// `"platform"`, ...); `None` for error pages, which are not indexed.
+pub fn page_context(
+    locales: &Locales,
+    locale: &Locale,
+    slug: Option<&str>,
+    base_url: &str,
+) -> Value {
+    let switch_href = |code: &str| match slug {
+        Some(s) if !s.is_empty() => format!("/lang/{code}/{s}"),
+        _ => format!("/lang/{code}"),
+    };
+    let switcher: Vec<Value> = locales
+        .iter()
+        .filter(|l| l.code != locale.code)
+        .map(|l| {
+            context! { code => l.code, name => l.name, dir => l.dir.as_str(), href => switch_href(&l.code) }
+        })
+        .collect();
+    let (canonical, alternates, x_default) = match slug {
+        Some(s) => (
+            Some(format!("{base_url}/{}/{s}", locale.code)),
+            locales
+                .iter()
+                .map(|l| context! { hreflang => l.code, href => format!("{base_url}/{}/{s}", l.code) })
+                .collect(),
+            Some(format!("{base_url}/{s}")),
+        ),
+        None => (None, vec![], None),
+    };
+    context! {
+        lang => locale.code,
+        dir => locale.dir.as_str(),
+        slug => slug.unwrap_or(""),
+        canonical,
+        alternates,
+        x_default,
+        switcher,
+    }
+}

@@ -1,0 +1,161 @@
+//! The URL space: `/{lang}/...` pages, bare paths that redirect to the negotiated language,
+//! `/lang/{code}/...` (the switcher, which remembers the choice), and request logging.
+
+pub mod contact;
+pub mod pages;
+
+use axum::{
+    extract::{FromRequestParts, MatchedPath, Path, RawPathParams, Request, State},
+    http::{header, request::Parts, HeaderMap, HeaderValue, Uri},
+    response::{IntoResponse, Redirect, Response},
+    routing::get,
+    Router,
+};
+use cookie::{Cookie, SameSite};
+use tracing::Span;
+
+use crate::{
+    error::AppError,
+    i18n::{negotiate::negotiate, Locale},
+    state::AppState,
+};
+
+/// Cookie holding the reader's explicit language choice.
+pub const LANG_COOKIE: &str = "lang";
+/// Paths of the pages below `/{lang}/`; only these are redirect or switch targets.
+pub const PAGE_SLUGS: &[&str] = &["", "platform", "people", "contact", "contact/thanks"];
+
+pub fn router() -> Router<AppState> {
+    let mut router = Router::new()
+        .route("/{lang}", get(add_trailing_slash))
+        .route("/{lang}/", get(pages::home))
+        .route("/{lang}/platform", get(pages::platform))
+        .route("/{lang}/people", get(pages::people))
+        .route("/{lang}/contact", get(contact::show).post(contact::submit))
+        .route("/{lang}/contact/thanks", get(pages::thanks))
+        .route("/lang/{code}", get(switch_language))
+        .route("/lang/{code}/{*page}", get(switch_language));
+    for slug in PAGE_SLUGS {
+        router = router.route(&format!("/{slug}"), get(redirect_to_negotiated));
+    }
+    router
+}
+
+/// The locale named by the `{lang}` path segment; any other value is a 404.
+pub struct Lang(String);
+
+impl Lang {
+    pub fn locale<'a>(&self, state: &'a AppState) -> &'a Locale {
+        state
+            .locales
+            .get(&self.0)
+            .unwrap_or_else(|| state.locales.default_locale())
+    }
+}
+
+impl FromRequestParts<AppState> for Lang {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let params = RawPathParams::from_request_parts(parts, state)
+            .await
+            .map_err(|_| AppError::NotFound)?;
+        params
+            .iter()
+            .find(|(k, _)| *k == "lang")
+            .and_then(|(_, v)| state.locales.get(v))
+            .map(|l| Lang(l.code.clone()))
+            .ok_or(AppError::NotFound)
+    }
+}
+
+/// The locale a response to this request should be in: the path's language when it has one,
+/// otherwise the remembered choice, then `Accept-Language`.
+pub fn request_locale<'a>(state: &'a AppState, uri: &Uri, headers: &HeaderMap) -> &'a Locale {
+    let first = uri.path().trim_start_matches('/').split('/').next();
+    if let Some(locale) = first.and_then(|seg| state.locales.get(seg)) {
+        return locale;
+    }
+    let accept = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok());
+    negotiate(
+        &state.locales,
+        remembered_choice(headers).as_deref(),
+        accept,
+    )
+}
+
+fn remembered_choice(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == LANG_COOKIE)
+        .map(|c| c.value().to_string())
+}
+
+/// `/`, `/platform`, ...: the same page in the negotiated language.
+async fn redirect_to_negotiated(
+    State(state): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let locale = request_locale(&state, &uri, &headers);
+    // The path is one of the registered page paths, so the target is always local.
+    let target = format!("/{}{}", locale.code, uri.path());
+    let mut res = Redirect::temporary(&target).into_response();
+    res.headers_mut().insert(
+        header::VARY,
+        HeaderValue::from_static("Accept-Language, Cookie"),
+    );
+    res
+}
+
+async fn add_trailing_slash(lang: Lang) -> Redirect {
+    Redirect::permanent(&format!("/{}/", lang.0))
+}
+
+/// The language switcher: remembers the choice in a cookie and goes to the same page in that
+/// language. The target is rebuilt from the known page list, never taken from the request.
+async fn switch_language(
+    State(state): State<AppState>,
+    Path(params): Path<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let param = |name: &str| {
+        params
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    let locale = param("code")
+        .and_then(|c| state.locales.get(c))
+        .ok_or(AppError::NotFound)?;
+    let slug = param("page")
+        .and_then(|p| PAGE_SLUGS.iter().find(|s| **s == p))
+        .unwrap_or(&"");
+    let cookie = Cookie::build((LANG_COOKIE, locale.code.clone()))
+        .path("/")
+        .max_age(cookie::time::Duration::days(365))
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .build();
+    let mut res = Redirect::to(&format!("/{}/{slug}", locale.code)).into_response();
+    if let Ok(v) = HeaderValue::from_str(&cookie.to_string()) {
+        res.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(res)
+}
+
+/// The span for one request: method and matched route (not the raw path: readers' privacy).
+pub fn request_span(req: &Request) -> Span {
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("(unmatched)", MatchedPath::as_str);
+    tracing::info_span!("request", method = %req.method(), route)
+}

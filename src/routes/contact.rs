@@ -1,0 +1,97 @@
+//! The contact form: GET shows it; POST decodes, validates and stores before answering 303,
+//! so a message is acknowledged only once it is durably in the database.
+
+use axum::{
+    body::Bytes,
+    extract::{rejection::BytesRejection, State},
+    http::{header, HeaderMap, StatusCode},
+    response::{IntoResponse, Redirect, Response},
+};
+use minijinja::context;
+
+use super::{pages::render_page, Lang};
+use crate::{
+    error::AppError,
+    form::{ContactForm, FieldError},
+    i18n::Locale,
+    state::AppState,
+    store::NewMessage,
+};
+
+pub async fn show(State(state): State<AppState>, lang: Lang) -> Result<Response, AppError> {
+    render_form(&state, lang.locale(&state), &ContactForm::default(), &[])
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    lang: Lang,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, AppError> {
+    if !is_urlencoded(&headers) {
+        return Err(AppError::UnsupportedMediaType);
+    }
+    let body = body.map_err(|e| match e.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => AppError::PayloadTooLarge,
+        _ => AppError::BadRequest(e.body_text()),
+    })?;
+    let form = ContactForm::decode(&body).map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let locale = lang.locale(&state);
+    // `Redirect::to` answers 303 See Other: the browser GETs the thanks page.
+    let thanks = Redirect::to(&format!("/{}/contact/thanks", locale.code));
+    if form.is_spam() {
+        tracing::info!("honeypot filled: submission dropped");
+        return Ok(thanks.into_response());
+    }
+    let errors = form.validate();
+    if !errors.is_empty() {
+        return render_form(&state, locale, &form, &errors);
+    }
+    let id = state
+        .store
+        .insert(&NewMessage {
+            name: &form.name,
+            email: &form.email,
+            body: &form.message,
+            locale: &locale.code,
+        })
+        .await?;
+    // No name, address or text in the log: only that a message arrived.
+    tracing::info!(id, locale = %locale.code, "message stored");
+    Ok(thanks.into_response())
+}
+
+fn render_form(
+    state: &AppState,
+    locale: &Locale,
+    form: &ContactForm,
+    errors: &[FieldError],
+) -> Result<Response, AppError> {
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let error_for = |field: &str| errors.iter().find(|e| e.field == field).map(|e| e.message);
+    let extra = context! {
+        values => form,
+        errors => errors,
+        name_error => error_for("name"),
+        email_error => error_for("email"),
+        message_error => error_for("message"),
+    };
+    render_page(state, locale, "contact", "contact.html", extra, status)
+}
+
+/// `application/x-www-form-urlencoded`, with or without parameters such as `charset`.
+fn is_urlencoded(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|essence| {
+            essence
+                .trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        })
+}
