@@ -104,7 +104,7 @@ fn translate(locales: &Locales, state: &State, id: &str, kwargs: Kwargs) -> Resu
         args.set(key.to_string(), fluent);
     }
     kwargs.assert_all_used()?;
-    let args = (!args.iter().next().is_none()).then_some(&args);
+    let args = args.iter().next().is_some().then_some(&args);
     match locales.format(locale, id, args) {
         Some((text, _fallback)) => Ok(text),
         None => {

@@ -55,7 +55,7 @@ pub fn parse_accept_language(header: &str) -> (Vec<Range>, Vec<Range>) {
         }
     }
     // `sort_by` is stable: equal weights keep the reader's order.
-    weighted.sort_by(|a, b| b.1.cmp(&a.1));
+    weighted.sort_by_key(|w| std::cmp::Reverse(w.1));
     (weighted.into_iter().map(|(r, _)| r).collect(), refused)
 }
 

@@ -1,0 +1,290 @@
+//! The contact form: validation in both languages, durable storage, cross-site and malformed
+//! requests.
+
+mod common;
+
+use common::{attr_of, form_body, TestApp};
+
+const ZWNJ_MESSAGE: &str = "سلام، می\u{200c}خواهیم با شما همکاری کنیم. کتاب\u{200c}ها را فرستادیم.";
+
+#[tokio::test]
+async fn valid_submission_is_stored_then_thanked() {
+    let app = TestApp::new().await;
+    for (lang, name, message) in [
+        ("en", "Jane Doe", "Hello & welcome <b>"),
+        ("fa", "مریم\u{200c}السادات", ZWNJ_MESSAGE),
+    ] {
+        let body = form_body(&[
+            ("name", name),
+            ("email", "reader@example.org"),
+            ("message", message),
+            ("website", ""),
+        ]);
+        let res = app.post_form(&format!("/{lang}/contact"), body).await;
+        assert_eq!(res.status, 303, "{lang}: {}", res.body);
+        assert_eq!(
+            res.location(),
+            Some(format!("/{lang}/contact/thanks").as_str())
+        );
+    }
+    let rows = app.state.store.list().await.unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(
+        (
+            rows[0].name.as_str(),
+            rows[0].body.as_str(),
+            rows[0].locale.as_str()
+        ),
+        ("Jane Doe", "Hello & welcome <b>", "en")
+    );
+    // Persian, ZWNJ included, byte for byte.
+    assert_eq!(rows[1].body.as_bytes(), ZWNJ_MESSAGE.as_bytes());
+    assert_eq!(rows[1].name.as_bytes(), "مریم\u{200c}السادات".as_bytes());
+    assert_eq!(rows[1].locale, "fa");
+    assert_eq!(rows[1].email, "reader@example.org");
+    // UTC timestamp, RFC 3339.
+    assert!(
+        rows[1].created_at.ends_with('Z') && rows[1].created_at.contains('T'),
+        "{}",
+        rows[1].created_at
+    );
+}
+
+#[tokio::test]
+async fn invalid_submission_shows_localized_errors_and_keeps_values() {
+    let app = TestApp::new().await;
+    let body = form_body(&[
+        ("name", ""),
+        ("email", "not-an-email"),
+        ("message", "<script>alert(1)</script> می\u{200c}خواهم"),
+    ]);
+
+    let en = app.post_form("/en/contact", body.clone()).await;
+    assert_eq!(en.status, 422);
+    assert!(en.body.contains("Enter your name."));
+    assert!(en
+        .body
+        .contains("Enter an email address in the correct format"));
+    assert!(en.body.contains("<title>Error: Contact"));
+    // Error summary at the top, linked to the fields; fields marked and described.
+    assert!(en.body.contains("id=\"error-summary\""));
+    assert!(en.body.contains("<a href=\"#name\">Enter your name.</a>"));
+    assert!(en.body.contains("<a href=\"#email\">"));
+    assert_eq!(
+        attr_of(&en.body, "id=\"name\"", "aria-invalid"),
+        Some("true")
+    );
+    assert_eq!(
+        attr_of(&en.body, "id=\"name\"", "aria-describedby"),
+        Some("name-error")
+    );
+    assert_eq!(
+        attr_of(&en.body, "id=\"email\"", "aria-describedby"),
+        Some("email-hint email-error")
+    );
+    // Values preserved, and escaped.
+    assert_eq!(
+        attr_of(&en.body, "id=\"email\"", "value"),
+        Some("not-an-email")
+    );
+    assert!(en
+        .body
+        .contains("&lt;script&gt;alert(1)&lt;/script&gt; می\u{200c}خواهم</textarea>"));
+    assert!(!en.body.contains("<script>"));
+
+    let fa = app.post_form("/fa/contact", body).await;
+    assert_eq!(fa.status, 422);
+    assert!(fa.body.contains("<html lang=\"fa\" dir=\"rtl\">"));
+    assert!(fa.body.contains("نام خود را وارد کنید."));
+    assert!(fa.body.contains("نشانی ایمیل را به شکل درست وارد کنید"));
+    assert!(!fa.body.contains("Enter your name."));
+    assert!(
+        app.state.store.list().await.unwrap().is_empty(),
+        "nothing stored"
+    );
+}
+
+#[tokio::test]
+async fn each_field_rule_is_enforced() {
+    let app = TestApp::new().await;
+    let long_name = "ن".repeat(201);
+    let long_message = "م".repeat(5001);
+    for (name, email, message, expected) in [
+        (
+            long_name.as_str(),
+            "a@example.org",
+            "hi",
+            "نام شما باید حداکثر ۲۰۰ نویسه باشد.",
+        ),
+        ("A\u{0}B", "a@example.org", "hi", "نام شما نویسه‌هایی دارد"),
+        ("A", "", "hi", "نشانی ایمیل خود را وارد کنید."),
+        (
+            "A",
+            "a@localhost",
+            "hi",
+            "نشانی ایمیل را به شکل درست وارد کنید",
+        ),
+        ("A", "a@example.org", "   ", "پیام خود را بنویسید."),
+        (
+            "A",
+            "a@example.org",
+            long_message.as_str(),
+            "پیام شما باید حداکثر ۵٬۰۰۰ نویسه باشد.",
+        ),
+        (
+            "A",
+            "a@example.org",
+            "bad\u{7}bell",
+            "پیام شما نویسه‌هایی دارد",
+        ),
+    ] {
+        let res = app
+            .post_form(
+                "/fa/contact",
+                form_body(&[("name", name), ("email", email), ("message", message)]),
+            )
+            .await;
+        assert_eq!(res.status, 422, "{expected}");
+        assert!(res.body.contains(expected), "expected {expected}");
+    }
+    // Exactly at the limits is fine; newlines and tabs in a message are fine.
+    let ok_message = format!("{}\n\t", "م".repeat(4998));
+    let res = app
+        .post_form(
+            "/fa/contact",
+            form_body(&[
+                ("name", &"ن".repeat(200)),
+                ("email", "a@example.org"),
+                ("message", &ok_message),
+            ]),
+        )
+        .await;
+    assert_eq!(res.status, 303);
+}
+
+#[tokio::test]
+async fn honeypot_submissions_are_thanked_but_not_stored() {
+    let app = TestApp::new().await;
+    let body = form_body(&[
+        ("name", "Bot"),
+        ("email", "bot@example.org"),
+        ("message", "spam"),
+        ("website", "http://spam.example"),
+    ]);
+    let res = app.post_form("/en/contact", body).await;
+    assert_eq!(res.status, 303);
+    assert_eq!(res.location(), Some("/en/contact/thanks"));
+    assert!(app.state.store.list().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn cross_site_posts_are_refused_in_the_page_language() {
+    let app = TestApp::new().await;
+    let body = form_body(&[("name", "A"), ("email", "a@example.org"), ("message", "hi")]);
+    let form = ("content-type", "application/x-www-form-urlencoded");
+    for headers in [
+        vec![form, ("sec-fetch-site", "cross-site")],
+        vec![form, ("sec-fetch-site", "same-site")],
+        vec![
+            form,
+            ("origin", "https://evil.example"),
+            ("host", "127.0.0.1:3000"),
+        ],
+        vec![form, ("origin", "null"), ("host", "127.0.0.1:3000")],
+    ] {
+        let res = app.post_with("/fa/contact", body.clone(), &headers).await;
+        assert_eq!(res.status, 403, "{headers:?}");
+        assert!(res.body.contains("درخواست پذیرفته نشد"), "{headers:?}");
+    }
+    // Same origin by Origin/Host, and clients that send neither header, are accepted.
+    let res = app
+        .post_with(
+            "/en/contact",
+            body.clone(),
+            &[
+                form,
+                ("origin", "http://127.0.0.1:3000"),
+                ("host", "127.0.0.1:3000"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, 303);
+    let res = app.post_with("/en/contact", body, &[form]).await;
+    assert_eq!(res.status, 303);
+    assert_eq!(app.state.store.list().await.unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn malformed_bodies_get_localized_4xx() {
+    let app = TestApp::new().await;
+    let form = ("content-type", "application/x-www-form-urlencoded");
+    let same = ("sec-fetch-site", "same-origin");
+    // Invalid UTF-8, percent-encoded or raw.
+    for body in [
+        b"name=%FF%FE&email=a%40example.org&message=hi".to_vec(),
+        b"name=\xff\xfe&email=a@example.org&message=hi".to_vec(),
+    ] {
+        let res = app.post_with("/fa/contact", body, &[form, same]).await;
+        assert_eq!(res.status, 400);
+        assert!(res.body.contains("درخواست نامعتبر"));
+    }
+    // Wrong content type.
+    for ct in [
+        "application/json",
+        "multipart/form-data; boundary=x",
+        "text/plain",
+    ] {
+        let res = app
+            .post_with("/en/contact", "{}", &[("content-type", ct), same])
+            .await;
+        assert_eq!(res.status, 415, "{ct}");
+        assert!(res.body.contains("Unsupported format"));
+    }
+    let res = app.post_with("/en/contact", "name=a", &[same]).await;
+    assert_eq!(res.status, 415);
+    // Too large.
+    let big = format!(
+        "name=a&email=a%40example.org&message={}",
+        "a".repeat(70 * 1024)
+    );
+    let res = app.post_with("/fa/contact", big, &[form, same]).await;
+    assert_eq!(res.status, 413);
+    assert!(res.body.contains("بیش از حد بزرگ"));
+    // Garbage that decodes is just an invalid form.
+    let res = app
+        .post_with("/en/contact", "&&==&%41=%&name", &[form, same])
+        .await;
+    assert!(matches!(res.status.as_u16(), 400 | 422), "{}", res.status);
+    assert!(app.state.store.list().await.unwrap().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_submissions_are_all_stored() {
+    let app = TestApp::new().await;
+    let mut tasks = vec![];
+    for i in 0..64 {
+        let router = app.router.clone();
+        tasks.push(tokio::spawn(async move {
+            use tower::ServiceExt;
+            let body = form_body(&[
+                ("name", &format!("Reader {i}")),
+                ("email", "r@example.org"),
+                ("message", "همبستگی"),
+            ]);
+            let req = axum::http::Request::post("/fa/contact")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(axum::body::Body::from(body))
+                .unwrap();
+            router.oneshot(req).await.unwrap().status()
+        }));
+    }
+    for t in tasks {
+        assert_eq!(t.await.unwrap(), 303);
+    }
+    let rows = app.state.store.list().await.unwrap();
+    assert_eq!(rows.len(), 64);
+    let mut names: Vec<_> = rows.iter().map(|r| r.name.clone()).collect();
+    names.sort();
+    names.dedup();
+    assert_eq!(names.len(), 64, "each message once");
+}

@@ -1,0 +1,163 @@
+//! The locale files: every one parses, and every message the site uses exists in every locale.
+
+mod common;
+
+use std::{collections::BTreeSet, fs, path::PathBuf};
+
+use common::repo_root;
+use fluent_syntax::{ast, parser};
+use scdi_site::{form::ContactForm, i18n::Locales, render::read_templates};
+
+fn ftl_files() -> Vec<PathBuf> {
+    let mut files = vec![];
+    for lang in fs::read_dir(repo_root().join("locales")).unwrap() {
+        let dir = lang.unwrap().path();
+        if dir.is_dir() {
+            for f in fs::read_dir(&dir).unwrap() {
+                let f = f.unwrap().path();
+                if f.extension().is_some_and(|e| e == "ftl") {
+                    files.push(f);
+                }
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn every_ftl_file_parses() {
+    let files = ftl_files();
+    assert!(
+        files.len() >= 12,
+        "one file per page plus shared, for en and fa"
+    );
+    let mut problems = vec![];
+    for path in &files {
+        let source = fs::read_to_string(path).unwrap();
+        if let Err((_, errors)) = parser::parse(source.as_str()) {
+            for e in errors {
+                let (line, col) = scdi_site::i18n::line_col(&source, e.pos.start);
+                problems.push(format!("{}:{line}:{col}: {e}", path.display()));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Message ids named literally in templates: `t("id"...)` or `t('id'...)`.
+fn template_message_ids() -> BTreeSet<String> {
+    let mut ids = BTreeSet::new();
+    for (_, source) in read_templates(&repo_root().join("templates")).unwrap() {
+        for quote in ['"', '\''] {
+            let open = format!("t({quote}");
+            for (i, _) in source.match_indices(&open) {
+                // `t(` must be the function, not the end of another name (e.g. `set(`).
+                let prev = source[..i].chars().next_back();
+                if prev.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+                    continue;
+                }
+                let rest = &source[i + open.len()..];
+                ids.insert(rest[..rest.find(quote).unwrap()].to_string());
+            }
+        }
+    }
+    ids
+}
+
+/// Message ids chosen by Rust code: every validation error the form can produce.
+fn form_error_ids() -> BTreeSet<String> {
+    let long = "x".repeat(6000);
+    let cases = [
+        ("", "", ""),
+        (long.as_str(), "bad", long.as_str()),
+        ("a\u{0}", "a@example.org", "b\u{0}"),
+    ];
+    cases
+        .iter()
+        .flat_map(|(name, email, message)| {
+            ContactForm {
+                name: name.to_string(),
+                email: email.to_string(),
+                message: message.to_string(),
+                website: String::new(),
+            }
+            .validate()
+        })
+        .map(|e| e.message.to_string())
+        .collect()
+}
+
+#[test]
+fn every_used_message_exists_in_every_locale() {
+    let locales = Locales::load(&repo_root().join("locales")).expect("locales load");
+    let mut used = template_message_ids();
+    assert!(
+        used.len() > 50,
+        "found {} ids: is the scan broken?",
+        used.len()
+    );
+    let form_ids = form_error_ids();
+    assert_eq!(form_ids.len(), 8, "{form_ids:?}");
+    used.extend(form_ids);
+    used.insert("language-name".into());
+    let mut missing = vec![];
+    for locale in locales.iter() {
+        for id in &used {
+            if !locale.has(id) {
+                missing.push(format!("{}: {id}", locale.code));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "missing messages:\n{}",
+        missing.join("\n")
+    );
+    assert_eq!(
+        locales.iter().map(|l| l.code.as_str()).collect::<Vec<_>>(),
+        ["en", "fa"]
+    );
+}
+
+#[test]
+fn persian_uses_persian_letters_only() {
+    for path in ftl_files()
+        .into_iter()
+        .filter(|p| p.parent().unwrap().ends_with("fa"))
+    {
+        let source = fs::read_to_string(&path).unwrap();
+        let resource = parser::parse(source.as_str()).unwrap();
+        for entry in resource.body {
+            if let ast::Entry::Message(m) = entry {
+                let text = format!("{:?}", m.value);
+                assert!(
+                    !text.contains('\u{064A}') && !text.contains('\u{0643}'),
+                    "Arabic ي/ك in {}: {}",
+                    path.display(),
+                    m.id.name
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_syntax_error_stops_startup_with_its_position() {
+    let dir = tempfile::tempdir().unwrap();
+    for lang in ["en", "fa"] {
+        let to = dir.path().join(lang);
+        fs::create_dir(&to).unwrap();
+        for f in fs::read_dir(repo_root().join("locales").join(lang)).unwrap() {
+            let f = f.unwrap().path();
+            fs::copy(&f, to.join(f.file_name().unwrap())).unwrap();
+        }
+    }
+    fs::write(
+        dir.path().join("fa/broken.ftl"),
+        "ok = خوب\n\nbroken = { $x ]\nnext = بعدی\n",
+    )
+    .unwrap();
+    let err = Locales::load(dir.path()).unwrap_err().to_string();
+    assert!(err.contains("broken.ftl:3:"), "{err}");
+}
