@@ -21,6 +21,14 @@ pub struct Config {
     /// Public base URL, used for canonical and hreflang links (no trailing slash).
     #[arg(long, env = "SCDI_BASE_URL", default_value = "http://127.0.0.1:3000")]
     pub base_url: String,
+    /// Percentage of the English messages a language needs to be offered to readers (by
+    /// negotiation and the switcher); below it, it can still be previewed at its URL prefix.
+    #[arg(long, env = "SCDI_MIN_COMPLETENESS", default_value_t = 90.0)]
+    pub min_completeness: f64,
+    /// Reload locales and templates when they change (for translators and developers); a
+    /// broken edit keeps the last good version serving and shows a banner on every page.
+    #[arg(long, env = "SCDI_WATCH")]
+    pub watch: bool,
 }
 
 impl Config {
@@ -34,6 +42,8 @@ impl Config {
             templates_dir: root.join("templates"),
             static_dir: root.join("static"),
             base_url: "http://127.0.0.1:3000".into(),
+            min_completeness: 90.0,
+            watch: false,
         }
     }
 }

@@ -10,7 +10,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
-use crate::{render, routes, state::AppState};
+use crate::{msg, render, routes, state::AppState};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -67,10 +67,25 @@ pub async fn not_found() -> AppError {
     AppError::NotFound
 }
 
+/// The heading and explanation of the error page for `status`.
+fn error_messages(status: StatusCode) -> (&'static str, &'static str) {
+    match status.as_u16() {
+        400 => (msg!("error-400-title"), msg!("error-400-body")),
+        403 => (msg!("error-403-title"), msg!("error-403-body")),
+        404 => (msg!("error-404-title"), msg!("error-404-body")),
+        405 => (msg!("error-405-title"), msg!("error-405-body")),
+        413 => (msg!("error-413-title"), msg!("error-413-body")),
+        415 => (msg!("error-415-title"), msg!("error-415-body")),
+        500.. => (msg!("error-500-title"), msg!("error-500-body")),
+        _ => (msg!("error-other-title"), msg!("error-other-body")),
+    }
+}
+
 /// Replaces the body of error responses with the localized error page, in the URL's language
 /// or, when the path has none, the negotiated one.
 pub async fn localize_errors(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let locale = routes::request_locale(&state, req.uri(), req.headers());
+    let site = state.site();
+    let locale = routes::request_locale(&site.locales, req.uri(), req.headers());
     let is_head = req.method() == Method::HEAD;
     let res = next.run(req).await;
     let status = res.status();
@@ -82,12 +97,16 @@ pub async fn localize_errors(State(state): State<AppState>, req: Request, next: 
     if !(marked || (status.as_u16() >= 400 && !is_html)) {
         return res;
     }
+    let (title_id, body_id) = error_messages(status);
     let ctx = minijinja::context! {
         status => status.as_u16(),
-        ..render::page_context(&state.locales, locale, None, &state.config.base_url)
+        title_id,
+        body_id,
+        reload_error => state.reload_error(),
+        ..render::page_context(&site.locales, locale, None, &state.config.base_url)
     };
     let (mut parts, _) = res.into_parts();
-    let html = match state.renderer.render("error.html", ctx) {
+    let html = match site.renderer.render("error.html", ctx) {
         Ok(html) => html,
         Err(e) => {
             tracing::error!(error = %e, "cannot render the error page");

@@ -4,9 +4,11 @@
 use percent_encoding::percent_decode;
 use serde::Serialize;
 
+use crate::msg;
+
 /// Largest accepted request body.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
-/// Field limits, in characters. The locale files state them in words.
+/// Field limits, in characters (passed to the messages that state them).
 pub const NAME_MAX_CHARS: usize = 200;
 pub const EMAIL_MAX_CHARS: usize = 254;
 pub const MESSAGE_MAX_CHARS: usize = 5000;
@@ -28,11 +30,13 @@ pub struct ContactForm {
     pub website: String,
 }
 
-/// One invalid field: `field` is the input's id, `message` a Fluent message id.
+/// One invalid field: `field` is the input's id, `message` a Fluent message id, `limit` the
+/// field's length limit (the `$max` of the messages that state it).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FieldError {
     pub field: &'static str,
     pub message: &'static str,
+    pub limit: usize,
 }
 
 impl ContactForm {
@@ -74,35 +78,46 @@ impl ContactForm {
     /// Field errors in form order; empty when the form is valid.
     pub fn validate(&self) -> Vec<FieldError> {
         let mut errors = vec![];
-        let mut check = |field, message| errors.push(FieldError { field, message });
+        let mut check = |field, message| {
+            let limit = match field {
+                "name" => NAME_MAX_CHARS,
+                "email" => EMAIL_MAX_CHARS,
+                _ => MESSAGE_MAX_CHARS,
+            };
+            errors.push(FieldError {
+                field,
+                message,
+                limit,
+            })
+        };
 
         let name = self.name.trim();
         if name.is_empty() {
-            check("name", "contact-error-name-required");
+            check("name", msg!("contact-error-name-required"));
         } else if name.chars().count() > NAME_MAX_CHARS {
-            check("name", "contact-error-name-too-long");
+            check("name", msg!("contact-error-name-too-long"));
         } else if self.name.chars().any(char::is_control) {
-            check("name", "contact-error-name-invalid");
+            check("name", msg!("contact-error-name-invalid"));
         }
 
         let email = self.email.trim();
         if email.is_empty() {
-            check("email", "contact-error-email-required");
+            check("email", msg!("contact-error-email-required"));
         } else if email.chars().count() > EMAIL_MAX_CHARS || !is_valid_email(email) {
-            check("email", "contact-error-email-invalid");
+            check("email", msg!("contact-error-email-invalid"));
         }
 
         let message = self.message.trim();
         if message.is_empty() {
-            check("message", "contact-error-message-required");
+            check("message", msg!("contact-error-message-required"));
         } else if message.chars().count() > MESSAGE_MAX_CHARS {
-            check("message", "contact-error-message-too-long");
+            check("message", msg!("contact-error-message-too-long"));
         } else if self
             .message
             .chars()
             .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
         {
-            check("message", "contact-error-message-invalid");
+            check("message", msg!("contact-error-message-invalid"));
         }
         errors
     }

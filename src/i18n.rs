@@ -1,18 +1,34 @@
 //! Languages are data: every sub-folder of `locales/` named by a language tag is a locale,
-//! its `.ftl` files are parsed once at startup into one thread-safe Fluent bundle.
+//! described in `locales/languages.toml` (its name in its own script). Its `.ftl` files are
+//! parsed once into one thread-safe Fluent bundle. Direction comes from the tag; a locale
+//! whose completeness is below the threshold is served at its prefix but not offered.
 
 pub mod negotiate;
+pub mod numbers;
 
 use std::{
+    collections::{BTreeMap, HashSet},
     fmt, fs,
     path::{Path, PathBuf},
+    sync::Mutex,
 };
 
 use fluent_bundle::{concurrent::FluentBundle, FluentArgs, FluentResource};
+use fluent_syntax::ast;
 use unic_langid::{CharacterDirection, LanguageIdentifier};
 
 /// The reference language: every message exists here, and missing translations fall back to it.
 pub const DEFAULT_LANG: &str = "en";
+/// The metadata file inside the locales folder.
+pub const LANGUAGES_FILE: &str = "languages.toml";
+
+/// Marks a Fluent message id chosen in Rust code, so that `scdi-site l10n check` finds it.
+#[macro_export]
+macro_rules! msg {
+    ($id:literal) => {
+        $id
+    };
+}
 
 /// Text direction of a locale, derived from its language tag (never written per page).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -22,6 +38,13 @@ pub enum Direction {
 }
 
 impl Direction {
+    pub fn of(id: &LanguageIdentifier) -> Self {
+        match id.character_direction() {
+            CharacterDirection::RTL => Direction::Rtl,
+            _ => Direction::Ltr,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Direction::Ltr => "ltr",
@@ -30,14 +53,27 @@ impl Direction {
     }
 }
 
-/// One language: its tag, direction, own name and Fluent bundle.
+/// What `languages.toml` says about one language.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LanguageMeta {
+    /// The language's name in its own script, e.g. `فارسی`.
+    pub name: String,
+}
+
+/// One language: its tag, direction, own name, completeness and Fluent bundle.
 pub struct Locale {
     pub id: LanguageIdentifier,
     /// The tag as used in URLs and `lang` attributes, e.g. `fa`.
     pub code: String,
     pub dir: Direction,
-    /// The language's name in its own script (message `language-name`), for the switcher.
+    /// The language's name in its own script, for the switcher.
     pub name: String,
+    /// Share of the reference locale's messages this locale has, 0.0 to 1.0.
+    pub completeness: f64,
+    /// Offered by negotiation and the switcher (complete enough); otherwise preview only.
+    pub offered: bool,
+    message_ids: HashSet<String>,
     bundle: FluentBundle<FluentResource>,
 }
 
@@ -70,9 +106,15 @@ impl Locale {
     pub fn has(&self, id: &str) -> bool {
         self.format(id, None).is_some()
     }
+
+    /// Ids of the messages (not terms) this locale defines.
+    pub fn message_ids(&self) -> impl Iterator<Item = &str> {
+        self.message_ids.iter().map(String::as_str)
+    }
 }
 
-/// A failure to load `locales/`: the site refuses to start rather than serve broken text.
+/// A problem loading `locales/`. Some stop loading (`is_fatal`); the others (a syntax error,
+/// a duplicate message) are reported while the rest of the locale is still served.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     #[error("cannot read {path}: {source}")]
@@ -89,29 +131,47 @@ pub enum LoadError {
     },
     #[error("{path}: {message}")]
     Bundle { path: PathBuf, message: String },
+    #[error("{path}: {message}")]
+    Metadata { path: PathBuf, message: String },
     #[error("locale folder {0} is not a valid language tag")]
     BadTag(PathBuf),
     #[error("no `{DEFAULT_LANG}` locale found")]
     NoDefault,
 }
 
+impl LoadError {
+    pub fn is_fatal(&self) -> bool {
+        !matches!(self, LoadError::Syntax { .. } | LoadError::Bundle { .. })
+    }
+}
+
 /// All locales, the default (`en`) first.
 #[derive(Debug)]
 pub struct Locales {
     all: Vec<Locale>,
+    /// (locale, id) pairs whose fallback was already logged: log each once.
+    fallbacks_logged: Mutex<HashSet<(String, String)>>,
 }
 
 impl Locales {
-    pub fn load(dir: &Path) -> Result<Self, LoadError> {
-        let io = |path: &Path| {
-            let path = path.to_path_buf();
-            move |source| LoadError::Io { path, source }
-        };
+    /// Loads every locale under `dir`. Returns the locales with the non-fatal problems found
+    /// (the entries that parsed are served; missing ones fall back to English).
+    pub fn load(dir: &Path, min_completeness: f64) -> Result<(Self, Vec<LoadError>), LoadError> {
+        let meta = read_languages(dir)?;
+        let mut problems = vec![];
         let mut all = vec![];
-        for entry in fs::read_dir(dir).map_err(io(dir))? {
-            let path = entry.map_err(io(dir))?.path();
+        for entry in fs::read_dir(dir).map_err(|source| LoadError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })? {
+            let path = entry
+                .map_err(|source| LoadError::Io {
+                    path: dir.to_path_buf(),
+                    source,
+                })?
+                .path();
             if path.is_dir() {
-                all.push(load_locale(&path)?);
+                all.push(load_locale(&path, &meta, &mut problems)?);
             }
         }
         // Default first, then by tag, so iteration order (switcher, hreflang) is stable.
@@ -119,9 +179,26 @@ impl Locales {
         if all.first().map(|l| l.code.as_str()) != Some(DEFAULT_LANG) {
             return Err(LoadError::NoDefault);
         }
-        Ok(Self { all })
+        let reference = all[0].message_ids.clone();
+        for locale in &mut all {
+            let have = reference.intersection(&locale.message_ids).count();
+            locale.completeness = if reference.is_empty() {
+                1.0
+            } else {
+                have as f64 / reference.len() as f64
+            };
+            locale.offered = locale.code == DEFAULT_LANG || locale.completeness >= min_completeness;
+        }
+        Ok((
+            Self {
+                all,
+                fallbacks_logged: Mutex::default(),
+            },
+            problems,
+        ))
     }
 
+    /// Any loaded locale, offered or preview-only.
     pub fn get(&self, code: &str) -> Option<&Locale> {
         self.all.iter().find(|l| l.code == code)
     }
@@ -130,8 +207,14 @@ impl Locales {
         &self.all[0]
     }
 
+    /// Every loaded locale.
     pub fn iter(&self) -> impl Iterator<Item = &Locale> {
         self.all.iter()
+    }
+
+    /// The locales readers are offered (negotiation, switcher, hreflang).
+    pub fn offered(&self) -> impl Iterator<Item = &Locale> {
+        self.all.iter().filter(|l| l.offered)
     }
 
     /// Formats `id` in `locale`, falling back to the default locale. The flag says whether the
@@ -146,19 +229,98 @@ impl Locales {
             return Some((text, false));
         }
         let text = self.default_locale().format(id, args)?;
-        tracing::warn!(locale = %locale.code, id, "missing translation, using English");
+        let first_time = self
+            .fallbacks_logged
+            .lock()
+            .map(|mut seen| seen.insert((locale.code.clone(), id.to_string())))
+            .unwrap_or(true);
+        if first_time {
+            tracing::warn!(locale = %locale.code, id, "missing translation, using English");
+        }
         Some((text, true))
     }
 }
 
-fn load_locale(dir: &Path) -> Result<Locale, LoadError> {
+fn read_languages(dir: &Path) -> Result<BTreeMap<String, LanguageMeta>, LoadError> {
+    let path = dir.join(LANGUAGES_FILE);
+    let text = fs::read_to_string(&path).map_err(|source| LoadError::Io {
+        path: path.clone(),
+        source,
+    })?;
+    toml::from_str(&text).map_err(|e| LoadError::Metadata {
+        path,
+        message: e.to_string(),
+    })
+}
+
+fn load_locale(
+    dir: &Path,
+    meta: &BTreeMap<String, LanguageMeta>,
+    problems: &mut Vec<LoadError>,
+) -> Result<Locale, LoadError> {
+    let bad_tag = || LoadError::BadTag(dir.to_path_buf());
     let code = dir
         .file_name()
         .and_then(|n| n.to_str())
-        .ok_or_else(|| LoadError::BadTag(dir.to_path_buf()))?;
-    let id: LanguageIdentifier = code
-        .parse()
-        .map_err(|_| LoadError::BadTag(dir.to_path_buf()))?;
+        .ok_or_else(bad_tag)?;
+    let id: LanguageIdentifier = code.parse().map_err(|_| bad_tag())?;
+    let name = meta
+        .get(code)
+        .map(|m| m.name.clone())
+        .ok_or_else(|| LoadError::Metadata {
+            path: dir.join("..").join(LANGUAGES_FILE),
+            message: format!("no entry for the locale folder `{code}`"),
+        })?;
+
+    let mut bundle = FluentBundle::new_concurrent(vec![id.clone()]);
+    // Unicode isolation marks (U+2068/U+2069) would end up inside attributes and URLs; templates
+    // isolate interpolated values in markup (`<bdi>`, `dir="auto"`) instead.
+    bundle.set_use_isolating(false);
+    bundle.set_formatter(Some(numbers::format_value));
+    let mut message_ids = HashSet::new();
+    for path in ftl_files(dir)? {
+        let source = fs::read_to_string(&path).map_err(|source| LoadError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        let resource = FluentResource::try_new(source.clone()).unwrap_or_else(|(res, errors)| {
+            for e in errors {
+                let (line, col) = line_col(&source, e.pos.start);
+                problems.push(LoadError::Syntax {
+                    path: path.clone(),
+                    line,
+                    col,
+                    message: e.kind.to_string(),
+                });
+            }
+            res
+        });
+        for entry in resource.entries() {
+            if let ast::Entry::Message(m) = entry {
+                message_ids.insert(m.id.name.to_string());
+            }
+        }
+        if let Err(errors) = bundle.add_resource(resource) {
+            problems.extend(errors.into_iter().map(|e| LoadError::Bundle {
+                path: path.clone(),
+                message: e.to_string(),
+            }));
+        }
+    }
+    Ok(Locale {
+        code: id.to_string(),
+        dir: Direction::of(&id),
+        id,
+        name,
+        completeness: 1.0,
+        offered: true,
+        message_ids,
+        bundle,
+    })
+}
+
+/// The `.ftl` files of one locale folder, sorted.
+pub fn ftl_files(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
     let mut files: Vec<PathBuf> = fs::read_dir(dir)
         .map_err(|source| LoadError::Io {
             path: dir.to_path_buf(),
@@ -168,52 +330,7 @@ fn load_locale(dir: &Path) -> Result<Locale, LoadError> {
         .filter(|p| p.extension().is_some_and(|e| e == "ftl"))
         .collect();
     files.sort();
-
-    let mut bundle = FluentBundle::new_concurrent(vec![id.clone()]);
-    // Unicode isolation marks (U+2068/U+2069) would end up inside attributes and URLs; templates
-    // isolate interpolated values in markup (`<bdi>`, `dir="auto"`) instead.
-    bundle.set_use_isolating(false);
-    for path in files {
-        let source = fs::read_to_string(&path).map_err(|source| LoadError::Io {
-            path: path.clone(),
-            source,
-        })?;
-        let resource = FluentResource::try_new(source.clone()).map_err(|(_, errors)| {
-            let first = &errors[0];
-            let (line, col) = line_col(&source, first.pos.start);
-            LoadError::Syntax {
-                path: path.clone(),
-                line,
-                col,
-                message: first.kind.to_string(),
-            }
-        })?;
-        bundle
-            .add_resource(resource)
-            .map_err(|errors| LoadError::Bundle {
-                path: path.clone(),
-                message: errors
-                    .iter()
-                    .map(|e| e.to_string())
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            })?;
-    }
-    let dir_ = match id.character_direction() {
-        CharacterDirection::RTL => Direction::Rtl,
-        _ => Direction::Ltr,
-    };
-    let mut locale = Locale {
-        code: id.to_string(),
-        id,
-        dir: dir_,
-        name: String::new(),
-        bundle,
-    };
-    locale.name = locale
-        .format("language-name", None)
-        .unwrap_or_else(|| locale.code.clone());
-    Ok(locale)
+    Ok(files)
 }
 
 /// 1-based line and column (in characters) of a byte offset.

@@ -12,14 +12,18 @@ pub mod error;
 pub mod form;
 /// Locales discovered in `locales/`, their Fluent bundles, direction and negotiation.
 pub mod i18n;
+/// `scdi-site l10n check`: the translators' report on `locales/`.
+pub mod l10n;
 /// The minijinja environment and the `t()` function bound to the page's locale.
 pub mod render;
 /// HTTP handlers: pages, language redirects and the contact form.
 pub mod routes;
-/// Shared application state: one cheap `Clone` handle.
+/// Shared application state: one cheap `Clone` handle, with the current locales and templates.
 pub mod state;
 /// SQLite storage for contact messages (sqlx).
 pub mod store;
+/// `serve --watch`: reload locales and templates when their files change.
+pub mod watch;
 
 use axum::{extract::DefaultBodyLimit, middleware, Router};
 use tower_http::{
@@ -47,6 +51,10 @@ pub fn app(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(
             state.clone(),
             error::localize_errors,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            watch::reload_before_request,
         ))
         // One log line per request: method, matched route, status, latency.
         .layer(

@@ -1,8 +1,10 @@
 //! The `scdi-site` binary: parse configuration, set up logging, serve until Ctrl-C/SIGTERM.
 
+use std::{path::PathBuf, process::ExitCode};
+
 use anyhow::Context;
-use clap::{Parser, Subcommand};
-use scdi_site::{app, AppState, Config};
+use clap::{Args, Parser, Subcommand};
+use scdi_site::{app, l10n, AppState, Config};
 use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
@@ -19,25 +21,77 @@ struct Cli {
 enum Command {
     /// Serve the website (the default).
     Serve(Config),
+    /// Tools for translators.
+    L10n {
+        #[command(subcommand)]
+        command: L10nCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum L10nCommand {
+    /// Check every locale against English: syntax, missing and obsolete messages, variables,
+    /// references, ids used by templates and code, and Persian typography.
+    Check(CheckArgs),
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    /// Print the findings as JSON.
+    #[arg(long)]
+    json: bool,
+    /// Fail on warnings too.
+    #[arg(long)]
+    strict: bool,
+    #[arg(long, env = "SCDI_LOCALES", default_value = "locales")]
+    locales_dir: PathBuf,
+    #[arg(long, env = "SCDI_TEMPLATES", default_value = "templates")]
+    templates_dir: PathBuf,
+    /// Rust sources scanned for `msg!` ids (skipped when missing).
+    #[arg(long, default_value = "src")]
+    src_dir: PathBuf,
+    #[arg(long, env = "SCDI_MIN_COMPLETENESS", default_value_t = 90.0)]
+    min_completeness: f64,
+}
+
+fn main() -> anyhow::Result<ExitCode> {
+    let cli = Cli::parse();
+    match cli.command {
+        Some(Command::L10n {
+            command: L10nCommand::Check(args),
+        }) => l10n_check(args),
+        Some(Command::Serve(config)) => serve(config),
+        None => serve(cli.serve),
+    }
+}
+
+fn l10n_check(args: CheckArgs) -> anyhow::Result<ExitCode> {
+    let report = l10n::check(&l10n::CheckOptions {
+        locales_dir: args.locales_dir,
+        templates_dir: args.templates_dir,
+        src_dir: args.src_dir,
+        min_completeness: args.min_completeness,
+    })?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!("{}", report.to_text());
+    }
+    Ok(if report.failed(args.strict) {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
+async fn serve(config: Config) -> anyhow::Result<ExitCode> {
     tracing_subscriber::fmt()
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
         )
         .init();
-    let cli = Cli::parse();
-    let config = match cli.command {
-        Some(Command::Serve(config)) => config,
-        None => cli.serve,
-    };
-    serve(config).await
-}
-
-async fn serve(config: Config) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(&config.addr)
         .await
         .with_context(|| format!("binding {}", config.addr))?;
@@ -49,7 +103,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     // In-flight requests have finished; close the database cleanly.
     state.store.close().await;
     tracing::info!("stopped");
-    Ok(())
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn shutdown_signal() {

@@ -5,7 +5,6 @@
 
 use std::{fs, path::Path, sync::Arc};
 
-use anyhow::Context;
 use fluent_bundle::{FluentArgs, FluentValue};
 use minijinja::{
     context, escape_formatter, value::Kwargs, AutoEscape, Environment, Error, Output, State, Value,
@@ -19,15 +18,25 @@ pub struct Renderer {
 
 impl Renderer {
     /// Loads every `*.html` under `dir` (names relative to it, e.g. `partials/header.html`).
-    pub fn new(dir: &Path, locales: Arc<Locales>) -> anyhow::Result<Self> {
+    pub fn new(dir: &Path, locales: Arc<Locales>) -> Result<Self, TemplateError> {
         let mut env = Environment::new();
         for (name, source) in read_templates(dir)? {
             env.add_template_owned(name.clone(), source)
-                .with_context(|| format!("template {name}"))?;
+                .map_err(|e| TemplateError::Syntax {
+                    path: dir.join(&name).display().to_string(),
+                    line: e.line().unwrap_or(0),
+                    message: e.detail().unwrap_or_default().to_string(),
+                })?;
         }
         env.set_formatter(html_formatter);
+        let content_locales = locales.clone();
+        // `t()`: for element content; an English fallback is marked with its language.
         env.add_function("t", move |state: &State, id: &str, kwargs: Kwargs| {
-            translate(&locales, state, id, kwargs)
+            translate(&content_locales, state, id, kwargs, true)
+        });
+        // `t_attr()`: plain text, for attributes, `<title>` and arguments to other messages.
+        env.add_function("t_attr", move |state: &State, id: &str, kwargs: Kwargs| {
+            translate(&locales, state, id, kwargs, false)
         });
         Ok(Self { env })
     }
@@ -42,43 +51,59 @@ impl Renderer {
     }
 }
 
+/// A template that cannot be read or compiled.
+#[derive(Debug, thiserror::Error)]
+pub enum TemplateError {
+    #[error("cannot read templates: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("{path}:{line}: {message}")]
+    Syntax {
+        path: String,
+        line: usize,
+        message: String,
+    },
+}
+
 /// minijinja's default HTML escaping also escapes `/` (as `&#x2f;`), which bloats every URL;
 /// escaping `& < > " '` is what HTML needs in text and quoted attributes.
 fn html_formatter(out: &mut Output, state: &State, value: &Value) -> Result<(), Error> {
     match (state.auto_escape(), value.as_str()) {
-        (AutoEscape::Html, Some(s)) if !value.is_safe() => {
-            let mut last = 0;
-            for (i, c) in s.char_indices() {
-                let rep = match c {
-                    '&' => "&amp;",
-                    '<' => "&lt;",
-                    '>' => "&gt;",
-                    '"' => "&quot;",
-                    '\'' => "&#39;",
-                    _ => continue,
-                };
-                out.write_str(&s[last..i])?;
-                out.write_str(rep)?;
-                last = i + 1;
-            }
-            out.write_str(&s[last..])?;
-            Ok(())
-        }
+        (AutoEscape::Html, Some(s)) if !value.is_safe() => Ok(out.write_str(&escape_html(s))?),
         _ => escape_formatter(out, state, value),
     }
 }
 
+/// Escapes text for HTML element content and quoted attribute values.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 /// All `*.html` files below `dir`, as (name relative to `dir`, source).
-pub fn read_templates(dir: &Path) -> anyhow::Result<Vec<(String, String)>> {
+pub fn read_templates(dir: &Path) -> std::io::Result<Vec<(String, String)>> {
     let mut out = vec![];
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
-        for entry in fs::read_dir(&d).with_context(|| format!("reading {}", d.display()))? {
+        for entry in fs::read_dir(&d)? {
             let path = entry?.path();
             if path.is_dir() {
                 stack.push(path);
             } else if path.extension().is_some_and(|e| e == "html") {
-                let name = path.strip_prefix(dir)?.to_string_lossy().replace('\\', "/");
+                let name = path
+                    .strip_prefix(dir)
+                    .unwrap_or(&path)
+                    .to_string_lossy()
+                    .replace('\\', "/");
                 out.push((name, fs::read_to_string(&path)?));
             }
         }
@@ -87,7 +112,13 @@ pub fn read_templates(dir: &Path) -> anyhow::Result<Vec<(String, String)>> {
     Ok(out)
 }
 
-fn translate(locales: &Locales, state: &State, id: &str, kwargs: Kwargs) -> Result<String, Error> {
+fn translate(
+    locales: &Locales,
+    state: &State,
+    id: &str,
+    kwargs: Kwargs,
+    content: bool,
+) -> Result<Value, Error> {
     let lang = state.lookup("lang");
     let locale = lang
         .as_ref()
@@ -106,12 +137,23 @@ fn translate(locales: &Locales, state: &State, id: &str, kwargs: Kwargs) -> Resu
     kwargs.assert_all_used()?;
     let args = args.iter().next().is_some().then_some(&args);
     match locales.format(locale, id, args) {
-        Some((text, _fallback)) => Ok(text),
+        Some((text, true)) if content => {
+            // English inside a page of another language: say so, for screen readers (voice)
+            // and for the bidi algorithm (direction).
+            let en = locales.default_locale();
+            Ok(Value::from_safe_string(format!(
+                "<span lang=\"{}\" dir=\"{}\">{}</span>",
+                en.code,
+                en.dir.as_str(),
+                escape_html(&text)
+            )))
+        }
+        Some((text, _)) => Ok(Value::from(text)),
         None => {
-            // A template naming an unknown message is a bug the tests catch; never take the
-            // page down for it.
+            // A template naming an unknown message is a bug `l10n check` and the tests catch;
+            // never take the page down for it.
             tracing::error!(id, "unknown message id in template");
-            Ok(id.to_string())
+            Ok(Value::from(id))
         }
     }
 }
@@ -130,7 +172,7 @@ pub fn page_context(
         _ => format!("/lang/{code}"),
     };
     let switcher: Vec<Value> = locales
-        .iter()
+        .offered()
         .filter(|l| l.code != locale.code)
         .map(|l| {
             context! { code => l.code, name => l.name, dir => l.dir.as_str(), href => switch_href(&l.code) }
@@ -140,7 +182,7 @@ pub fn page_context(
         Some(s) => (
             Some(format!("{base_url}/{}/{s}", locale.code)),
             locales
-                .iter()
+                .offered()
                 .map(|l| context! { hreflang => l.code, href => format!("{base_url}/{}/{s}", l.code) })
                 .collect(),
             Some(format!("{base_url}/{s}")),

@@ -14,10 +14,12 @@ use axum::{
 use cookie::{Cookie, SameSite};
 use tracing::Span;
 
+use std::sync::Arc;
+
 use crate::{
     error::AppError,
-    i18n::{negotiate::negotiate, Locale},
-    state::AppState,
+    i18n::{negotiate::negotiate, Locale, Locales},
+    state::{AppState, Site},
 };
 
 /// Cookie holding the reader's explicit language choice.
@@ -41,15 +43,19 @@ pub fn router() -> Router<AppState> {
     router
 }
 
-/// The locale named by the `{lang}` path segment; any other value is a 404.
-pub struct Lang(String);
+/// The locale named by the `{lang}` path segment (any loaded locale, so that one not yet
+/// offered can be previewed); any other value is a 404. Holds the request's site snapshot.
+pub struct Lang {
+    pub site: Arc<Site>,
+    code: String,
+}
 
 impl Lang {
-    pub fn locale<'a>(&self, state: &'a AppState) -> &'a Locale {
-        state
-            .locales
-            .get(&self.0)
-            .unwrap_or_else(|| state.locales.default_locale())
+    pub fn locale(&self) -> &Locale {
+        let locales = &self.site.locales;
+        locales
+            .get(&self.code)
+            .unwrap_or_else(|| locales.default_locale())
     }
 }
 
@@ -60,30 +66,28 @@ impl FromRequestParts<AppState> for Lang {
         let params = RawPathParams::from_request_parts(parts, state)
             .await
             .map_err(|_| AppError::NotFound)?;
-        params
+        let site = state.site();
+        let code = params
             .iter()
             .find(|(k, _)| *k == "lang")
-            .and_then(|(_, v)| state.locales.get(v))
-            .map(|l| Lang(l.code.clone()))
-            .ok_or(AppError::NotFound)
+            .and_then(|(_, v)| site.locales.get(v))
+            .map(|l| l.code.clone())
+            .ok_or(AppError::NotFound)?;
+        Ok(Lang { site, code })
     }
 }
 
 /// The locale a response to this request should be in: the path's language when it has one,
 /// otherwise the remembered choice, then `Accept-Language`.
-pub fn request_locale<'a>(state: &'a AppState, uri: &Uri, headers: &HeaderMap) -> &'a Locale {
+pub fn request_locale<'a>(locales: &'a Locales, uri: &Uri, headers: &HeaderMap) -> &'a Locale {
     let first = uri.path().trim_start_matches('/').split('/').next();
-    if let Some(locale) = first.and_then(|seg| state.locales.get(seg)) {
+    if let Some(locale) = first.and_then(|seg| locales.get(seg)) {
         return locale;
     }
     let accept = headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok());
-    negotiate(
-        &state.locales,
-        remembered_choice(headers).as_deref(),
-        accept,
-    )
+    negotiate(locales, remembered_choice(headers).as_deref(), accept)
 }
 
 fn remembered_choice(headers: &HeaderMap) -> Option<String> {
@@ -103,7 +107,8 @@ async fn redirect_to_negotiated(
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
-    let locale = request_locale(&state, &uri, &headers);
+    let site = state.site();
+    let locale = request_locale(&site.locales, &uri, &headers);
     // The path is one of the registered page paths, so the target is always local.
     let target = format!("/{}{}", locale.code, uri.path());
     let mut res = Redirect::temporary(&target).into_response();
@@ -115,7 +120,7 @@ async fn redirect_to_negotiated(
 }
 
 async fn add_trailing_slash(lang: Lang) -> Redirect {
-    Redirect::permanent(&format!("/{}/", lang.0))
+    Redirect::permanent(&format!("/{}/", lang.locale().code))
 }
 
 /// The language switcher: remembers the choice in a cookie and goes to the same page in that
@@ -130,8 +135,11 @@ async fn switch_language(
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
     };
+    let site = state.site();
+    // Only offered languages can be chosen; one in preview is reached by its URL alone.
     let locale = param("code")
-        .and_then(|c| state.locales.get(c))
+        .and_then(|c| site.locales.get(c))
+        .filter(|l| l.offered)
         .ok_or(AppError::NotFound)?;
     let slug = param("page")
         .and_then(|p| PAGE_SLUGS.iter().find(|s| **s == p))

@@ -1,8 +1,15 @@
 use std::{ops::Deref, sync::Arc};
 
 use anyhow::Context;
+use arc_swap::ArcSwap;
 
-use crate::{config::Config, i18n::Locales, render::Renderer, store::Store};
+use crate::{
+    config::Config,
+    i18n::{LoadError, Locales},
+    render::{Renderer, TemplateError},
+    store::Store,
+    watch::Watch,
+};
 
 /// The application state: cheap to clone (one `Arc`), shared by every handler.
 #[derive(Clone)]
@@ -10,31 +17,106 @@ pub struct AppState(Arc<Inner>);
 
 pub struct Inner {
     pub config: Config,
+    pub store: Store,
+    /// The current locales and templates; replaced whole on reload (watch mode).
+    site: ArcSwap<Site>,
+    watch: Option<Watch>,
+}
+
+/// Everything built from `locales/` and `templates/`: one consistent snapshot per request.
+pub struct Site {
     pub locales: Arc<Locales>,
     pub renderer: Renderer,
-    pub store: Store,
+}
+
+/// Why locales or templates could not be (re)loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum SiteError {
+    #[error(transparent)]
+    Locales(#[from] LoadError),
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+    LocaleProblems(Vec<LoadError>),
+    #[error(transparent)]
+    Templates(#[from] TemplateError),
+}
+
+impl Site {
+    /// Loads locales and templates. With `strict`, a syntax error anywhere is an error (a
+    /// reload keeps the last good site); otherwise it is logged and the entries that parsed
+    /// are served, missing ones falling back to English: a typo never takes the site down.
+    pub fn load(config: &Config, strict: bool) -> Result<Self, SiteError> {
+        let (locales, problems) =
+            Locales::load(&config.locales_dir, config.min_completeness / 100.0)?;
+        if strict && !problems.is_empty() {
+            return Err(SiteError::LocaleProblems(problems));
+        }
+        for problem in &problems {
+            tracing::error!("{problem}");
+        }
+        for l in locales.iter() {
+            tracing::info!(
+                locale = %l.code,
+                completeness = format!("{:.0}%", l.completeness * 100.0),
+                offered = l.offered,
+                "locale loaded"
+            );
+        }
+        let locales = Arc::new(locales);
+        let renderer = Renderer::new(&config.templates_dir, locales.clone())?;
+        Ok(Self { locales, renderer })
+    }
 }
 
 impl AppState {
-    /// Loads locales and templates (failing fast on any error) and opens the database.
+    /// Loads locales and templates and opens the database.
     pub async fn new(config: Config) -> anyhow::Result<Self> {
-        let locales =
-            Arc::new(Locales::load(&config.locales_dir).with_context(|| {
-                format!("loading locales from {}", config.locales_dir.display())
-            })?);
-        let renderer =
-            Renderer::new(&config.templates_dir, locales.clone()).with_context(|| {
-                format!("loading templates from {}", config.templates_dir.display())
-            })?;
+        let site = Site::load(&config, false).with_context(|| {
+            format!(
+                "loading {} and {}",
+                config.locales_dir.display(),
+                config.templates_dir.display()
+            )
+        })?;
         let store = Store::open(&config.db)
             .await
             .with_context(|| format!("opening database {}", config.db.display()))?;
+        let watch = config.watch.then(|| Watch::new(&config));
         Ok(Self(Arc::new(Inner {
             config,
-            locales,
-            renderer,
             store,
+            site: ArcSwap::from_pointee(site),
+            watch,
         })))
+    }
+
+    /// The current site snapshot.
+    pub fn site(&self) -> Arc<Site> {
+        self.site.load_full()
+    }
+
+    /// In watch mode: reloads locales and templates if a file changed. A broken edit leaves
+    /// the last good site serving and is reported by [`AppState::reload_error`].
+    pub fn reload_if_changed(&self) {
+        let Some(watch) = &self.watch else { return };
+        if !watch.changed() {
+            return;
+        }
+        match Site::load(&self.config, true) {
+            Ok(site) => {
+                self.site.store(Arc::new(site));
+                watch.set_error(None);
+                tracing::info!("locales and templates reloaded");
+            }
+            Err(e) => {
+                tracing::error!("reload failed, still serving the last good version:\n{e}");
+                watch.set_error(Some(e.to_string()));
+            }
+        }
+    }
+
+    /// In watch mode, the error of the last failed reload, shown on every page.
+    pub fn reload_error(&self) -> Option<String> {
+        self.watch.as_ref().and_then(Watch::error)
     }
 }
 

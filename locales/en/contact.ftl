@@ -15,7 +15,8 @@ contact-name-placeholder = Your name
 contact-email-label = Email address
 contact-email-hint = We only use it to reply to you.
 contact-message-label = Message
-contact-message-hint = Write in English or Persian, up to 5,000 characters.
+# $max (number): the longest message accepted, in characters.
+contact-message-hint = Write in English or Persian, up to { $max } characters.
 contact-message-placeholder = How would you like to work together?
 
 # Label of a hidden trap field that only spam robots fill in; people never see it, but screen
@@ -30,10 +31,12 @@ contact-errors-title = Please check the form
 
 # Validation errors, shown next to the field and in the box above the form.
 contact-error-name-required = Enter your name.
-contact-error-name-too-long = Your name must be 200 characters or fewer.
+# $max (number): the limit, in characters.
+contact-error-name-too-long = Your name must be { $max } characters or fewer.
 contact-error-name-invalid = Your name contains characters that cannot be used.
 contact-error-email-required = Enter your email address.
 contact-error-email-invalid = Enter an email address in the correct format, like name@example.org.
 contact-error-message-required = Enter your message.
-contact-error-message-too-long = Your message must be 5,000 characters or fewer.
+# $max (number): the limit, in characters.
+contact-error-message-too-long = Your message must be { $max } characters or fewer.
 contact-error-message-invalid = Your message contains characters that cannot be used.

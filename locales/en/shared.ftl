@@ -3,10 +3,6 @@
 # The campaign's name. Use it through { -site-name } so it is written one way everywhere.
 -site-name = Socialist Campaign for Democracy in Iran
 
-# This language's name, written in the language itself; shown in the language switcher of the
-# other languages' pages.
-language-name = English
-
 # Site title at the start of the header, a link to the home page.
 site-title = { -site-name }
 
@@ -29,6 +25,10 @@ nav-contact = Contact
 
 # Accessible name of the language switcher (read by screen readers, not shown).
 switcher-label = Language
+
+# Banner on every page in `serve --watch` mode when the last edit of a locale or template file
+# could not be loaded; the error itself follows it (in English, with file:line:col).
+reload-error-title = Your last edit could not be loaded, so the previous version is still shown. The error:
 
 # Footer: the campaign's name.
 footer-campaign = { -site-name }

@@ -1,7 +1,6 @@
 ## Shared by every page: site name, header, navigation, language switcher, footer.
 
 -site-name = کارزار سوسیالیستی برای دموکراسی در ایران
-language-name = فارسی
 site-title = { -site-name }
 page-title = { $page } – { -site-name }
 page-title-invalid = خطا: { $page } – { -site-name }
@@ -12,6 +11,7 @@ nav-platform = برنامهٔ ما
 nav-people = ما که هستیم
 nav-contact = تماس با ما
 switcher-label = زبان
+reload-error-title = آخرین ویرایش شما بارگذاری نشد و نسخهٔ پیشین همچنان نمایش داده می‌شود. خطا:
 footer-campaign = { -site-name }
 footer-contact = با ما در تماس باشید
 footer-font-licence = قلم فارسی: وزیرمتن (با مجوز SIL Open Font License)

@@ -98,10 +98,11 @@ pub fn negotiate<'a>(
     choice: Option<&str>,
     accept_language: Option<&str>,
 ) -> &'a Locale {
-    if let Some(locale) = choice.and_then(|c| locales.get(c)) {
+    if let Some(locale) = choice.and_then(|c| locales.get(c)).filter(|l| l.offered) {
         return locale;
     }
-    let offered: Vec<&Locale> = locales.iter().collect();
+    // Locales below the completeness threshold can be previewed but are never negotiated.
+    let offered: Vec<&Locale> = locales.offered().collect();
     let ids: Vec<&LanguageIdentifier> = offered.iter().map(|l| &l.id).collect();
     let (ranges, refused) = parse_accept_language(accept_language.unwrap_or(""));
     let is_refused = |id: &LanguageIdentifier| {

@@ -12,14 +12,13 @@ use minijinja::context;
 use super::{pages::render_page, Lang};
 use crate::{
     error::AppError,
-    form::{ContactForm, FieldError},
-    i18n::Locale,
+    form::{ContactForm, FieldError, EMAIL_MAX_CHARS, MESSAGE_MAX_CHARS, NAME_MAX_CHARS},
     state::AppState,
     store::NewMessage,
 };
 
 pub async fn show(State(state): State<AppState>, lang: Lang) -> Result<Response, AppError> {
-    render_form(&state, lang.locale(&state), &ContactForm::default(), &[])
+    render_form(&state, &lang, &ContactForm::default(), &[])
 }
 
 pub async fn submit(
@@ -36,7 +35,7 @@ pub async fn submit(
         _ => AppError::BadRequest(e.body_text()),
     })?;
     let form = ContactForm::decode(&body).map_err(|e| AppError::BadRequest(e.to_string()))?;
-    let locale = lang.locale(&state);
+    let locale = lang.locale();
     // `Redirect::to` answers 303 See Other: the browser GETs the thanks page.
     let thanks = Redirect::to(&format!("/{}/contact/thanks", locale.code));
     if form.is_spam() {
@@ -45,7 +44,7 @@ pub async fn submit(
     }
     let errors = form.validate();
     if !errors.is_empty() {
-        return render_form(&state, locale, &form, &errors);
+        return render_form(&state, &lang, &form, &errors);
     }
     let id = state
         .store
@@ -63,7 +62,7 @@ pub async fn submit(
 
 fn render_form(
     state: &AppState,
-    locale: &Locale,
+    lang: &Lang,
     form: &ContactForm,
     errors: &[FieldError],
 ) -> Result<Response, AppError> {
@@ -79,8 +78,9 @@ fn render_form(
         name_error => error_for("name"),
         email_error => error_for("email"),
         message_error => error_for("message"),
+        limits => context! { name => NAME_MAX_CHARS, email => EMAIL_MAX_CHARS, message => MESSAGE_MAX_CHARS },
     };
-    render_page(state, locale, "contact", "contact.html", extra, status)
+    render_page(state, lang, "contact", "contact.html", extra, status)
 }
 
 /// `application/x-www-form-urlencoded`, with or without parameters such as `charset`.

@@ -8,24 +8,16 @@ use axum::{
 use minijinja::{context, Value};
 
 use super::Lang;
-use crate::{error::AppError, i18n::Locale, render, state::AppState};
+use crate::{error::AppError, render, state::AppState};
 
 pub async fn home(State(state): State<AppState>, lang: Lang) -> Result<Response, AppError> {
-    render_page(
-        &state,
-        lang.locale(&state),
-        "",
-        "home.html",
-        context! {},
-        StatusCode::OK,
-    )
+    render_page(&state, &lang, "", "home.html", context! {}, StatusCode::OK)
 }
 
 pub async fn platform(State(state): State<AppState>, lang: Lang) -> Result<Response, AppError> {
-    let locale = lang.locale(&state);
     render_page(
         &state,
-        locale,
+        &lang,
         "platform",
         "platform.html",
         context! {},
@@ -34,10 +26,9 @@ pub async fn platform(State(state): State<AppState>, lang: Lang) -> Result<Respo
 }
 
 pub async fn people(State(state): State<AppState>, lang: Lang) -> Result<Response, AppError> {
-    let locale = lang.locale(&state);
     render_page(
         &state,
-        locale,
+        &lang,
         "people",
         "people.html",
         context! {},
@@ -46,10 +37,9 @@ pub async fn people(State(state): State<AppState>, lang: Lang) -> Result<Respons
 }
 
 pub async fn thanks(State(state): State<AppState>, lang: Lang) -> Result<Response, AppError> {
-    let locale = lang.locale(&state);
     render_page(
         &state,
-        locale,
+        &lang,
         "contact/thanks",
         "thanks.html",
         context! {},
@@ -60,16 +50,21 @@ pub async fn thanks(State(state): State<AppState>, lang: Lang) -> Result<Respons
 /// Renders `template` for the page at `slug` with the shared page context plus `extra`.
 pub fn render_page(
     state: &AppState,
-    locale: &Locale,
+    lang: &Lang,
     slug: &str,
     template: &str,
     extra: Value,
     status: StatusCode,
 ) -> Result<Response, AppError> {
-    let base = render::page_context(&state.locales, locale, Some(slug), &state.config.base_url);
-    let html = state
-        .renderer
-        .render(template, context! { ..extra, ..base })?;
+    let locale = lang.locale();
+    let base = render::page_context(
+        &lang.site.locales,
+        locale,
+        Some(slug),
+        &state.config.base_url,
+    );
+    let ctx = context! { reload_error => state.reload_error(), ..context! { ..extra, ..base } };
+    let html = lang.site.renderer.render(template, ctx)?;
     let mut res = (status, Html(html)).into_response();
     if let Ok(v) = HeaderValue::from_str(&locale.code) {
         res.headers_mut().insert(header::CONTENT_LANGUAGE, v);

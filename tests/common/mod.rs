@@ -137,3 +137,21 @@ pub fn attr_of<'a>(html: &'a str, needle: &str, attr: &str) -> Option<&'a str> {
     let end = tag[v..].find('"')?;
     Some(&tag[v..v + end])
 }
+
+/// Copies the repository's `locales/` (metadata and every language) into `to`.
+pub fn copy_locales(to: &Path) {
+    copy_dir(&repo_root().join("locales"), to);
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}

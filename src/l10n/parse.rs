@@ -1,0 +1,215 @@
+//! One locale's `.ftl` files, parsed with `fluent-syntax` into what the checks need: every
+//! message and term with its attributes, and for each pattern its text (with positions),
+//! variables, references and plural `[one]` variants.
+
+use std::{
+    collections::{BTreeMap, BTreeSet},
+    fs, io,
+    path::{Path, PathBuf},
+};
+
+use fluent_syntax::{ast, parser};
+
+use crate::i18n::ftl_files;
+
+pub struct SourceFile {
+    pub path: PathBuf,
+    pub text: String,
+}
+
+/// A message (`id`) or term (`-id`).
+pub struct Entry {
+    pub file: usize,
+    /// Byte offset of the id in its file.
+    pub offset: usize,
+    pub value: Option<PatternInfo>,
+    pub attrs: BTreeMap<String, PatternInfo>,
+}
+
+#[derive(Default)]
+pub struct PatternInfo {
+    /// Text elements: (byte offset in the file, text).
+    pub texts: Vec<(usize, String)>,
+    pub vars: BTreeSet<String>,
+    /// Referenced messages (`id`, `id.attr`) and terms (`-id`), with offsets.
+    pub refs: Vec<(String, usize)>,
+    /// Text inside `[one]` variants of select expressions, with offsets.
+    pub one_variants: Vec<(usize, String)>,
+    /// The pattern's text with each placeable as `{}`: to compare with the reference.
+    pub flat: String,
+}
+
+pub struct ParsedLocale {
+    pub code: String,
+    pub files: Vec<SourceFile>,
+    /// Keyed by id (terms keep their leading `-`).
+    pub entries: BTreeMap<String, Entry>,
+    /// (file, byte offset, message)
+    pub syntax_errors: Vec<(usize, usize, String)>,
+    /// (file, byte offset, id) of a second definition.
+    pub duplicates: Vec<(usize, usize, String)>,
+}
+
+impl ParsedLocale {
+    pub fn message_ids(&self) -> impl Iterator<Item = &String> {
+        self.entries.keys().filter(|k| !k.starts_with('-'))
+    }
+}
+
+pub fn parse_locale(code: &str, dir: &Path) -> io::Result<ParsedLocale> {
+    let paths = ftl_files(dir).map_err(|e| io::Error::other(e.to_string()))?;
+    let mut files = vec![];
+    for path in paths {
+        let text = fs::read_to_string(&path)?;
+        files.push(SourceFile { path, text });
+    }
+    let mut locale = ParsedLocale {
+        code: code.to_string(),
+        entries: BTreeMap::new(),
+        syntax_errors: vec![],
+        duplicates: vec![],
+        files: vec![],
+    };
+    for (index, file) in files.iter().enumerate() {
+        let source = file.text.as_str();
+        let resource = parser::parse(source).unwrap_or_else(|(res, errors)| {
+            for e in errors {
+                locale
+                    .syntax_errors
+                    .push((index, e.pos.start, e.kind.to_string()));
+            }
+            res
+        });
+        for entry in resource.body {
+            let (id, offset, value, attributes) = match entry {
+                ast::Entry::Message(m) => {
+                    let offset = offset_in(source, m.id.name).unwrap_or(0);
+                    (m.id.name.to_string(), offset, m.value, m.attributes)
+                }
+                ast::Entry::Term(t) => {
+                    let offset = offset_in(source, t.id.name).unwrap_or(0);
+                    (
+                        format!("-{}", t.id.name),
+                        offset,
+                        Some(t.value),
+                        t.attributes,
+                    )
+                }
+                _ => continue,
+            };
+            if locale.entries.contains_key(&id) {
+                locale.duplicates.push((index, offset, id));
+                continue;
+            }
+            let value = value.map(|p| pattern_info(source, &p));
+            let attrs = attributes
+                .into_iter()
+                .map(|a| (a.id.name.to_string(), pattern_info(source, &a.value)))
+                .collect();
+            locale.entries.insert(
+                id,
+                Entry {
+                    file: index,
+                    offset,
+                    value,
+                    attrs,
+                },
+            );
+        }
+    }
+    locale.files = files;
+    Ok(locale)
+}
+
+/// Byte offset of `part` inside `source`, when `part` is a slice of it (as the parser's
+/// `&str` AST nodes are).
+fn offset_in(source: &str, part: &str) -> Option<usize> {
+    let start = source.as_ptr() as usize;
+    let at = part.as_ptr() as usize;
+    (at >= start && at + part.len() <= start + source.len()).then(|| at - start)
+}
+
+fn pattern_info(source: &str, pattern: &ast::Pattern<&str>) -> PatternInfo {
+    let mut info = PatternInfo::default();
+    walk_pattern(source, pattern, &mut info, false);
+    info
+}
+
+fn walk_pattern(source: &str, pattern: &ast::Pattern<&str>, info: &mut PatternInfo, in_one: bool) {
+    for element in &pattern.elements {
+        match element {
+            ast::PatternElement::TextElement { value } => {
+                let offset = offset_in(source, value).unwrap_or(0);
+                info.texts.push((offset, value.to_string()));
+                info.flat.push_str(value);
+                if in_one {
+                    info.one_variants.push((offset, value.to_string()));
+                }
+            }
+            ast::PatternElement::Placeable { expression } => {
+                info.flat.push_str("{}");
+                walk_expression(source, expression, info, in_one);
+            }
+        }
+    }
+}
+
+fn walk_expression(
+    source: &str,
+    expr: &ast::Expression<&str>,
+    info: &mut PatternInfo,
+    in_one: bool,
+) {
+    match expr {
+        ast::Expression::Inline(inline) => walk_inline(source, inline, info),
+        ast::Expression::Select { selector, variants } => {
+            walk_inline(source, selector, info);
+            for v in variants {
+                let one = matches!(&v.key, ast::VariantKey::Identifier { name } if *name == "one");
+                walk_pattern(source, &v.value, info, in_one || one);
+            }
+        }
+    }
+}
+
+fn walk_inline(source: &str, inline: &ast::InlineExpression<&str>, info: &mut PatternInfo) {
+    match inline {
+        ast::InlineExpression::VariableReference { id } => {
+            info.vars.insert(id.name.to_string());
+        }
+        ast::InlineExpression::MessageReference { id, attribute } => {
+            let name = match attribute {
+                Some(a) => format!("{}.{}", id.name, a.name),
+                None => id.name.to_string(),
+            };
+            info.refs
+                .push((name, offset_in(source, id.name).unwrap_or(0)));
+        }
+        ast::InlineExpression::TermReference { id, arguments, .. } => {
+            info.refs.push((
+                format!("-{}", id.name),
+                offset_in(source, id.name).unwrap_or(0),
+            ));
+            if let Some(args) = arguments {
+                walk_args(source, args, info);
+            }
+        }
+        ast::InlineExpression::FunctionReference { arguments, .. } => {
+            walk_args(source, arguments, info)
+        }
+        ast::InlineExpression::Placeable { expression } => {
+            walk_expression(source, expression, info, false)
+        }
+        ast::InlineExpression::StringLiteral { .. }
+        | ast::InlineExpression::NumberLiteral { .. } => {}
+    }
+}
+
+fn walk_args(source: &str, args: &ast::CallArguments<&str>, info: &mut PatternInfo) {
+    for a in &args.positional {
+        walk_inline(source, a, info);
+    }
+    for a in &args.named {
+        walk_inline(source, &a.value, info);
+    }
+}
