@@ -277,6 +277,11 @@ fn load_locale(
     // isolate interpolated values in markup (`<bdi>`, `dir="auto"`) instead.
     bundle.set_use_isolating(false);
     bundle.set_formatter(Some(numbers::format_value));
+    // NUMBER() and DATETIME() for translators' messages.
+    bundle.add_builtins().map_err(|e| LoadError::Bundle {
+        path: dir.to_path_buf(),
+        message: e.to_string(),
+    })?;
     let mut message_ids = HashSet::new();
     for path in ftl_files(dir)? {
         let source = fs::read_to_string(&path).map_err(|source| LoadError::Io {

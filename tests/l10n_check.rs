@@ -137,11 +137,26 @@ fn run_check(args: &[&str], dir: &Path) -> (i32, String) {
 }
 
 #[test]
-fn the_sites_own_locales_pass_strictly() {
-    let (code, out) = run_check(&["--strict"], repo_root());
+fn the_sites_own_locales_pass() {
+    let (code, out) = run_check(&["--json"], repo_root());
     assert_eq!(code, 0, "{out}");
-    assert!(out.contains("0 error(s), 0 warning(s)"), "{out}");
-    assert!(out.contains("fa     100.0%"), "{out}");
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    // English and Persian, the languages readers are offered today, are clean: no errors
+    // and no warnings (a language still being translated may have warnings).
+    let findings: Vec<_> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| ["", "en", "fa"].contains(&f["locale"].as_str().unwrap()))
+        .collect();
+    assert!(findings.is_empty(), "{findings:#?}");
+    let fa = json["completeness"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["locale"] == "fa")
+        .unwrap();
+    assert_eq!(fa["percent"].as_f64(), Some(100.0));
 }
 
 #[test]

@@ -42,8 +42,14 @@ pub fn repo_root() -> &'static Path {
 
 impl TestApp {
     pub async fn new() -> Self {
+        Self::with_config(|_| {}).await
+    }
+
+    /// The app with a configuration changed by `change` (the database is always temporary).
+    pub async fn with_config(change: impl FnOnce(&mut Config)) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        let config = Config::rooted(repo_root(), dir.path().join("test.sqlite3"));
+        let mut config = Config::rooted(repo_root(), dir.path().join("test.sqlite3"));
+        change(&mut config);
         let state = AppState::new(config).await.expect("app state");
         Self {
             router: app(state.clone()),
