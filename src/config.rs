@@ -29,6 +29,27 @@ pub struct Config {
     /// broken edit keeps the last good version serving and shows a banner on every page.
     #[arg(long, env = "SCDI_WATCH")]
     pub watch: bool,
+    /// The site is served over HTTPS (behind a TLS proxy): send Strict-Transport-Security and
+    /// mark cookies `Secure`.
+    #[arg(long, env = "SCDI_HTTPS")]
+    pub https: bool,
+    /// Contact form: accepted messages per client per hour (0: no limit).
+    #[arg(long, env = "SCDI_CONTACT_PER_HOUR", default_value_t = 20)]
+    pub contact_per_hour: u32,
+    /// Contact form: how many messages a client may send in a quick burst.
+    #[arg(long, env = "SCDI_CONTACT_BURST", default_value_t = 5)]
+    pub contact_burst: u32,
+    /// Request header carrying the client's address, set by a trusted reverse proxy (e.g.
+    /// `X-Real-IP`); without it the socket's address is used. Never set it without a proxy
+    /// that overwrites the header: clients could choose their own address.
+    #[arg(long, env = "SCDI_CLIENT_IP_HEADER")]
+    pub client_ip_header: Option<String>,
+    /// Seconds a request may take in all, body upload included.
+    #[arg(long, env = "SCDI_REQUEST_TIMEOUT", default_value_t = 30)]
+    pub request_timeout_secs: u64,
+    /// Seconds a client has to send a request's headers.
+    #[arg(long, env = "SCDI_HEADER_TIMEOUT", default_value_t = 10)]
+    pub header_timeout_secs: u64,
 }
 
 impl Config {
@@ -44,6 +65,12 @@ impl Config {
             base_url: "http://127.0.0.1:3000".into(),
             min_completeness: 90.0,
             watch: false,
+            https: false,
+            contact_per_hour: 20,
+            contact_burst: 5,
+            client_ip_header: None,
+            request_timeout_secs: 30,
+            header_timeout_secs: 10,
         }
     }
 }

@@ -24,6 +24,10 @@ pub enum AppError {
     PayloadTooLarge,
     #[error("unsupported content type")]
     UnsupportedMediaType,
+    #[error("request target too long")]
+    UriTooLong,
+    #[error("rate limited for {0:?}")]
+    TooManyRequests(std::time::Duration),
     #[error("template: {0:#}")]
     Render(#[from] minijinja::Error),
     #[error("database: {0}")]
@@ -38,6 +42,8 @@ impl AppError {
             AppError::CrossSite => StatusCode::FORBIDDEN,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            AppError::UriTooLong => StatusCode::URI_TOO_LONG,
+            AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Render(_) | AppError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -57,6 +63,12 @@ impl IntoResponse for AppError {
             tracing::debug!(error = %self, "request refused");
         }
         let mut res = status.into_response();
+        if let AppError::TooManyRequests(wait) = self {
+            // Whole seconds, rounded up, so a client that waits that long is let in.
+            let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs.max(1)));
+        }
         res.extensions_mut().insert(ErrorPage);
         res
     }
@@ -74,8 +86,11 @@ fn error_messages(status: StatusCode) -> (&'static str, &'static str) {
         403 => (msg!("error-403-title"), msg!("error-403-body")),
         404 => (msg!("error-404-title"), msg!("error-404-body")),
         405 => (msg!("error-405-title"), msg!("error-405-body")),
+        408 => (msg!("error-408-title"), msg!("error-408-body")),
         413 => (msg!("error-413-title"), msg!("error-413-body")),
+        414 => (msg!("error-414-title"), msg!("error-414-body")),
         415 => (msg!("error-415-title"), msg!("error-415-body")),
+        429 => (msg!("error-429-title"), msg!("error-429-body")),
         500.. => (msg!("error-500-title"), msg!("error-500-body")),
         _ => (msg!("error-other-title"), msg!("error-other-body")),
     }

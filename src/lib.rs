@@ -8,16 +8,24 @@ pub mod config;
 pub mod csrf;
 /// `AppError`: every failure a visitor can meet, rendered as a localized error page.
 pub mod error;
+/// `messages list|export`: the stored messages for organisers (text, CSV, JSON).
+pub mod export;
 /// Contact form: decoding `application/x-www-form-urlencoded` bodies and validating fields.
 pub mod form;
 /// Locales discovered in `locales/`, their Fluent bundles, direction and negotiation.
 pub mod i18n;
 /// `scdi-site l10n check`: the translators' report on `locales/`.
 pub mod l10n;
+/// Abuse limits: the contact form's per-client rate limit, the request-target bound.
+pub mod limit;
 /// The minijinja environment and the `t()` function bound to the page's locale.
 pub mod render;
 /// HTTP handlers: pages, language redirects and the contact form.
 pub mod routes;
+/// Security headers on every response (CSP, no referrer, HSTS under HTTPS...).
+pub mod security;
+/// The HTTP/1.1 server: bounded headers, header read timeout, graceful shutdown.
+pub mod server;
 /// Shared application state: one cheap `Clone` handle, with the current locales and templates.
 pub mod state;
 /// SQLite storage for contact messages (sqlx).
@@ -25,10 +33,14 @@ pub mod store;
 /// `serve --watch`: reload locales and templates when their files change.
 pub mod watch;
 
-use axum::{extract::DefaultBodyLimit, middleware, Router};
+use std::time::Duration;
+
+use axum::{extract::DefaultBodyLimit, http::StatusCode, middleware, Router};
 use tower_http::{
     catch_panic::CatchPanicLayer,
+    limit::RequestBodyLimitLayer,
     services::ServeDir,
+    timeout::TimeoutLayer,
     trace::{DefaultOnResponse, TraceLayer},
     LatencyUnit,
 };
@@ -40,13 +52,22 @@ pub use state::AppState;
 /// Builds the whole application: routes, static files, fallback and layers. Tests call this
 /// in-process; `main` serves it.
 pub fn app(state: AppState) -> Router {
-    routes::router()
+    let request_timeout = Duration::from_secs(state.config.request_timeout_secs);
+    let router = routes::router()
         .nest_service("/static", ServeDir::new(&state.config.static_dir))
         .fallback(error::not_found)
-        // Form bodies are small; anything larger is refused with a localized 413.
+        // Form bodies are small; anything larger is refused with a localized 413, whether
+        // announced by Content-Length or streamed.
         .layer(DefaultBodyLimit::max(form::MAX_BODY_BYTES))
+        .layer(RequestBodyLimitLayer::new(form::MAX_BODY_BYTES))
         .layer(CatchPanicLayer::new())
         .layer(middleware::from_fn(csrf::reject_cross_site))
+        .layer(middleware::from_fn(limit::bound_uri))
+        // Every request, body upload included, has a deadline.
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            request_timeout,
+        ))
         // Outside the layers above so that their error responses are localized too.
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -55,7 +76,8 @@ pub fn app(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(
             state.clone(),
             watch::reload_before_request,
-        ))
+        ));
+    security::add_headers(router, state.config.https)
         // One log line per request: method, matched route, status, latency.
         .layer(
             TraceLayer::new_for_http()

@@ -1,10 +1,10 @@
 //! The `scdi-site` binary: parse configuration, set up logging, serve until Ctrl-C/SIGTERM.
 
-use std::{path::PathBuf, process::ExitCode};
+use std::{path::PathBuf, process::ExitCode, time::Duration};
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
-use scdi_site::{app, l10n, AppState, Config};
+use scdi_site::{app, export, l10n, server, store::Store, AppState, Config};
 use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
@@ -26,6 +26,41 @@ enum Command {
         #[command(subcommand)]
         command: L10nCommand,
     },
+    /// The messages sent through the contact form, for organisers.
+    Messages {
+        #[command(subcommand)]
+        command: MessagesCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum MessagesCommand {
+    /// Print the messages for reading.
+    List(MessagesArgs),
+    /// Print the messages as CSV (UTF-8, opens in spreadsheets) or JSON.
+    Export {
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        #[command(flatten)]
+        args: MessagesArgs,
+    },
+}
+
+#[derive(Args)]
+struct MessagesArgs {
+    /// The database the site writes to.
+    #[arg(long, env = "SCDI_DB", default_value = "data/scdi.sqlite3")]
+    db: PathBuf,
+    /// Only messages received on or after this UTC date (2026-11-01) or time
+    /// (2026-11-01T08:30:00Z).
+    #[arg(long, value_parser = export::parse_since)]
+    since: Option<String>,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ExportFormat {
+    Csv,
+    Json,
 }
 
 #[derive(Subcommand)]
@@ -61,6 +96,7 @@ fn main() -> anyhow::Result<ExitCode> {
             command: L10nCommand::Check(args),
         }) => l10n_check(args),
         Some(Command::Serve(config)) => serve(config),
+        Some(Command::Messages { command }) => messages(command),
         None => serve(cli.serve),
     }
 }
@@ -84,6 +120,26 @@ fn l10n_check(args: CheckArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
+#[tokio::main(flavor = "current_thread")]
+async fn messages(command: MessagesCommand) -> anyhow::Result<ExitCode> {
+    let (format, args) = match command {
+        MessagesCommand::List(args) => (None, args),
+        MessagesCommand::Export { format, args } => (Some(format), args),
+    };
+    let store = Store::open_existing(&args.db)
+        .await
+        .with_context(|| format!("opening {}", args.db.display()))?;
+    let messages = store.list_since(args.since.as_deref()).await?;
+    store.close().await;
+    let out = std::io::stdout().lock();
+    match format {
+        None => export::write_list(out, &messages)?,
+        Some(ExportFormat::Csv) => export::write_csv(out, &messages)?,
+        Some(ExportFormat::Json) => export::write_json(out, &messages)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 #[tokio::main]
 async fn serve(config: Config) -> anyhow::Result<ExitCode> {
     tracing_subscriber::fmt()
@@ -97,9 +153,14 @@ async fn serve(config: Config) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("binding {}", config.addr))?;
     let state = AppState::new(config).await?;
     tracing::info!(addr = %listener.local_addr()?, "serving");
-    axum::serve(listener, app(state.clone()))
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    let header_timeout = Duration::from_secs(state.config.header_timeout_secs);
+    server::serve(
+        listener,
+        app(state.clone()),
+        header_timeout,
+        shutdown_signal(),
+    )
+    .await;
     // In-flight requests have finished; close the database cleanly.
     state.store.close().await;
     tracing::info!("stopped");

@@ -148,6 +148,7 @@ async fn switch_language(
         .path("/")
         .max_age(cookie::time::Duration::days(365))
         .http_only(true)
+        .secure(state.config.https)
         .same_site(SameSite::Lax)
         .build();
     let mut res = Redirect::to(&format!("/{}/{slug}", locale.code)).into_response();

@@ -1,4 +1,7 @@
-use std::{ops::Deref, sync::Arc};
+use std::{
+    ops::Deref,
+    sync::{atomic::AtomicU64, Arc},
+};
 
 use anyhow::Context;
 use arc_swap::ArcSwap;
@@ -6,6 +9,7 @@ use arc_swap::ArcSwap;
 use crate::{
     config::Config,
     i18n::{LoadError, Locales},
+    limit::ContactLimiter,
     render::{Renderer, TemplateError},
     store::Store,
     watch::Watch,
@@ -18,6 +22,9 @@ pub struct AppState(Arc<Inner>);
 pub struct Inner {
     pub config: Config,
     pub store: Store,
+    pub contact_limiter: ContactLimiter,
+    /// Submissions dropped because a bot filled the honeypot (logged, never stored).
+    pub honeypot_drops: AtomicU64,
     /// The current locales and templates; replaced whole on reload (watch mode).
     site: ArcSwap<Site>,
     watch: Option<Watch>,
@@ -81,9 +88,16 @@ impl AppState {
             .await
             .with_context(|| format!("opening database {}", config.db.display()))?;
         let watch = config.watch.then(|| Watch::new(&config));
+        let contact_limiter = ContactLimiter::new(
+            config.contact_per_hour,
+            config.contact_burst,
+            config.client_ip_header.clone(),
+        );
         Ok(Self(Arc::new(Inner {
             config,
             store,
+            contact_limiter,
+            honeypot_drops: AtomicU64::new(0),
             site: ArcSwap::from_pointee(site),
             watch,
         })))

@@ -36,6 +36,18 @@ pub struct Message {
 }
 
 impl Store {
+    /// Opens an existing database (for the organisers' commands: never create an empty one
+    /// because of a mistyped path).
+    pub async fn open_existing(path: &Path) -> Result<Self, sqlx::Error> {
+        if !path.is_file() {
+            return Err(sqlx::Error::Io(std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                format!("no database at {}", path.display()),
+            )));
+        }
+        Self::open(path).await
+    }
+
     /// Opens (creating if needed) the database and brings its schema up to date.
     pub async fn open(path: &Path) -> Result<Self, sqlx::Error> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -72,9 +84,28 @@ impl Store {
 
     /// All messages, oldest first.
     pub async fn list(&self) -> Result<Vec<Message>, sqlx::Error> {
-        sqlx::query_as("SELECT id, name, email, body, locale, created_at FROM messages ORDER BY id")
-            .fetch_all(&self.pool)
-            .await
+        self.list_since(None).await
+    }
+
+    /// Messages received at or after `since` (an RFC 3339 UTC prefix such as `2026-11-01`),
+    /// oldest first.
+    pub async fn list_since(&self, since: Option<&str>) -> Result<Vec<Message>, sqlx::Error> {
+        // Timestamps are ISO 8601 in UTC, so text order is time order.
+        sqlx::query_as(
+            "SELECT id, name, email, body, locale, created_at FROM messages \
+             WHERE created_at >= ? ORDER BY id",
+        )
+        .bind(since.unwrap_or(""))
+        .fetch_all(&self.pool)
+        .await
+    }
+
+    /// SQLite's own consistency check: `true` when it answers `ok`.
+    pub async fn integrity_ok(&self) -> Result<bool, sqlx::Error> {
+        let result: String = sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(result == "ok")
     }
 
     /// Waits for open connections to finish and closes them (checkpointing the WAL).

@@ -16,6 +16,10 @@ error-404-body = There is no page at this address. Please check the address, or 
 error-405-title = Not allowed
 error-405-body = This page cannot be used in that way.
 
+# 408: the request took too long to arrive (a very slow or broken connection).
+error-408-title = Request timed out
+error-408-body = Your request took too long to arrive. Please check your connection and try again.
+
 # 413: more data was sent than the site accepts.
 error-413-title = Too large
 error-413-body = What you sent is too large. Please shorten your message and try again.
@@ -23,6 +27,14 @@ error-413-body = What you sent is too large. Please shorten your message and try
 # 415: a form was sent in a format the site does not accept.
 error-415-title = Unsupported format
 error-415-body = The form was sent in a format this site does not accept. Please send it again from the contact page.
+
+# 414: the address (URL) is far too long.
+error-414-title = Address too long
+error-414-body = This address is too long to be a page of this site. Please check it, or start again from the home page.
+
+# 429: too many messages sent from the same connection in a short time (spam protection).
+error-429-title = Too many messages
+error-429-body = Too many messages have been sent from your connection in a short time. Please wait a few minutes and try again; your message was not sent.
 
 # 500 and other server errors: our fault; no details are shown.
 error-500-title = Something went wrong

@@ -1,10 +1,12 @@
 //! The contact form: GET shows it; POST decodes, validates and stores before answering 303,
 //! so a message is acknowledged only once it is durably in the database.
 
+use std::{net::SocketAddr, sync::atomic::Ordering};
+
 use axum::{
     body::Bytes,
-    extract::{rejection::BytesRejection, State},
-    http::{header, HeaderMap, StatusCode},
+    extract::{rejection::BytesRejection, ConnectInfo, State},
+    http::{header, Extensions, HeaderMap, StatusCode},
     response::{IntoResponse, Redirect, Response},
 };
 use minijinja::context;
@@ -25,6 +27,7 @@ pub async fn submit(
     State(state): State<AppState>,
     lang: Lang,
     headers: HeaderMap,
+    extensions: Extensions,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, AppError> {
     if !is_urlencoded(&headers) {
@@ -39,13 +42,23 @@ pub async fn submit(
     // `Redirect::to` answers 303 See Other: the browser GETs the thanks page.
     let thanks = Redirect::to(&format!("/{}/contact/thanks", locale.code));
     if form.is_spam() {
-        tracing::info!("honeypot filled: submission dropped");
+        // Bots see the usual thanks page, so they learn nothing.
+        let total = state.honeypot_drops.fetch_add(1, Ordering::Relaxed) + 1;
+        tracing::info!(total, "honeypot filled: submission dropped");
         return Ok(thanks.into_response());
     }
     let errors = form.validate();
     if !errors.is_empty() {
         return render_form(&state, &lang, &form, &errors);
     }
+    // Only messages about to be stored count against the limit: a reader correcting a
+    // mistake is never locked out.
+    let socket = extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
+    let client = state.contact_limiter.client(socket, &headers);
+    state
+        .contact_limiter
+        .check(client)
+        .map_err(AppError::TooManyRequests)?;
     let id = state
         .store
         .insert(&NewMessage {
