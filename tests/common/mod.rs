@@ -2,6 +2,8 @@
 //! that drive it with `tower::ServiceExt::oneshot`, as axum's own testing example does.
 #![allow(dead_code)]
 
+pub mod server;
+
 use std::path::Path;
 
 use axum::{

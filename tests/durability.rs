@@ -1,0 +1,291 @@
+//! Nothing acknowledged is lost, tested against the real binary: concurrent submissions,
+//! SIGKILL mid-load, SIGTERM with requests in flight, a bounded load run, and the
+//! connection-level bounds (header size, header read timeout).
+
+mod common;
+
+use std::{
+    collections::BTreeSet,
+    sync::{
+        atomic::{AtomicBool, Ordering},
+        Arc, Mutex,
+    },
+    time::{Duration, Instant},
+};
+
+use axum::body::Bytes;
+use common::server::{form_post, get, raw, Server};
+use http_body_util::{BodyExt, Full};
+use hyper_util::{client::legacy::Client, rt::TokioExecutor};
+use scdi_site::store::Store;
+use tokio::io::AsyncWriteExt;
+
+fn message(name: &str) -> String {
+    common::form_body(&[
+        ("name", name),
+        ("email", "reader@example.org"),
+        ("message", "همبستگی با مبارزات مردم ایران"),
+    ])
+}
+
+async fn stored_names(db: &std::path::Path) -> (Vec<String>, bool) {
+    let store = Store::open(db).await.unwrap();
+    let names = store
+        .list()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.name)
+        .collect();
+    let ok = store.integrity_ok().await.unwrap();
+    store.close().await;
+    (names, ok)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_submissions_exactly_the_acknowledged_ones_are_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(
+        &dir.path().join("db.sqlite3"),
+        &["--contact-per-hour", "3600", "--contact-burst", "150"],
+    );
+    let mut tasks = vec![];
+    for i in 0..200 {
+        let addr = server.addr.clone();
+        tasks.push(tokio::spawn(async move {
+            let name = format!("Reader {i}");
+            let res = raw(&addr, &form_post("/fa/contact", &message(&name)))
+                .await
+                .unwrap();
+            (name, res.status)
+        }));
+    }
+    let mut acknowledged = BTreeSet::new();
+    let mut limited = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            (name, 303) => {
+                acknowledged.insert(name);
+            }
+            (_, 429) => limited += 1,
+            (_, status) => panic!("unexpected status {status}"),
+        }
+    }
+    assert!(limited > 0, "the burst of 150 was exceeded");
+    assert_eq!(acknowledged.len() + limited, 200);
+    let (names, ok) = stored_names(&server.db).await;
+    assert!(ok);
+    assert_eq!(names.len(), acknowledged.len(), "none twice, none extra");
+    assert_eq!(names.into_iter().collect::<BTreeSet<_>>(), acknowledged);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigkill_mid_load_loses_no_acknowledged_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db.sqlite3");
+    let server = Server::start(&db, &["--contact-per-hour", "0"]);
+    let acknowledged = Arc::new(Mutex::new(BTreeSet::new()));
+    let mut tasks = vec![];
+    for worker in 0..16 {
+        let (addr, acknowledged) = (server.addr.clone(), acknowledged.clone());
+        tasks.push(tokio::spawn(async move {
+            for n in 0.. {
+                let name = format!("w{worker}-{n}");
+                match raw(&addr, &form_post("/en/contact", &message(&name))).await {
+                    Ok(res) if res.status == 303 => {
+                        acknowledged.lock().unwrap().insert(name);
+                    }
+                    Ok(res) => panic!("unexpected status {}", res.status),
+                    Err(_) => break, // the server is gone
+                }
+            }
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    server.signal("-KILL");
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let acknowledged = acknowledged.lock().unwrap().clone();
+    assert!(
+        acknowledged.len() > 10,
+        "load was running: {}",
+        acknowledged.len()
+    );
+    drop(server);
+
+    let (names, ok) = stored_names(&db).await;
+    assert!(ok, "the database opens cleanly after the crash");
+    let stored: BTreeSet<String> = names.into_iter().collect();
+    let lost: Vec<_> = acknowledged.difference(&stored).collect();
+    assert!(lost.is_empty(), "acknowledged but lost: {lost:?}");
+
+    // And the site starts again on the same database.
+    let again = Server::start(&db, &[]);
+    assert_eq!(raw(&again.addr, &get("/en/")).await.unwrap().status, 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_lets_in_flight_requests_finish_then_exits_0() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = Server::start(&dir.path().join("db.sqlite3"), &["--contact-per-hour", "0"]);
+    let mut slow = vec![];
+    for i in 0..8 {
+        let addr = server.addr.clone();
+        slow.push(tokio::spawn(async move {
+            let request = form_post("/fa/contact", &message(&format!("slow {i}")));
+            let (first, rest) = request.split_at(request.len() - 20);
+            let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
+            stream.write_all(first).await.unwrap();
+            // Still sending the body when the server is told to stop.
+            tokio::time::sleep(Duration::from_millis(1000)).await;
+            stream.write_all(rest).await.unwrap();
+            common::server::read_response(&mut stream)
+                .await
+                .unwrap()
+                .status
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    server.signal("-TERM");
+    for t in slow {
+        assert_eq!(t.await.unwrap(), 303, "an in-flight request completed");
+    }
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the server exits"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(status.code(), Some(0));
+    let (names, ok) = stored_names(&server.db).await;
+    assert!(ok);
+    assert_eq!(names.len(), 8);
+}
+
+/// A bounded load run on loopback: pages, a static file and the form. Zero 5xx; the peak
+/// resident memory is reported and bounded. `SCDI_LOAD_SECS` sets the length (default 10 s).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn load_run_without_5xx_and_with_bounded_memory() {
+    let secs: u64 = std::env::var("SCDI_LOAD_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(10);
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir.path().join("db.sqlite3"), &["--contact-per-hour", "0"]);
+    let base = format!("http://{}", server.addr);
+    let client: Client<_, Full<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut tasks = vec![];
+    for worker in 0..128 {
+        let (client, base, stop) = (client.clone(), base.clone(), stop.clone());
+        tasks.push(tokio::spawn(async move {
+            let (mut ok, mut client_errors, mut server_errors, mut failed) =
+                (0u64, 0u64, 0u64, 0u64);
+            let mut n = 0u64;
+            while !stop.load(Ordering::Relaxed) {
+                n += 1;
+                let req = match n % 6 {
+                    0 => hyper::Request::post(format!("{base}/fa/contact"))
+                        .header("content-type", "application/x-www-form-urlencoded")
+                        .body(Full::new(Bytes::from(message(&format!(
+                            "load {worker}-{n}"
+                        )))))
+                        .unwrap(),
+                    1 => hyper::Request::get(format!("{base}/fa/"))
+                        .body(Full::default())
+                        .unwrap(),
+                    2 => hyper::Request::get(format!("{base}/en/"))
+                        .body(Full::default())
+                        .unwrap(),
+                    3 => hyper::Request::get(format!("{base}/static/site.css"))
+                        .body(Full::default())
+                        .unwrap(),
+                    4 => hyper::Request::get(format!("{base}/fa/people"))
+                        .body(Full::default())
+                        .unwrap(),
+                    _ => hyper::Request::get(format!("{base}/"))
+                        .header("accept-language", "fa-IR,fa;q=0.9")
+                        .body(Full::default())
+                        .unwrap(),
+                };
+                match client.request(req).await {
+                    Ok(res) => {
+                        let status = res.status().as_u16();
+                        let _ = res.into_body().collect().await;
+                        match status {
+                            500.. => server_errors += 1,
+                            400..=499 => client_errors += 1,
+                            _ => ok += 1,
+                        }
+                    }
+                    Err(_) => failed += 1,
+                }
+            }
+            (ok, client_errors, server_errors, failed)
+        }));
+    }
+    tokio::time::sleep(Duration::from_secs(secs)).await;
+    stop.store(true, Ordering::Relaxed);
+    let (mut ok, mut client_errors, mut server_errors, mut failed) = (0, 0, 0, 0);
+    for t in tasks {
+        let (a, b, c, d) = t.await.unwrap();
+        ok += a;
+        client_errors += b;
+        server_errors += c;
+        failed += d;
+    }
+    let rss_mib = server.peak_rss_kib() as f64 / 1024.0;
+    println!("load: {secs} s, 128 connections: {ok} ok, {client_errors} 4xx, {server_errors} 5xx, {failed} failed; {:.0} req/s; peak RSS {rss_mib:.1} MiB", ok as f64 / secs as f64);
+    assert_eq!(server_errors, 0);
+    assert_eq!(client_errors, 0);
+    assert_eq!(failed, 0);
+    assert!(ok > 1000, "load was generated: {ok}");
+    assert!(rss_mib < 100.0, "peak RSS {rss_mib:.1} MiB");
+}
+
+#[tokio::test]
+async fn oversized_headers_and_slow_headers_are_cut_off() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(
+        &dir.path().join("db.sqlite3"),
+        &["--header-timeout-secs", "1"],
+    );
+    let huge = format!(
+        "GET /en/ HTTP/1.1\r\nHost: localhost\r\nX-Big: {}\r\nConnection: close\r\n\r\n",
+        "a".repeat(20_000)
+    );
+    assert_eq!(
+        raw(&server.addr, huge.as_bytes()).await.unwrap().status,
+        431
+    );
+    let many: String = (0..100).map(|i| format!("X-H{i}: v\r\n")).collect();
+    let many = format!("GET /en/ HTTP/1.1\r\nHost: localhost\r\n{many}Connection: close\r\n\r\n");
+    assert_eq!(
+        raw(&server.addr, many.as_bytes()).await.unwrap().status,
+        431
+    );
+
+    // A client that never finishes its headers is disconnected.
+    let started = Instant::now();
+    let mut stream = tokio::net::TcpStream::connect(&server.addr).await.unwrap();
+    stream
+        .write_all(b"GET /en/ HTTP/1.1\r\nHost: local")
+        .await
+        .unwrap();
+    let mut buf = vec![];
+    let read = tokio::time::timeout(
+        Duration::from_secs(10),
+        tokio::io::AsyncReadExt::read_to_end(&mut stream, &mut buf),
+    )
+    .await;
+    assert!(read.is_ok(), "the connection was closed");
+    assert!(started.elapsed() < Duration::from_secs(5));
+    // The server is still fine.
+    assert_eq!(raw(&server.addr, &get("/fa/")).await.unwrap().status, 200);
+}

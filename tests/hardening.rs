@@ -1,0 +1,297 @@
+//! Hostile and unusual requests, in-process: security headers, bounds, rate limiting,
+//! malformed paths and queries.
+
+mod common;
+
+use std::{net::SocketAddr, time::Duration};
+
+use axum::{
+    body::Body,
+    extract::ConnectInfo,
+    http::{Method, Request},
+};
+use common::{form_body, TestApp};
+
+#[tokio::test]
+async fn security_headers_on_every_response() {
+    let app = TestApp::new().await;
+    for uri in [
+        "/fa/",
+        "/en/contact",
+        "/fa/missing",
+        "/static/site.css",
+        "/",
+    ] {
+        let res = app.get(uri).await;
+        let csp = res
+            .header("content-security-policy")
+            .unwrap_or_else(|| panic!("{uri}"));
+        for directive in [
+            "default-src 'self'",
+            "script-src 'none'",
+            "frame-ancestors 'none'",
+            "form-action 'self'",
+            "base-uri 'none'",
+        ] {
+            assert!(csp.contains(directive), "{uri}: {csp}");
+        }
+        assert!(!csp.contains("unsafe-inline"));
+        assert_eq!(res.header("x-content-type-options"), Some("nosniff"));
+        assert_eq!(res.header("referrer-policy"), Some("no-referrer"));
+        assert!(res
+            .header("permissions-policy")
+            .unwrap()
+            .contains("camera=()"));
+        assert_eq!(
+            res.header("strict-transport-security"),
+            None,
+            "no HSTS over plain HTTP"
+        );
+    }
+    let https = TestApp::with_config(|c| c.https = true).await;
+    let res = https.get("/fa/").await;
+    assert!(res
+        .header("strict-transport-security")
+        .unwrap()
+        .starts_with("max-age="));
+    let cookie = https.get("/lang/fa").await;
+    assert!(cookie.header("set-cookie").unwrap().contains("Secure"));
+}
+
+#[tokio::test]
+async fn pages_stay_free_of_other_hosts_and_scripts() {
+    let app = TestApp::new().await;
+    for uri in [
+        "/en/",
+        "/fa/",
+        "/en/platform",
+        "/fa/people",
+        "/fa/contact",
+        "/en/contact/thanks",
+    ] {
+        let body = app.get(uri).await.body;
+        assert!(!body.contains("<script"), "{uri}");
+        for attr in ["src=\"", "href=\""] {
+            for (i, _) in body.match_indices(attr) {
+                let target = &body[i + attr.len()..];
+                let target = &target[..target.find('"').unwrap()];
+                // Only canonical/alternate links may be absolute (they name this site).
+                assert!(
+                    target.starts_with('/')
+                        || target.starts_with('#')
+                        || target.starts_with("http://127.0.0.1:3000/"),
+                    "{uri}: {target}"
+                );
+                assert!(!target.starts_with("//"), "{uri}: {target}");
+            }
+        }
+    }
+}
+
+fn with_client(mut req: Request<Body>, ip: [u8; 4]) -> Request<Body> {
+    req.extensions_mut()
+        .insert(ConnectInfo(SocketAddr::from((ip, 40000))));
+    req
+}
+
+fn post(uri: &str, body: String) -> Request<Body> {
+    Request::builder()
+        .method(Method::POST)
+        .uri(uri)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(body))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn contact_rate_limit_per_client_with_retry_after() {
+    let app = TestApp::with_config(|c| {
+        c.contact_per_hour = 60;
+        c.contact_burst = 2;
+    })
+    .await;
+    let valid = form_body(&[("name", "A"), ("email", "a@example.org"), ("message", "hi")]);
+    let invalid = form_body(&[("name", ""), ("email", "a@example.org"), ("message", "hi")]);
+    let spam = form_body(&[
+        ("name", "Bot"),
+        ("email", "b@example.org"),
+        ("message", "x"),
+        ("website", "x"),
+    ]);
+    let me = [192, 0, 2, 1];
+    // Mistakes and honeypot hits never count.
+    for body in [&invalid, &invalid, &invalid, &spam, &spam] {
+        let res = app
+            .request(with_client(post("/fa/contact", body.clone()), me))
+            .await;
+        assert!(matches!(res.status.as_u16(), 422 | 303));
+    }
+    for _ in 0..2 {
+        assert_eq!(
+            app.request(with_client(post("/fa/contact", valid.clone()), me))
+                .await
+                .status,
+            303
+        );
+    }
+    let limited = app
+        .request(with_client(post("/fa/contact", valid.clone()), me))
+        .await;
+    assert_eq!(limited.status, 429);
+    let retry: u64 = limited.header("retry-after").unwrap().parse().unwrap();
+    assert!((1..=60).contains(&retry), "{retry}");
+    assert!(limited.body.contains("پیام‌های بیش از حد"));
+    // Another reader is not affected; nothing limited was stored.
+    assert_eq!(
+        app.request(with_client(
+            post("/en/contact", valid.clone()),
+            [192, 0, 2, 2]
+        ))
+        .await
+        .status,
+        303
+    );
+    assert_eq!(app.state.store.list().await.unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn trusted_proxy_header_only_when_configured() {
+    let valid = form_body(&[("name", "A"), ("email", "a@example.org"), ("message", "hi")]);
+    let from = |ip: &str| {
+        let mut req = with_client(post("/en/contact", valid.clone()), [10, 0, 0, 1]);
+        req.headers_mut().insert("x-real-ip", ip.parse().unwrap());
+        req
+    };
+    // Without configuration the header is ignored: all share the proxy's socket address.
+    let plain = TestApp::with_config(|c| {
+        c.contact_per_hour = 60;
+        c.contact_burst = 1;
+    })
+    .await;
+    assert_eq!(plain.request(from("198.51.100.1")).await.status, 303);
+    assert_eq!(plain.request(from("198.51.100.2")).await.status, 429);
+    // Configured: each reader has their own allowance.
+    let proxied = TestApp::with_config(|c| {
+        c.contact_per_hour = 60;
+        c.contact_burst = 1;
+        c.client_ip_header = Some("x-real-ip".into());
+    })
+    .await;
+    assert_eq!(proxied.request(from("198.51.100.1")).await.status, 303);
+    assert_eq!(proxied.request(from("198.51.100.2")).await.status, 303);
+    assert_eq!(proxied.request(from("198.51.100.1")).await.status, 429);
+}
+
+#[tokio::test]
+async fn streamed_oversized_body_is_a_localized_413() {
+    let app = TestApp::new().await;
+    let chunks = (0..100).map(|_| Ok::<_, std::io::Error>(vec![b'a'; 1024]));
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri("/fa/contact")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from_stream(futures_stream(chunks)))
+        .unwrap();
+    let res = app.request(req).await;
+    assert_eq!(res.status, 413);
+    assert!(res.body.contains("بیش از حد بزرگ"));
+}
+
+fn futures_stream<I>(iter: I) -> impl futures_core::Stream<Item = I::Item>
+where
+    I: Iterator,
+{
+    tokio_stream::iter(iter)
+}
+
+#[tokio::test]
+async fn a_body_that_never_finishes_times_out() {
+    let app = TestApp::with_config(|c| c.request_timeout_secs = 1).await;
+    let stream = tokio_stream::iter([Ok::<_, std::io::Error>(b"name=a".to_vec())])
+        .chain(tokio_stream::pending());
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri("/en/contact")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from_stream(stream))
+        .unwrap();
+    let res = tokio::time::timeout(Duration::from_secs(10), app.request(req))
+        .await
+        .expect("answered");
+    assert_eq!(res.status, 408);
+    assert!(res.body.contains("Request timed out"));
+}
+
+use tokio_stream::StreamExt as _;
+
+#[tokio::test]
+async fn long_uris_get_a_localized_414() {
+    let app = TestApp::new().await;
+    let res = app.get(&format!("/fa/{}", "a".repeat(3000))).await;
+    assert_eq!(res.status, 414);
+    assert!(res.body.contains("نشانی بیش از حد طولانی"));
+    let res = app.get(&format!("/en/?q={}", "a".repeat(3000))).await;
+    assert_eq!(res.status, 414);
+}
+
+#[tokio::test]
+async fn odd_paths_and_queries_never_fail_the_server() {
+    let app = TestApp::new().await;
+    for (uri, expected) in [
+        ("/fa/%FF", 404),
+        ("/fa/%C3%28", 404),
+        ("/%FF/", 404),
+        ("/fa/%00", 404),
+        ("/fa/?q=%FF%FE", 200),
+        ("/fa/?%00=%00", 200),
+        ("/fa/contact?name=%3Cscript%3E", 200),
+        ("/static/%00", 404),
+        ("/static/..%5c..%5cCargo.toml", 404),
+        ("/static/%252e%252e/Cargo.toml", 404),
+        ("/static/....//....//Cargo.toml", 404),
+        ("/lang/fa/%00", 303),
+        // Invalid UTF-8 in a path parameter is a bad request.
+        ("/lang/%FF", 400),
+    ] {
+        let res = app.get(uri).await;
+        assert_eq!(res.status, expected, "{uri}");
+        assert!(!res.body.contains("[package]"));
+        if expected >= 400 {
+            assert!(res.body.contains("<html lang="), "{uri}: a localized page");
+        }
+        if let Some(loc) = res.location() {
+            assert!(["/fa/", "/en/"].contains(&loc), "{uri} -> {loc}");
+        }
+    }
+    // A NUL in a form field is refused with a field error, not stored.
+    let res = app
+        .post_form("/en/contact", "name=a%00b&email=a%40example.org&message=hi")
+        .await;
+    assert_eq!(res.status, 422);
+    assert!(app.state.store.list().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn unknown_methods_are_405_everywhere() {
+    let app = TestApp::new().await;
+    for (method, uri) in [
+        ("DELETE", "/fa/contact"),
+        ("PUT", "/en/"),
+        ("PATCH", "/fa/platform"),
+        ("POST", "/en/contact/thanks"),
+    ] {
+        let req = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header("sec-fetch-site", "same-origin")
+            .body(Body::empty())
+            .unwrap();
+        let res = app.request(req).await;
+        assert_eq!(res.status, 405, "{method} {uri}");
+        assert!(res.header("allow").is_some());
+        assert!(
+            res.body.contains("<html lang="),
+            "{method} {uri}: localized page"
+        );
+    }
+}
