@@ -77,6 +77,27 @@ async fn concurrent_submissions_exactly_the_acknowledged_ones_are_stored() {
     assert!(ok);
     assert_eq!(names.len(), acknowledged.len(), "none twice, none extra");
     assert_eq!(names.into_iter().collect::<BTreeSet<_>>(), acknowledged);
+
+    // The log has a line per request, but no reader data: no address, name or text.
+    // (The log is read from a pipe: give it a moment to catch up.)
+    let started = Instant::now();
+    let log = loop {
+        let log = server.log.lock().unwrap().join("\n");
+        if log.matches("message stored").count() >= acknowledged.len()
+            || started.elapsed() > Duration::from_secs(10)
+        {
+            break log;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(log.matches("message stored").count(), acknowledged.len());
+    for secret in ["reader@example.org", "Reader 1", "همبستگی", "127.0.0.1:"] {
+        let hits = log
+            .lines()
+            .filter(|l| l.contains(secret) && !l.contains("serving addr="))
+            .count();
+        assert_eq!(hits, 0, "{secret} in the log");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -6,7 +6,7 @@ use std::{
     io::{BufRead, BufReader},
     path::{Path, PathBuf},
     process::{Child, Command, Stdio},
-    sync::mpsc,
+    sync::{mpsc, Arc, Mutex},
     time::Duration,
 };
 
@@ -19,6 +19,8 @@ pub struct Server {
     pub child: Child,
     pub addr: String,
     pub db: PathBuf,
+    /// Everything the server has logged so far.
+    pub log: Arc<Mutex<Vec<String>>>,
 }
 
 impl Server {
@@ -39,10 +41,13 @@ impl Server {
             .expect("start the binary");
         let stdout = child.stdout.take().unwrap();
         let (tx, rx) = mpsc::channel();
+        let log = Arc::new(Mutex::new(vec![]));
+        let lines = log.clone();
         // Keep draining the log so the server never blocks on a full pipe.
         std::thread::spawn(move || {
             let mut tx = Some(tx);
             for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                lines.lock().unwrap().push(line.clone());
                 if let Some(i) = line.find("serving addr=") {
                     let addr = line[i + "serving addr=".len()..]
                         .split_whitespace()
@@ -62,6 +67,7 @@ impl Server {
             child,
             addr,
             db: db.to_path_buf(),
+            log,
         }
     }
 
