@@ -59,6 +59,8 @@ impl Direction {
 pub struct LanguageMeta {
     /// The language's name in its own script, e.g. `فارسی`.
     pub name: String,
+    /// Open Graph locale (`fa_IR`); by default derived from the tag.
+    pub og_locale: Option<String>,
 }
 
 /// One language: its tag, direction, own name, completeness and Fluent bundle.
@@ -69,6 +71,8 @@ pub struct Locale {
     pub dir: Direction,
     /// The language's name in its own script, for the switcher.
     pub name: String,
+    /// Open Graph locale, e.g. `fa_IR`.
+    pub og_locale: String,
     /// Share of the reference locale's messages this locale has, 0.0 to 1.0.
     pub completeness: f64,
     /// Offered by negotiation and the switcher (complete enough); otherwise preview only.
@@ -264,13 +268,14 @@ fn load_locale(
         .and_then(|n| n.to_str())
         .ok_or_else(bad_tag)?;
     let id: LanguageIdentifier = code.parse().map_err(|_| bad_tag())?;
-    let name = meta
-        .get(code)
-        .map(|m| m.name.clone())
-        .ok_or_else(|| LoadError::Metadata {
-            path: dir.join("..").join(LANGUAGES_FILE),
-            message: format!("no entry for the locale folder `{code}`"),
-        })?;
+    let meta = meta.get(code).ok_or_else(|| LoadError::Metadata {
+        path: dir.join("..").join(LANGUAGES_FILE),
+        message: format!("no entry for the locale folder `{code}`"),
+    })?;
+    let og_locale = meta.og_locale.clone().unwrap_or_else(|| match &id.region {
+        Some(region) => format!("{}_{region}", id.language),
+        None => id.language.to_string(),
+    });
 
     let mut bundle = FluentBundle::new_concurrent(vec![id.clone()]);
     // Unicode isolation marks (U+2068/U+2069) would end up inside attributes and URLs; templates
@@ -316,7 +321,8 @@ fn load_locale(
         code: id.to_string(),
         dir: Direction::of(&id),
         id,
-        name,
+        name: meta.name.clone(),
+        og_locale,
         completeness: 1.0,
         offered: true,
         message_ids,

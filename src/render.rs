@@ -17,7 +17,8 @@ pub struct Renderer {
 }
 
 impl Renderer {
-    /// Loads every `*.html` under `dir` (names relative to it, e.g. `partials/header.html`).
+    /// Loads every template under `dir` (`*.html`, `*.xml`, `*.txt`; names relative to it,
+    /// e.g. `partials/header.html`). HTML and XML are auto-escaped.
     pub fn new(dir: &Path, locales: Arc<Locales>) -> Result<Self, TemplateError> {
         let mut env = Environment::new();
         for (name, source) in read_templates(dir)? {
@@ -89,7 +90,7 @@ pub fn escape_html(s: &str) -> String {
     out
 }
 
-/// All `*.html` files below `dir`, as (name relative to `dir`, source).
+/// All templates (`*.html`, `*.xml`, `*.txt`) below `dir`, as (name relative to `dir`, source).
 pub fn read_templates(dir: &Path) -> std::io::Result<Vec<(String, String)>> {
     let mut out = vec![];
     let mut stack = vec![dir.to_path_buf()];
@@ -98,7 +99,10 @@ pub fn read_templates(dir: &Path) -> std::io::Result<Vec<(String, String)>> {
             let path = entry?.path();
             if path.is_dir() {
                 stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "html") {
+            } else if path
+                .extension()
+                .is_some_and(|e| e == "html" || e == "xml" || e == "txt")
+            {
                 let name = path
                     .strip_prefix(dir)
                     .unwrap_or(&path)
@@ -158,6 +162,10 @@ fn translate(
     }
 }
 
+/// The image link previews show (Open Graph / Twitter cards), and its size in pixels.
+pub const SHARE_IMAGE_PATH: &str = "/static/share.png";
+pub const SHARE_IMAGE_SIZE: (u32, u32) = (1200, 630);
+
 /// The context every page shares: language, direction, canonical and alternate links, and
 /// the switcher's targets. `slug` is the page path without the language (`""` for home,
 /// `"platform"`, ...); `None` for error pages, which are not indexed.
@@ -189,9 +197,21 @@ pub fn page_context(
         ),
         None => (None, vec![], None),
     };
+    let og_alternates: Vec<&str> = locales
+        .offered()
+        .filter(|l| l.code != locale.code)
+        .map(|l| l.og_locale.as_str())
+        .collect();
     context! {
         lang => locale.code,
         dir => locale.dir.as_str(),
+        og_locale => locale.og_locale,
+        og_alternates,
+        share_image => context! {
+            url => format!("{base_url}{SHARE_IMAGE_PATH}"),
+            width => SHARE_IMAGE_SIZE.0,
+            height => SHARE_IMAGE_SIZE.1,
+        },
         slug => slug.unwrap_or(""),
         canonical,
         alternates,

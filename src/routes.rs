@@ -3,6 +3,7 @@
 
 pub mod contact;
 pub mod pages;
+pub mod sitemap;
 
 use axum::{
     extract::{FromRequestParts, MatchedPath, Path, RawPathParams, Request, State},
@@ -35,6 +36,9 @@ pub fn router() -> Router<AppState> {
         .route("/{lang}/people", get(pages::people))
         .route("/{lang}/contact", get(contact::show).post(contact::submit))
         .route("/{lang}/contact/thanks", get(pages::thanks))
+        .route("/sitemap.xml", get(sitemap::sitemap))
+        .route("/robots.txt", get(sitemap::robots))
+        .route("/favicon.ico", get(favicon))
         .route("/lang/{code}", get(switch_language))
         .route("/lang/{code}/{*page}", get(switch_language));
     for slug in PAGE_SLUGS {
@@ -158,6 +162,11 @@ async fn switch_language(
     res.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(res)
+}
+
+/// Browsers ask for `/favicon.ico` whatever the page says; the icon lives in `static/`.
+async fn favicon() -> Redirect {
+    Redirect::permanent("/static/favicon.svg")
 }
 
 /// The span for one request: method and matched route (not the raw path: readers' privacy).

@@ -36,3 +36,7 @@ footer-campaign = { -site-name }
 footer-contact = Get in touch
 # Footer link to the licence of the Persian font.
 footer-font-licence = Persian font: Vazirmatn (SIL Open Font License)
+
+# Description of the image shown in link previews (social media, messengers), for people who
+# cannot see it. The image shows the campaign's name in English and Persian.
+share-image-alt = The name of the Socialist Campaign for Democracy in Iran, in English and Persian

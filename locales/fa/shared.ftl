@@ -15,3 +15,5 @@ reload-error-title = آخرین ویرایش شما بارگذاری نشد و �
 footer-campaign = { -site-name }
 footer-contact = با ما در تماس باشید
 footer-font-licence = قلم فارسی: وزیرمتن (با مجوز SIL Open Font License)
+
+share-image-alt = نام کارزار سوسیالیستی برای دموکراسی در ایران، به انگلیسی و فارسی

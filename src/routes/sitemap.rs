@@ -1,0 +1,47 @@
+//! For search engines: `/sitemap.xml` lists every page in every offered language with its
+//! hreflang alternates; `/robots.txt` points at it. URLs use the configured base URL.
+
+use axum::{
+    extract::State,
+    http::header,
+    response::{IntoResponse, Response},
+};
+use minijinja::context;
+
+use super::PAGE_SLUGS;
+use crate::{error::AppError, state::AppState};
+
+pub async fn sitemap(State(state): State<AppState>) -> Result<Response, AppError> {
+    let site = state.site();
+    let base = &state.config.base_url;
+    let pages: Vec<_> = PAGE_SLUGS
+        .iter()
+        .map(|slug| {
+            let url = |code: &str| format!("{base}/{code}/{slug}");
+            let mut alternates: Vec<_> = site
+                .locales
+                .offered()
+                .map(|l| context! { hreflang => l.code, href => url(&l.code) })
+                .collect();
+            alternates.push(context! { hreflang => "x-default", href => format!("{base}/{slug}") });
+            context! {
+                urls => site.locales.offered().map(|l| url(&l.code)).collect::<Vec<_>>(),
+                alternates,
+            }
+        })
+        .collect();
+    let xml = site.renderer.render("sitemap.xml", context! { pages })?;
+    Ok((
+        [(header::CONTENT_TYPE, "application/xml; charset=utf-8")],
+        xml,
+    )
+        .into_response())
+}
+
+pub async fn robots(State(state): State<AppState>) -> Result<Response, AppError> {
+    let text = state
+        .site()
+        .renderer
+        .render("robots.txt", context! { base_url => state.config.base_url })?;
+    Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response())
+}
