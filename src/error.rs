@@ -5,7 +5,7 @@
 use axum::{
     body::Body,
     extract::{Request, State},
-    http::{header, HeaderValue, Method, StatusCode},
+    http::{header, HeaderMap, HeaderValue, Method, StatusCode},
     middleware::Next,
     response::{IntoResponse, Response},
 };
@@ -99,8 +99,14 @@ fn error_messages(status: StatusCode) -> (&'static str, &'static str) {
 /// Replaces the body of error responses with the localized error page, in the URL's language
 /// or, when the path has none, the negotiated one.
 pub async fn localize_errors(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let site = state.site();
-    let locale = routes::request_locale(&site.locales, req.uri(), req.headers());
+    // Keep what choosing the language needs; it is only worked out for an error.
+    let uri = req.uri().clone();
+    let mut language_headers = HeaderMap::new();
+    for name in [header::ACCEPT_LANGUAGE, header::COOKIE] {
+        for value in req.headers().get_all(&name) {
+            language_headers.append(name.clone(), value.clone());
+        }
+    }
     let is_head = req.method() == Method::HEAD;
     let res = next.run(req).await;
     let status = res.status();
@@ -112,6 +118,8 @@ pub async fn localize_errors(State(state): State<AppState>, req: Request, next: 
     if !(marked || (status.as_u16() >= 400 && !is_html)) {
         return res;
     }
+    let site = state.site();
+    let locale = routes::request_locale(&site.locales, &uri, &language_headers);
     let (title_id, body_id) = error_messages(status);
     let ctx = minijinja::context! {
         status => status.as_u16(),
@@ -133,6 +141,9 @@ pub async fn localize_errors(State(state): State<AppState>, req: Request, next: 
         }
     };
     parts.headers.remove(header::CONTENT_LENGTH);
+    parts
+        .headers
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     parts.headers.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/html; charset=utf-8"),

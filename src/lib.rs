@@ -2,6 +2,10 @@
 //! in Iran. Start with [`app`], which assembles every route and layer; then follow one request
 //! through `routes` (handlers) -> `render` (templates + Fluent) -> `i18n` (locales).
 
+/// Static files in memory: content-hashed URLs, precompressed.
+pub mod assets;
+/// Precompressed responses with ETags, for pages and assets served from memory.
+pub mod cache;
 /// Command-line and environment configuration (clap).
 pub mod config;
 /// Cross-site POST protection (Fetch Metadata, falling back to Origin).
@@ -33,14 +37,14 @@ pub mod store;
 /// `serve --watch`: reload locales and templates when their files change.
 pub mod watch;
 
-use std::time::Duration;
-
-use axum::{extract::DefaultBodyLimit, http::StatusCode, middleware, Router};
+use axum::{extract::DefaultBodyLimit, middleware, Router};
 use tower_http::{
     catch_panic::CatchPanicLayer,
+    compression::{
+        predicate::{NotForContentType, Predicate},
+        CompressionLayer, DefaultPredicate,
+    },
     limit::RequestBodyLimitLayer,
-    services::ServeDir,
-    timeout::TimeoutLayer,
     trace::{DefaultOnResponse, TraceLayer},
     LatencyUnit,
 };
@@ -52,9 +56,8 @@ pub use state::AppState;
 /// Builds the whole application: routes, static files, fallback and layers. Tests call this
 /// in-process; `main` serves it.
 pub fn app(state: AppState) -> Router {
-    let request_timeout = Duration::from_secs(state.config.request_timeout_secs);
-    let router = routes::router()
-        .nest_service("/static", ServeDir::new(&state.config.static_dir))
+    let full = routes::router(&state.config)
+        .route_layer(middleware::from_fn(routes::record_route))
         .fallback(error::not_found)
         // Form bodies are small; anything larger is refused with a localized 413, whether
         // announced by Content-Length or streamed.
@@ -63,20 +66,32 @@ pub fn app(state: AppState) -> Router {
         .layer(CatchPanicLayer::new())
         .layer(middleware::from_fn(csrf::reject_cross_site))
         .layer(middleware::from_fn(limit::bound_uri))
-        // Every request, body upload included, has a deadline.
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            request_timeout,
-        ))
         // Outside the layers above so that their error responses are localized too.
         .layer(middleware::from_fn_with_state(
             state.clone(),
             error::localize_errors,
         ))
-        .layer(middleware::from_fn_with_state(
+        // Responses made per request (the form's error state, error pages, the sitemap);
+        // cached pages and assets come already compressed, and fonts and images never are.
+        .layer(
+            CompressionLayer::new()
+                .compress_when(DefaultPredicate::new().and(NotForContentType::const_new("font/"))),
+        )
+        .with_state(state.clone());
+    // Pages and static files are answered from memory before routing; in watch mode
+    // everything goes the full way, after a reload if files changed.
+    let router = Router::new().fallback_service(full);
+    let router = if state.config.watch {
+        router.layer(middleware::from_fn_with_state(
             state.clone(),
             watch::reload_before_request,
-        ));
+        ))
+    } else {
+        router.layer(middleware::from_fn_with_state(
+            state.clone(),
+            routes::pages::serve_from_memory,
+        ))
+    };
     security::add_headers(router, state.config.https)
         // One log line per request: method, matched route, status, latency.
         .layer(
@@ -89,5 +104,4 @@ pub fn app(state: AppState) -> Router {
                         .latency_unit(LatencyUnit::Micros),
                 ),
         )
-        .with_state(state)
 }

@@ -18,10 +18,15 @@ pub const MAX_URI_BYTES: usize = 2048;
 
 /// Middleware: a request target longer than [`MAX_URI_BYTES`] gets a localized 414.
 pub async fn bound_uri(req: Request, next: Next) -> Result<Response, AppError> {
-    if req.uri().to_string().len() > MAX_URI_BYTES {
+    if uri_too_long(req.uri()) {
         return Err(AppError::UriTooLong);
     }
     Ok(next.run(req).await)
+}
+
+/// Whether the request target (path and query) is longer than [`MAX_URI_BYTES`].
+pub fn uri_too_long(uri: &axum::http::Uri) -> bool {
+    uri.path().len() + uri.query().map_or(0, |q| q.len() + 1) > MAX_URI_BYTES
 }
 
 pub struct ContactLimiter {

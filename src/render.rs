@@ -3,14 +3,53 @@
 //! `t()` returns plain text, so minijinja's auto-escaping of `*.html` templates applies to
 //! every translated word and every Fluent argument.
 
-use std::{fs, path::Path, sync::Arc};
+use std::{collections::HashMap, fs, path::Path, sync::Arc};
 
 use fluent_bundle::{FluentArgs, FluentValue};
 use minijinja::{
     context, escape_formatter, value::Kwargs, AutoEscape, Environment, Error, Output, State, Value,
 };
 
-use crate::i18n::{Locale, Locales};
+use crate::{
+    form,
+    i18n::{Locale, Locales},
+};
+
+/// A page of the site: its path below `/{lang}/`, its template, and its route as logged.
+pub struct Page {
+    pub slug: &'static str,
+    pub template: &'static str,
+    pub route: &'static str,
+}
+
+/// Every page. Each is the same for every reader of a language, so it is rendered once.
+pub const PAGES: &[Page] = &[
+    Page {
+        slug: "",
+        template: "home.html",
+        route: "/{lang}/",
+    },
+    Page {
+        slug: "platform",
+        template: "platform.html",
+        route: "/{lang}/platform",
+    },
+    Page {
+        slug: "people",
+        template: "people.html",
+        route: "/{lang}/people",
+    },
+    Page {
+        slug: "contact",
+        template: "contact.html",
+        route: "/{lang}/contact",
+    },
+    Page {
+        slug: "contact/thanks",
+        template: "thanks.html",
+        route: "/{lang}/contact/thanks",
+    },
+];
 
 pub struct Renderer {
     env: Environment<'static>,
@@ -19,7 +58,12 @@ pub struct Renderer {
 impl Renderer {
     /// Loads every template under `dir` (`*.html`, `*.xml`, `*.txt`; names relative to it,
     /// e.g. `partials/header.html`). HTML and XML are auto-escaped.
-    pub fn new(dir: &Path, locales: Arc<Locales>) -> Result<Self, TemplateError> {
+    /// `assets` maps static files to their content-hashed URLs (the `asset()` function).
+    pub fn new(
+        dir: &Path,
+        locales: Arc<Locales>,
+        assets: HashMap<String, String>,
+    ) -> Result<Self, TemplateError> {
         let mut env = Environment::new();
         for (name, source) in read_templates(dir)? {
             env.add_template_owned(name.clone(), source)
@@ -30,6 +74,24 @@ impl Renderer {
                 })?;
         }
         env.set_formatter(html_formatter);
+        // `asset("site.css")` -> `/static/site.3f2a1c9d0e.css`; an unknown file is an error,
+        // caught when the pages are rendered at startup.
+        env.add_function("asset", move |name: &str| {
+            assets.get(name).cloned().ok_or_else(|| {
+                Error::new(
+                    minijinja::ErrorKind::InvalidOperation,
+                    format!("no static file {name}"),
+                )
+            })
+        });
+        env.add_global(
+            "limits",
+            context! {
+                name => form::NAME_MAX_CHARS,
+                email => form::EMAIL_MAX_CHARS,
+                message => form::MESSAGE_MAX_CHARS,
+            },
+        );
         let content_locales = locales.clone();
         // `t()`: for element content; an English fallback is marked with its language.
         env.add_function("t", move |state: &State, id: &str, kwargs: Kwargs| {
@@ -44,6 +106,20 @@ impl Renderer {
 
     pub fn render(&self, template: &str, ctx: Value) -> Result<String, Error> {
         self.env.get_template(template)?.render(ctx)
+    }
+
+    /// Renders a page: `template` at `slug` in `locale`, with the shared page context
+    /// ([`page_context`]) plus `extra`.
+    pub fn render_page(
+        &self,
+        locales: &Locales,
+        locale: &Locale,
+        page: &Page,
+        base_url: &str,
+        extra: Value,
+    ) -> Result<String, Error> {
+        let base = page_context(locales, locale, Some(page.slug), base_url);
+        self.render(page.template, context! { ..extra, ..base })
     }
 
     /// Names of all loaded templates (for tests and the locale check).

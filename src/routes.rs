@@ -7,7 +7,7 @@ pub mod sitemap;
 
 use axum::{
     extract::{FromRequestParts, MatchedPath, Path, RawPathParams, Request, State},
-    http::{header, request::Parts, HeaderMap, HeaderValue, Uri},
+    http::{header, request::Parts, HeaderMap, HeaderValue, StatusCode, Uri},
     response::{IntoResponse, Redirect, Response},
     routing::get,
     Router,
@@ -15,36 +15,64 @@ use axum::{
 use cookie::{Cookie, SameSite};
 use tracing::Span;
 
-use std::sync::Arc;
+use std::{sync::Arc, time::Duration};
+
+use axum::{handler::Handler, middleware::Next};
+use tower_http::timeout::TimeoutLayer;
 
 use crate::{
+    config::Config,
     error::AppError,
     i18n::{negotiate::negotiate, Locale, Locales},
+    render::PAGES,
     state::{AppState, Site},
 };
 
 /// Cookie holding the reader's explicit language choice.
 pub const LANG_COOKIE: &str = "lang";
-/// Paths of the pages below `/{lang}/`; only these are redirect or switch targets.
-pub const PAGE_SLUGS: &[&str] = &["", "platform", "people", "contact", "contact/thanks"];
-
-pub fn router() -> Router<AppState> {
+pub fn router(config: &Config) -> Router<AppState> {
+    // Requests with a body (the form) have a deadline, body upload included; GETs are
+    // answered from memory and slow headers are cut off by the server.
+    let deadline = TimeoutLayer::with_status_code(
+        StatusCode::REQUEST_TIMEOUT,
+        Duration::from_secs(config.request_timeout_secs),
+    );
     let mut router = Router::new()
         .route("/{lang}", get(add_trailing_slash))
-        .route("/{lang}/", get(pages::home))
-        .route("/{lang}/platform", get(pages::platform))
-        .route("/{lang}/people", get(pages::people))
-        .route("/{lang}/contact", get(contact::show).post(contact::submit))
-        .route("/{lang}/contact/thanks", get(pages::thanks))
+        .route("/static/{*path}", get(static_file))
         .route("/sitemap.xml", get(sitemap::sitemap))
         .route("/robots.txt", get(sitemap::robots))
         .route("/favicon.ico", get(favicon))
         .route("/lang/{code}", get(switch_language))
         .route("/lang/{code}/{*page}", get(switch_language));
-    for slug in PAGE_SLUGS {
-        router = router.route(&format!("/{slug}"), get(redirect_to_negotiated));
+    for page in PAGES {
+        let slug = page.slug;
+        let show = get(
+            move |State(state): State<AppState>, lang: Lang, headers: HeaderMap| async move {
+                pages::cached(&state, &lang, &headers, slug)
+            },
+        );
+        let methods = match slug {
+            "contact" => show.post(contact::submit.layer(deadline)),
+            _ => show,
+        };
+        router = router
+            .route(&format!("/{{lang}}/{slug}"), methods)
+            // The same page without a language: redirect to the negotiated one.
+            .route(&format!("/{slug}"), get(redirect_to_negotiated));
     }
     router
+}
+
+/// Static files, from memory: content-hashed paths are immutable, plain ones short-lived.
+async fn static_file(
+    State(state): State<AppState>,
+    Path(path): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let site = state.site();
+    let asset = site.assets.get(&path).ok_or(AppError::NotFound)?;
+    Ok(asset.respond(&headers))
 }
 
 /// The locale named by the `{lang}` path segment (any loaded locale, so that one not yet
@@ -146,8 +174,8 @@ async fn switch_language(
         .filter(|l| l.offered)
         .ok_or(AppError::NotFound)?;
     let slug = param("page")
-        .and_then(|p| PAGE_SLUGS.iter().find(|s| **s == p))
-        .unwrap_or(&"");
+        .and_then(|p| PAGES.iter().find(|page| page.slug == p))
+        .map_or("", |page| page.slug);
     let cookie = Cookie::build((LANG_COOKIE, locale.code.clone()))
         .path("/")
         .max_age(cookie::time::Duration::days(365))
@@ -169,11 +197,16 @@ async fn favicon() -> Redirect {
     Redirect::permanent("/static/favicon.svg")
 }
 
-/// The span for one request: method and matched route (not the raw path: readers' privacy).
+/// The span for one request: method, and the matched route once known (never the raw
+/// path: readers' privacy).
 pub fn request_span(req: &Request) -> Span {
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or("(unmatched)", MatchedPath::as_str);
-    tracing::info_span!("request", method = %req.method(), route)
+    tracing::info_span!("request", method = %req.method(), route = tracing::field::Empty)
+}
+
+/// Records the matched route in the request's span.
+pub async fn record_route(req: Request, next: Next) -> Response {
+    if let Some(path) = req.extensions().get::<MatchedPath>() {
+        Span::current().record("route", path.as_str());
+    }
+    next.run(req).await
 }

@@ -1,16 +1,20 @@
 use std::{
+    collections::HashMap,
     ops::Deref,
     sync::{atomic::AtomicU64, Arc},
 };
 
 use anyhow::Context;
 use arc_swap::ArcSwap;
+use minijinja::Value;
 
 use crate::{
+    assets::Assets,
+    cache::Encoded,
     config::Config,
     i18n::{LoadError, Locales},
     limit::ContactLimiter,
-    render::{Renderer, TemplateError},
+    render::{Renderer, TemplateError, PAGES},
     store::Store,
     watch::Watch,
 };
@@ -30,10 +34,14 @@ pub struct Inner {
     watch: Option<Watch>,
 }
 
-/// Everything built from `locales/` and `templates/`: one consistent snapshot per request.
+/// Everything built from `locales/`, `templates/` and `static/`: one consistent snapshot per
+/// request, with every page already rendered and compressed.
 pub struct Site {
     pub locales: Arc<Locales>,
     pub renderer: Renderer,
+    pub assets: Assets,
+    /// language -> page slug -> the rendered page.
+    pub pages: HashMap<String, HashMap<&'static str, Encoded>>,
 }
 
 /// Why locales or templates could not be (re)loaded.
@@ -45,6 +53,10 @@ pub enum SiteError {
     LocaleProblems(Vec<LoadError>),
     #[error(transparent)]
     Templates(#[from] TemplateError),
+    #[error("{0}")]
+    Render(#[from] minijinja::Error),
+    #[error("reading static files: {0}")]
+    Assets(#[from] std::io::Error),
 }
 
 impl Site {
@@ -69,8 +81,32 @@ impl Site {
             );
         }
         let locales = Arc::new(locales);
-        let renderer = Renderer::new(&config.templates_dir, locales.clone())?;
-        Ok(Self { locales, renderer })
+        let assets = Assets::load(&config.static_dir)?;
+        let renderer = Renderer::new(&config.templates_dir, locales.clone(), assets.urls())?;
+        let mut pages = HashMap::new();
+        for locale in locales.iter() {
+            for page in PAGES {
+                let html = renderer.render_page(
+                    &locales,
+                    locale,
+                    page,
+                    &config.base_url,
+                    Value::UNDEFINED,
+                )?;
+                let encoded = Encoded::new(html, "text/html; charset=utf-8", true)
+                    .with_language(&locale.code);
+                pages
+                    .entry(locale.code.clone())
+                    .or_insert_with(HashMap::new)
+                    .insert(page.slug, encoded);
+            }
+        }
+        Ok(Self {
+            locales,
+            renderer,
+            assets,
+            pages,
+        })
     }
 }
 

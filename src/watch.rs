@@ -1,6 +1,7 @@
 //! `serve --watch`, for translators and developers: before each request, a cheap look at the
-//! locale and template files (sizes and modification times); when they changed, the site is
-//! reloaded, so an edit shows on the next page load. No background task, no missed event.
+//! locale, template and static files (sizes and modification times); when they changed, the
+//! site is reloaded, so an edit shows on the next page load. No background task, no missed
+//! event.
 
 use std::{
     collections::hash_map::DefaultHasher,
@@ -26,7 +27,11 @@ pub struct Watch {
 
 impl Watch {
     pub fn new(config: &Config) -> Self {
-        let dirs = vec![config.locales_dir.clone(), config.templates_dir.clone()];
+        let dirs = vec![
+            config.locales_dir.clone(),
+            config.templates_dir.clone(),
+            config.static_dir.clone(),
+        ];
         let fingerprint = Mutex::new(fingerprint(&dirs));
         Self {
             dirs,

@@ -11,16 +11,23 @@ use axum::{
 };
 use minijinja::context;
 
-use super::{pages::render_page, Lang};
+use super::{
+    pages::{cached, render_page},
+    Lang,
+};
 use crate::{
     error::AppError,
-    form::{ContactForm, FieldError, EMAIL_MAX_CHARS, MESSAGE_MAX_CHARS, NAME_MAX_CHARS},
+    form::{ContactForm, FieldError},
     state::AppState,
     store::NewMessage,
 };
 
-pub async fn show(State(state): State<AppState>, lang: Lang) -> Result<Response, AppError> {
-    render_form(&state, &lang, &ContactForm::default(), &[])
+pub async fn show(
+    State(state): State<AppState>,
+    lang: Lang,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    cached(&state, &lang, &headers, "contact")
 }
 
 pub async fn submit(
@@ -73,17 +80,13 @@ pub async fn submit(
     Ok(thanks.into_response())
 }
 
+/// The form in its error state: the one page rendered per request.
 fn render_form(
     state: &AppState,
     lang: &Lang,
     form: &ContactForm,
     errors: &[FieldError],
 ) -> Result<Response, AppError> {
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
     let error_for = |field: &str| errors.iter().find(|e| e.field == field).map(|e| e.message);
     let extra = context! {
         values => form,
@@ -91,9 +94,14 @@ fn render_form(
         name_error => error_for("name"),
         email_error => error_for("email"),
         message_error => error_for("message"),
-        limits => context! { name => NAME_MAX_CHARS, email => EMAIL_MAX_CHARS, message => MESSAGE_MAX_CHARS },
     };
-    render_page(state, lang, "contact", "contact.html", extra, status)
+    render_page(
+        state,
+        lang,
+        "contact",
+        extra,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
 }
 
 /// `application/x-www-form-urlencoded`, with or without parameters such as `charset`.

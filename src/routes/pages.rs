@@ -1,73 +1,103 @@
-//! The content pages: each is a template rendered in the path's language.
+//! The pages: rendered once per language when the site is loaded, served from memory (with
+//! `ETag`, precompressed). Only in watch mode with a failed reload are they rendered per
+//! request, to carry the error banner.
 
 use axum::{
-    extract::State,
-    http::{header, HeaderValue, StatusCode},
+    body::Body,
+    extract::{Request, State},
+    http::{header, HeaderMap, HeaderValue, Method, StatusCode},
+    middleware::Next,
     response::{Html, IntoResponse, Response},
 };
 use minijinja::{context, Value};
+use tracing::Span;
 
 use super::Lang;
-use crate::{error::AppError, render, state::AppState};
+use crate::{error::AppError, render::PAGES, state::AppState};
 
-pub async fn home(State(state): State<AppState>, lang: Lang) -> Result<Response, AppError> {
-    render_page(&state, &lang, "", "home.html", context! {}, StatusCode::OK)
+/// Pages may be kept by browsers and shared caches for a short while.
+pub const PAGE_CACHE: &str = "public, max-age=300";
+
+/// The page at `slug` in the path's language.
+pub fn cached(
+    state: &AppState,
+    lang: &Lang,
+    headers: &HeaderMap,
+    slug: &str,
+) -> Result<Response, AppError> {
+    let locale = lang.locale();
+    let cached = lang.site.pages.get(&locale.code).and_then(|p| p.get(slug));
+    match (cached, state.reload_error()) {
+        (Some(page), None) => Ok(page.respond(headers, PAGE_CACHE)),
+        _ => render_page(state, lang, slug, Value::UNDEFINED, StatusCode::OK),
+    }
 }
 
-pub async fn platform(State(state): State<AppState>, lang: Lang) -> Result<Response, AppError> {
-    render_page(
-        &state,
-        &lang,
-        "platform",
-        "platform.html",
-        context! {},
-        StatusCode::OK,
-    )
+/// The fast path for pages and static files, before routing and the per-request layers:
+/// a GET or HEAD for something held in memory is answered at once. Everything else
+/// (including percent-encoded paths and anything unexpected) goes the full way.
+pub async fn serve_from_memory(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let head = req.method() == Method::HEAD;
+    // Over-long targets go the full way, to their localized 414.
+    if (head || req.method() == Method::GET) && !crate::limit::uri_too_long(req.uri()) {
+        if let Some(mut res) = from_memory(&state, req.uri().path(), req.headers()) {
+            if head {
+                *res.body_mut() = Body::empty();
+            }
+            return res;
+        }
+    }
+    next.run(req).await
 }
 
-pub async fn people(State(state): State<AppState>, lang: Lang) -> Result<Response, AppError> {
-    render_page(
-        &state,
-        &lang,
-        "people",
-        "people.html",
-        context! {},
-        StatusCode::OK,
-    )
+fn from_memory(state: &AppState, path: &str, headers: &HeaderMap) -> Option<Response> {
+    let site = state.site();
+    if let Some(file) = path.strip_prefix("/static/") {
+        let asset = site.assets.get(file)?;
+        Span::current().record("route", "/static/{*path}");
+        return Some(asset.respond(headers));
+    }
+    let (lang, slug) = path.strip_prefix('/')?.split_once('/')?;
+    let page = PAGES.iter().find(|p| p.slug == slug)?;
+    let body = site.pages.get(lang)?.get(page.slug)?;
+    Span::current().record("route", page.route);
+    Some(body.respond(headers, PAGE_CACHE))
 }
 
-pub async fn thanks(State(state): State<AppState>, lang: Lang) -> Result<Response, AppError> {
-    render_page(
-        &state,
-        &lang,
-        "contact/thanks",
-        "thanks.html",
-        context! {},
-        StatusCode::OK,
-    )
-}
-
-/// Renders `template` for the page at `slug` with the shared page context plus `extra`.
+/// Renders the page at `slug` now, with `extra` context (the contact form's error state).
 pub fn render_page(
     state: &AppState,
     lang: &Lang,
     slug: &str,
-    template: &str,
     extra: Value,
     status: StatusCode,
 ) -> Result<Response, AppError> {
+    let page = PAGES
+        .iter()
+        .find(|p| p.slug == slug)
+        .ok_or(AppError::NotFound)?;
     let locale = lang.locale();
-    let base = render::page_context(
+    let extra = context! { reload_error => state.reload_error(), ..extra };
+    let html = lang.site.renderer.render_page(
         &lang.site.locales,
         locale,
-        Some(slug),
+        page,
         &state.config.base_url,
-    );
-    let ctx = context! { reload_error => state.reload_error(), ..context! { ..extra, ..base } };
-    let html = lang.site.renderer.render(template, ctx)?;
+        extra,
+    )?;
     let mut res = (status, Html(html)).into_response();
-    if let Ok(v) = HeaderValue::from_str(&locale.code) {
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    content_language(&mut res, &locale.code);
+    Ok(res)
+}
+
+fn content_language(res: &mut Response, code: &str) {
+    if let Ok(v) = HeaderValue::from_str(code) {
         res.headers_mut().insert(header::CONTENT_LANGUAGE, v);
     }
-    Ok(res)
 }

@@ -8,15 +8,15 @@ use axum::{
 };
 use minijinja::context;
 
-use super::PAGE_SLUGS;
-use crate::{error::AppError, state::AppState};
+use crate::{error::AppError, render::PAGES, state::AppState};
 
 pub async fn sitemap(State(state): State<AppState>) -> Result<Response, AppError> {
     let site = state.site();
     let base = &state.config.base_url;
-    let pages: Vec<_> = PAGE_SLUGS
+    let pages: Vec<_> = PAGES
         .iter()
-        .map(|slug| {
+        .map(|page| {
+            let slug = page.slug;
             let url = |code: &str| format!("{base}/{code}/{slug}");
             let mut alternates: Vec<_> = site
                 .locales

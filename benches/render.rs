@@ -1,0 +1,59 @@
+//! Rendering one page from scratch (templates + Fluent), per language: the work the page
+//! cache saves on every request, and what a change to templates or messages would slow down.
+//! `cargo bench --bench render`.
+
+use std::{path::Path, sync::Arc, sync::OnceLock};
+
+use minijinja::Value;
+use scdi_site::{
+    assets::Assets,
+    i18n::Locales,
+    render::{Renderer, PAGES},
+};
+
+struct Fixture {
+    locales: Arc<Locales>,
+    renderer: Renderer,
+}
+
+fn fixture() -> &'static Fixture {
+    static F: OnceLock<Fixture> = OnceLock::new();
+    F.get_or_init(|| {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let locales = Arc::new(Locales::load(&root.join("locales"), 0.9).unwrap().0);
+        let assets = Assets::load(&root.join("static")).unwrap();
+        let renderer =
+            Renderer::new(&root.join("templates"), locales.clone(), assets.urls()).unwrap();
+        Fixture { locales, renderer }
+    })
+}
+
+fn render(lang: &str, slug: &str) -> String {
+    let f = fixture();
+    let locale = f.locales.get(lang).unwrap();
+    let page = PAGES.iter().find(|p| p.slug == slug).unwrap();
+    f.renderer
+        .render_page(
+            &f.locales,
+            locale,
+            page,
+            "http://127.0.0.1:3000",
+            Value::UNDEFINED,
+        )
+        .unwrap()
+}
+
+#[divan::bench(args = ["en", "fa"])]
+fn home(lang: &str) -> String {
+    render(divan::black_box(lang), "")
+}
+
+#[divan::bench(args = ["en", "fa"])]
+fn contact(lang: &str) -> String {
+    render(divan::black_box(lang), "contact")
+}
+
+fn main() {
+    fixture();
+    divan::main();
+}

@@ -1,0 +1,333 @@
+//! Throughput and latency of the real server against the limit for this stack: a minimal axum
+//! server returning the same bytes from memory. `cargo bench --bench serve` (needs `wrk` and
+//! `taskset`; Debian: `apt-get install wrk util-linux`). On loopback only: the server runs on
+//! core 0, the load generator (`wrk`, one thread, 64 connections) on core 1.
+//!
+//! Prints a Markdown table for the README: requests/s, p50 and p99 latency per URL for both
+//! servers and the ratio, resident memory after the run, and startup to first served request.
+
+use std::{
+    collections::HashMap,
+    io::{Read, Write},
+    net::{TcpListener, TcpStream},
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+const CONNECTIONS: &str = "64";
+/// Seconds per run (`SCDI_BENCH_SECS` to change).
+fn seconds() -> String {
+    std::env::var("SCDI_BENCH_SECS").unwrap_or_else(|_| "10".into())
+}
+const SERVER_CORE: &str = "0";
+const LOAD_CORE: &str = "1";
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("--limit-server") {
+        return limit_server(&args[2], &args[3]);
+    }
+    if args.iter().any(|a| a == "--list") {
+        return; // `cargo bench -- --list` and the like: nothing to list
+    }
+    for tool in ["wrk", "taskset"] {
+        if Command::new("which")
+            .arg(tool)
+            .output()
+            .map_or(true, |o| !o.status.success())
+        {
+            eprintln!("serve bench: `{tool}` is missing (Debian: apt-get install wrk util-linux); skipped");
+            return;
+        }
+    }
+    let root = env!("CARGO_MANIFEST_DIR");
+    let db_dir = std::env::temp_dir().join(format!("scdi-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&db_dir).unwrap();
+    let db = db_dir.join("bench.sqlite3");
+
+    // Startup to first served request (median of 5 cold starts).
+    let mut startups = vec![];
+    for _ in 0..5 {
+        let port = free_port();
+        let started = Instant::now();
+        let mut child = start_site(root, &db, port);
+        wait_ready(port, "/en/");
+        startups.push(started.elapsed());
+        stop(&mut child);
+    }
+    startups.sort();
+    let startup = startups[2];
+
+    let port = free_port();
+    let mut site = start_site(root, &db, port);
+    wait_ready(port, "/en/");
+    let css = css_path(port);
+    let urls = ["/en/", "/fa/", css.as_str()];
+
+    // The limit serves exactly the bytes the site sends for these URLs (brotli).
+    let fixtures = db_dir.join("fixtures");
+    std::fs::create_dir_all(&fixtures).unwrap();
+    for (i, url) in urls.iter().enumerate() {
+        let (head, body) = fetch(port, url);
+        let content_type = header(&head, "content-type").unwrap_or_default();
+        let encoding = header(&head, "content-encoding").unwrap_or_default();
+        std::fs::write(fixtures.join(format!("{i}.body")), body).unwrap();
+        std::fs::write(
+            fixtures.join(format!("{i}.meta")),
+            format!("{url}\n{content_type}\n{encoding}\n"),
+        )
+        .unwrap();
+    }
+    let limit_port = free_port();
+    let mut limit = Command::new("taskset")
+        .args(["-c", SERVER_CORE])
+        .arg(std::env::current_exe().unwrap())
+        .args([
+            "--limit-server",
+            fixtures.to_str().unwrap(),
+            &limit_port.to_string(),
+        ])
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_ready(limit_port, "/en/");
+
+    let mut rows = vec![];
+    for url in urls {
+        let site_result = wrk(port, url);
+        let limit_result = wrk(limit_port, url);
+        rows.push((url, site_result, limit_result));
+    }
+    let rss_mib = rss_kib(site.id()) as f64 / 1024.0;
+    stop(&mut site);
+    stop(&mut limit);
+    let _ = std::fs::remove_dir_all(&db_dir);
+
+    println!("\n| URL | scdi-site req/s | p50 | p99 | limit req/s | p50 | p99 | ratio |");
+    println!("|---|---|---|---|---|---|---|---|");
+    for (url, s, l) in &rows {
+        let url = if url.starts_with("/static/") {
+            "/static/site.<hash>.css"
+        } else {
+            url
+        };
+        println!(
+            "| `{url}` | {:.0} | {} | {} | {:.0} | {} | {} | {:.2} |",
+            s.rps,
+            s.p50,
+            s.p99,
+            l.rps,
+            l.p50,
+            l.p99,
+            s.rps / l.rps
+        );
+    }
+    println!(
+        "\nwrk: 1 thread, {CONNECTIONS} connections, {} s, `Accept-Encoding: br`; server on core {SERVER_CORE}, wrk on core {LOAD_CORE}.",
+        seconds()
+    );
+    println!("Resident memory of scdi-site after the runs: {rss_mib:.1} MiB.");
+    println!(
+        "Startup to first served request (median of 5): {:.0} ms.",
+        startup.as_secs_f64() * 1000.0
+    );
+}
+
+struct WrkResult {
+    rps: f64,
+    p50: String,
+    p99: String,
+}
+
+fn wrk(port: u16, url: &str) -> WrkResult {
+    let out = Command::new("taskset")
+        .args([
+            "-c",
+            LOAD_CORE,
+            "wrk",
+            "-t1",
+            "-c",
+            CONNECTIONS,
+            "-d",
+            &format!("{}s", seconds()),
+            "--latency",
+        ])
+        .args(["-H", "Accept-Encoding: br"])
+        .arg(format!("http://127.0.0.1:{port}{url}"))
+        .output()
+        .expect("wrk runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains("Non-2xx"), "errors during the run:\n{text}");
+    let field = |prefix: &str| {
+        text.lines()
+            .find(|l| l.trim_start().starts_with(prefix))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .unwrap_or("?")
+            .to_string()
+    };
+    WrkResult {
+        rps: field("Requests/sec:").parse().unwrap_or(0.0),
+        p50: field("50%"),
+        p99: field("99%"),
+    }
+}
+
+fn start_site(root: &str, db: &std::path::Path, port: u16) -> Child {
+    Command::new("taskset")
+        .args([
+            "-c",
+            SERVER_CORE,
+            env!("CARGO_BIN_EXE_scdi-site"),
+            "serve",
+            "--addr",
+        ])
+        .arg(format!("127.0.0.1:{port}"))
+        .arg("--db")
+        .arg(db)
+        .current_dir(root)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("start scdi-site")
+}
+
+fn stop(child: &mut Child) {
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let _ = child.wait();
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn wait_ready(port: u16, url: &str) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        if let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) {
+            let _ = write!(
+                s,
+                "GET {url} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+            );
+            let mut buf = [0u8; 12];
+            if s.read_exact(&mut buf).is_ok() && &buf == b"HTTP/1.1 200" {
+                return;
+            }
+        }
+        std::thread::sleep(Duration::from_micros(500));
+    }
+    panic!("server on {port} not ready");
+}
+
+/// (response head, body) of a brotli GET.
+fn fetch(port: u16, url: &str) -> (String, Vec<u8>) {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        s,
+        "GET {url} HTTP/1.1\r\nHost: x\r\nAccept-Encoding: br\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut buf = vec![];
+    s.read_to_end(&mut buf).unwrap();
+    let split = buf.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    (
+        String::from_utf8_lossy(&buf[..split]).into_owned(),
+        buf[split + 4..].to_vec(),
+    )
+}
+
+fn header(head: &str, name: &str) -> Option<String> {
+    head.lines().find_map(|l| {
+        let (k, v) = l.split_once(':')?;
+        k.eq_ignore_ascii_case(name).then(|| v.trim().to_string())
+    })
+}
+
+fn css_path(port: u16) -> String {
+    let (_, body) = fetch_plain(port, "/en/");
+    let html = String::from_utf8_lossy(&body);
+    let start = html.find("/static/site.").unwrap();
+    html[start..start + html[start..].find('"').unwrap()].to_string()
+}
+
+fn fetch_plain(port: u16, url: &str) -> (String, Vec<u8>) {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        s,
+        "GET {url} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut buf = vec![];
+    s.read_to_end(&mut buf).unwrap();
+    let split = buf.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    (
+        String::from_utf8_lossy(&buf[..split]).into_owned(),
+        buf[split + 4..].to_vec(),
+    )
+}
+
+fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1).map(str::to_string))
+        })
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+/// The limit: axum returning fixed bytes from memory, nothing else.
+fn limit_server(dir: &str, port: &str) {
+    use axum::{
+        body::Bytes,
+        extract::State,
+        http::{header, HeaderValue, Uri},
+        response::{IntoResponse, Response},
+    };
+    type Routes = std::sync::Arc<HashMap<String, (HeaderValue, Option<HeaderValue>, Bytes)>>;
+    let mut routes = HashMap::new();
+    for i in 0.. {
+        let Ok(meta) = std::fs::read_to_string(format!("{dir}/{i}.meta")) else {
+            break;
+        };
+        let mut lines = meta.lines();
+        let url = lines.next().unwrap().to_string();
+        let content_type = HeaderValue::from_str(lines.next().unwrap()).unwrap();
+        let encoding = lines
+            .next()
+            .filter(|e| !e.is_empty())
+            .map(|e| HeaderValue::from_str(e).unwrap());
+        let body = Bytes::from(std::fs::read(format!("{dir}/{i}.body")).unwrap());
+        routes.insert(url, (content_type, encoding, body));
+    }
+    let routes: Routes = std::sync::Arc::new(routes);
+    async fn handler(State(routes): State<Routes>, uri: Uri) -> Response {
+        match routes.get(uri.path()) {
+            Some((ct, enc, body)) => {
+                let mut res = body.clone().into_response();
+                res.headers_mut().insert(header::CONTENT_TYPE, ct.clone());
+                if let Some(enc) = enc {
+                    res.headers_mut()
+                        .insert(header::CONTENT_ENCODING, enc.clone());
+                }
+                res
+            }
+            None => axum::http::StatusCode::NOT_FOUND.into_response(),
+        }
+    }
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async move {
+        let app = axum::Router::new().fallback(handler).with_state(routes);
+        let listener = tokio::net::TcpListener::bind(format!("127.0.0.1:{port}"))
+            .await
+            .unwrap();
+        axum::serve(listener, app).await.unwrap();
+    });
+}

@@ -1,0 +1,157 @@
+//! Static files, read into memory at startup. Each is served at its plain path and at a
+//! content-hashed one (`/static/site.3f2a1c9d0e.css`), which can be cached for a year; text
+//! is compressed ahead of time. CSS references to other assets are rewritten to their hashed
+//! paths. A request path is only ever looked up in this map: it never reaches the disk.
+
+use std::{collections::HashMap, fs, io, path::Path};
+
+use axum::{http::HeaderMap, response::Response};
+
+use crate::cache::Encoded;
+
+pub struct Asset {
+    pub body: Encoded,
+    /// Served at its content-hashed path: never changes.
+    pub immutable: bool,
+}
+
+impl Asset {
+    pub fn respond(&self, headers: &HeaderMap) -> Response {
+        let cache = if self.immutable {
+            "public, max-age=31536000, immutable"
+        } else {
+            "public, max-age=3600"
+        };
+        self.body.respond(headers, cache)
+    }
+}
+
+#[derive(Default)]
+pub struct Assets {
+    /// Keyed by the path below `/static/` (`site.css`, `site.3f2a1c9d0e.css`).
+    by_path: HashMap<String, Asset>,
+    /// Plain path -> hashed URL (`site.css` -> `/static/site.3f2a1c9d0e.css`).
+    urls: HashMap<String, String>,
+}
+
+/// Content type, and whether compression helps.
+fn kind(path: &str) -> (&'static str, bool) {
+    match path.rsplit('.').next().unwrap_or("") {
+        "css" => ("text/css; charset=utf-8", true),
+        "svg" => ("image/svg+xml", true),
+        "txt" => ("text/plain; charset=utf-8", true),
+        "xml" => ("application/xml; charset=utf-8", true),
+        "json" => ("application/json", true),
+        "woff2" => ("font/woff2", false),
+        "png" => ("image/png", false),
+        "jpg" | "jpeg" => ("image/jpeg", false),
+        "webp" => ("image/webp", false),
+        "ico" => ("image/x-icon", true),
+        _ => ("application/octet-stream", false),
+    }
+}
+
+fn hashed_name(path: &str, hash: &str) -> String {
+    let short = &hash[..10];
+    match path.rsplit_once('.') {
+        Some((stem, ext)) if !stem.ends_with('/') => format!("{stem}.{short}.{ext}"),
+        _ => format!("{path}.{short}"),
+    }
+}
+
+impl Assets {
+    pub fn load(dir: &Path) -> io::Result<Self> {
+        let mut files = vec![];
+        collect(dir, dir, &mut files)?;
+        // Everything but CSS first, so that CSS can refer to the others' hashed paths.
+        files.sort_by_key(|(path, _)| (path.ends_with(".css"), path.clone()));
+        let mut assets = Assets::default();
+        for (path, mut bytes) in files {
+            if path.ends_with(".css") {
+                let mut css = String::from_utf8(bytes).map_err(io::Error::other)?;
+                for (plain, url) in &assets.urls {
+                    css = css.replace(&format!("\"/static/{plain}\""), &format!("\"{url}\""));
+                }
+                bytes = css.into_bytes();
+            }
+            let (content_type, compress) = kind(&path);
+            let body = Encoded::new(bytes, content_type, compress);
+            let hashed = hashed_name(&path, &body.hash);
+            assets
+                .urls
+                .insert(path.clone(), format!("/static/{hashed}"));
+            assets.by_path.insert(
+                hashed,
+                Asset {
+                    body: body.clone(),
+                    immutable: true,
+                },
+            );
+            assets.by_path.insert(
+                path,
+                Asset {
+                    body,
+                    immutable: false,
+                },
+            );
+        }
+        Ok(assets)
+    }
+
+    /// The asset at `path` below `/static/`.
+    pub fn get(&self, path: &str) -> Option<&Asset> {
+        self.by_path.get(path)
+    }
+
+    /// The content-hashed URL of the file at `plain` below `static/`.
+    pub fn url(&self, plain: &str) -> Option<&str> {
+        self.urls.get(plain).map(String::as_str)
+    }
+
+    /// Plain path -> hashed URL, for the templates' `asset()` function.
+    pub fn urls(&self) -> HashMap<String, String> {
+        self.urls.clone()
+    }
+}
+
+fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) -> io::Result<()> {
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        let path = entry.path();
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        if path.is_dir() {
+            collect(root, &path, out)?;
+        } else {
+            let rel = path
+                .strip_prefix(root)
+                .map_err(io::Error::other)?
+                .to_string_lossy()
+                .replace('\\', "/");
+            out.push((rel, fs::read(&path)?));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::hashed_name;
+
+    #[test]
+    fn hashed_names_keep_the_extension() {
+        assert_eq!(
+            hashed_name("site.css", "0123456789abcdef"),
+            "site.0123456789.css"
+        );
+        assert_eq!(
+            hashed_name("fonts/a.b.woff2", "0123456789abcdef"),
+            "fonts/a.b.0123456789.woff2"
+        );
+        assert_eq!(
+            hashed_name("LICENSE", "0123456789abcdef"),
+            "LICENSE.0123456789"
+        );
+    }
+}

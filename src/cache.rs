@@ -1,0 +1,259 @@
+//! Responses computed once and served from memory: a body with its gzip and brotli forms,
+//! made ahead of time, and a validator (`ETag`) for conditional requests. Used for the
+//! rendered pages and the static assets.
+
+use std::io::Write;
+
+use axum::{
+    body::{Body, Bytes},
+    http::{header, HeaderMap, HeaderValue, StatusCode},
+    response::Response,
+};
+use sha2::{Digest, Sha256};
+
+/// Brotli quality for everything compressed ahead of time: the best, since it is done once.
+const BROTLI_QUALITY: u32 = 11;
+const BROTLI_WINDOW: u32 = 22;
+
+/// A body in every encoding worth sending.
+#[derive(Clone)]
+pub struct Encoded {
+    identity: Bytes,
+    gzip: Option<Bytes>,
+    br: Option<Bytes>,
+    content_type: HeaderValue,
+    /// Weak, so that it holds across the encodings of the same content.
+    etag: HeaderValue,
+    /// The first hex digits of the content's SHA-256.
+    pub hash: String,
+    content_language: Option<HeaderValue>,
+}
+
+/// Which content coding to send.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Coding {
+    Br,
+    Gzip,
+    Identity,
+}
+
+impl Encoded {
+    /// `compress`: whether the type compresses at all (text yes; woff2, PNG no).
+    pub fn new(body: impl Into<Bytes>, content_type: &'static str, compress: bool) -> Self {
+        let identity: Bytes = body.into();
+        let hash = hex(&Sha256::digest(&identity)[..8]);
+        let (gzip, br) = if compress {
+            (
+                Some(gzip(&identity)).filter(|g| g.len() < identity.len()),
+                Some(brotli(&identity)).filter(|b| b.len() < identity.len()),
+            )
+        } else {
+            (None, None)
+        };
+        Self {
+            etag: HeaderValue::from_str(&format!("W/\"{hash}\"")).expect("hex is a valid header"),
+            content_type: HeaderValue::from_static(content_type),
+            identity,
+            gzip,
+            br,
+            hash,
+            content_language: None,
+        }
+    }
+
+    /// Marks the body as being in language `code` (`Content-Language`).
+    pub fn with_language(mut self, code: &str) -> Self {
+        self.content_language = HeaderValue::from_str(code).ok();
+        self
+    }
+
+    /// Bytes sent for `coding` (for page-weight figures).
+    pub fn len(&self, coding: Coding) -> usize {
+        match coding {
+            Coding::Br => self.br.as_ref().unwrap_or(&self.identity).len(),
+            Coding::Gzip => self.gzip.as_ref().unwrap_or(&self.identity).len(),
+            Coding::Identity => self.identity.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.identity.is_empty()
+    }
+
+    /// The response to a request with `headers`: 304 when the client's copy is current,
+    /// otherwise the body in the best encoding the client accepts.
+    pub fn respond(&self, headers: &HeaderMap, cache_control: &'static str) -> Response {
+        let mut builder = Response::builder()
+            .header(header::ETAG, self.etag.clone())
+            .header(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static(cache_control),
+            );
+        if self.gzip.is_some() || self.br.is_some() {
+            builder = builder.header(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+        }
+        if let Some(lang) = &self.content_language {
+            builder = builder.header(header::CONTENT_LANGUAGE, lang.clone());
+        }
+        if not_modified(headers, &self.etag) {
+            return builder
+                .status(StatusCode::NOT_MODIFIED)
+                .body(Body::empty())
+                .expect("valid response");
+        }
+        let (coding, body) = match preferred_coding(headers) {
+            Coding::Br if self.br.is_some() => (Some("br"), self.br.clone()),
+            Coding::Br | Coding::Gzip if self.gzip.is_some() && accepts(headers, "gzip") => {
+                (Some("gzip"), self.gzip.clone())
+            }
+            _ => (None, None),
+        };
+        if let Some(coding) = coding {
+            builder = builder.header(header::CONTENT_ENCODING, HeaderValue::from_static(coding));
+        }
+        builder
+            .header(header::CONTENT_TYPE, self.content_type.clone())
+            .body(Body::from(body.unwrap_or_else(|| self.identity.clone())))
+            .expect("valid response")
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn gzip(data: &[u8]) -> Bytes {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    enc.write_all(data).expect("writing to memory");
+    enc.finish().expect("writing to memory").into()
+}
+
+fn brotli(data: &[u8]) -> Bytes {
+    let mut out = Vec::new();
+    {
+        let mut w = brotli::CompressorWriter::new(&mut out, 4096, BROTLI_QUALITY, BROTLI_WINDOW);
+        w.write_all(data).expect("writing to memory");
+    }
+    out.into()
+}
+
+/// `If-None-Match` names this representation (weak comparison, RFC 9110 §13.1.2).
+fn not_modified(headers: &HeaderMap, etag: &HeaderValue) -> bool {
+    let ours = etag.to_str().unwrap_or("").trim_start_matches("W/");
+    headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|t| t.trim().trim_start_matches("W/"))
+        .any(|t| t == "*" || t == ours)
+}
+
+/// The q-value the client gives `coding` in `Accept-Encoding` (0 when absent or refused).
+fn quality(headers: &HeaderMap, coding: &str) -> f32 {
+    let mut star = None;
+    for value in headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+    {
+        for item in value.split(',') {
+            let mut parts = item.split(';');
+            let name = parts.next().unwrap_or("").trim();
+            let q = parts
+                .filter_map(|p| p.trim().strip_prefix("q="))
+                .find_map(|q| q.trim().parse::<f32>().ok())
+                .unwrap_or(1.0);
+            if name.eq_ignore_ascii_case(coding) {
+                return q;
+            }
+            if name == "*" {
+                star = Some(q);
+            }
+        }
+    }
+    star.unwrap_or(0.0)
+}
+
+fn accepts(headers: &HeaderMap, coding: &str) -> bool {
+    quality(headers, coding) > 0.0
+}
+
+/// Brotli when the client takes it at least as gladly as gzip, else gzip, else identity.
+pub fn preferred_coding(headers: &HeaderMap) -> Coding {
+    let (br, gz) = (quality(headers, "br"), quality(headers, "gzip"));
+    if br > 0.0 && br >= gz {
+        Coding::Br
+    } else if gz > 0.0 {
+        Coding::Gzip
+    } else {
+        Coding::Identity
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        pairs
+            .iter()
+            .map(|(k, v)| {
+                (
+                    header::HeaderName::from_static(k),
+                    HeaderValue::from_static(v),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn picks_the_coding_the_client_prefers() {
+        assert_eq!(
+            preferred_coding(&headers(&[("accept-encoding", "gzip, deflate, br, zstd")])),
+            Coding::Br
+        );
+        assert_eq!(
+            preferred_coding(&headers(&[("accept-encoding", "gzip")])),
+            Coding::Gzip
+        );
+        assert_eq!(
+            preferred_coding(&headers(&[("accept-encoding", "br;q=0.5, gzip")])),
+            Coding::Gzip
+        );
+        assert_eq!(
+            preferred_coding(&headers(&[("accept-encoding", "br;q=0, gzip;q=0")])),
+            Coding::Identity
+        );
+        assert_eq!(preferred_coding(&headers(&[])), Coding::Identity);
+        assert_eq!(
+            preferred_coding(&headers(&[("accept-encoding", "*")])),
+            Coding::Br
+        );
+    }
+
+    #[test]
+    fn responds_compressed_and_revalidates() {
+        let page = Encoded::new("<p>سلام</p>".repeat(200), "text/html; charset=utf-8", true);
+        assert!(
+            page.len(Coding::Br) < page.len(Coding::Gzip)
+                && page.len(Coding::Gzip) < page.len(Coding::Identity)
+        );
+        let res = page.respond(&headers(&[("accept-encoding", "gzip, br")]), "no-cache");
+        assert_eq!(res.headers()[header::CONTENT_ENCODING], "br");
+        assert_eq!(res.headers()[header::VARY], "Accept-Encoding");
+        let etag = res.headers()[header::ETAG].to_str().unwrap().to_string();
+        assert!(etag.starts_with("W/\""));
+        let mut conditional = HeaderMap::new();
+        conditional.insert(
+            header::IF_NONE_MATCH,
+            HeaderValue::from_str(&format!("\"x\", {etag}")).unwrap(),
+        );
+        assert_eq!(
+            page.respond(&conditional, "no-cache").status(),
+            StatusCode::NOT_MODIFIED
+        );
+        let plain = page.respond(&HeaderMap::new(), "no-cache");
+        assert!(plain.headers().get(header::CONTENT_ENCODING).is_none());
+    }
+}
