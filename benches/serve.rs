@@ -50,7 +50,7 @@ fn main() {
     for _ in 0..5 {
         let port = free_port();
         let started = Instant::now();
-        let mut child = start_site(root, &db, port);
+        let mut child = start_site(root, &db, port, "info");
         wait_ready(port, "/en/");
         startups.push(started.elapsed());
         stop(&mut child);
@@ -59,22 +59,30 @@ fn main() {
     let startup = startups[2];
 
     let port = free_port();
-    let mut site = start_site(root, &db, port);
+    let mut site = start_site(root, &db, port, "info");
     wait_ready(port, "/en/");
     let css = css_path(port);
     let urls = ["/en/", "/fa/", css.as_str()];
 
-    // The limit serves exactly the bytes the site sends for these URLs (brotli).
+    // The limit sends exactly the bytes the site sends for these URLs: the same headers
+    // (the security headers are a good part of a response) and the same brotli body.
     let fixtures = db_dir.join("fixtures");
     std::fs::create_dir_all(&fixtures).unwrap();
     for (i, url) in urls.iter().enumerate() {
         let (head, body) = fetch(port, url);
-        let content_type = header(&head, "content-type").unwrap_or_default();
-        let encoding = header(&head, "content-encoding").unwrap_or_default();
+        let headers: Vec<&str> = head
+            .lines()
+            .skip(1)
+            .filter(|l| {
+                let name = l.split(':').next().unwrap_or("").to_ascii_lowercase();
+                !["date", "content-length", "connection", "transfer-encoding"]
+                    .contains(&name.as_str())
+            })
+            .collect();
         std::fs::write(fixtures.join(format!("{i}.body")), body).unwrap();
         std::fs::write(
             fixtures.join(format!("{i}.meta")),
-            format!("{url}\n{content_type}\n{encoding}\n"),
+            format!("{url}\n{}\n", headers.join("\n")),
         )
         .unwrap();
     }
@@ -92,27 +100,36 @@ fn main() {
         .unwrap();
     wait_ready(limit_port, "/en/");
 
+    // The site twice: as configured by default, with one access-log line per request, and
+    // with the access log off (`RUST_LOG=warn`), as behind a proxy that keeps the log. Runs
+    // are interleaved per URL so that the three servers meet the same machine.
+    let quiet_port = free_port();
+    let mut quiet = start_site(root, &db, quiet_port, "warn");
+    wait_ready(quiet_port, "/en/");
     let mut rows = vec![];
+    let mut limits = vec![];
     for url in urls {
-        let site_result = wrk(port, url);
-        let limit_result = wrk(limit_port, url);
-        rows.push((url, site_result, limit_result));
+        rows.push((url, "access log on (default)", wrk(port, url)));
+        rows.push((url, "access log off", wrk(quiet_port, url)));
+        limits.push(wrk(limit_port, url));
     }
     let rss_mib = rss_kib(site.id()) as f64 / 1024.0;
-    stop(&mut site);
-    stop(&mut limit);
+    for child in [&mut site, &mut quiet, &mut limit] {
+        stop(child);
+    }
     let _ = std::fs::remove_dir_all(&db_dir);
 
-    println!("\n| URL | scdi-site req/s | p50 | p99 | limit req/s | p50 | p99 | ratio |");
-    println!("|---|---|---|---|---|---|---|---|");
-    for (url, s, l) in &rows {
+    println!("\n| URL | scdi-site | req/s | p50 | p99 | limit req/s | p50 | p99 | ratio |");
+    println!("|---|---|---|---|---|---|---|---|---|");
+    for (url, config, s) in &rows {
+        let l = &limits[urls.iter().position(|u| u == url).unwrap()];
         let url = if url.starts_with("/static/") {
             "/static/site.<hash>.css"
         } else {
             url
         };
         println!(
-            "| `{url}` | {:.0} | {} | {} | {:.0} | {} | {} | {:.2} |",
+            "| `{url}` | {config} | {:.0} | {} | {} | {:.0} | {} | {} | {:.2} |",
             s.rps,
             s.p50,
             s.p99,
@@ -126,7 +143,7 @@ fn main() {
         "\nwrk: 1 thread, {CONNECTIONS} connections, {} s, `Accept-Encoding: br`; server on core {SERVER_CORE}, wrk on core {LOAD_CORE}.",
         seconds()
     );
-    println!("Resident memory of scdi-site after the runs: {rss_mib:.1} MiB.");
+    println!("Resident memory of scdi-site after the default runs: {rss_mib:.1} MiB.");
     println!(
         "Startup to first served request (median of 5): {:.0} ms.",
         startup.as_secs_f64() * 1000.0
@@ -172,7 +189,8 @@ fn wrk(port: u16, url: &str) -> WrkResult {
     }
 }
 
-fn start_site(root: &str, db: &std::path::Path, port: u16) -> Child {
+/// `log`: the `RUST_LOG` filter (`info` is the default, with a line per request).
+fn start_site(root: &str, db: &std::path::Path, port: u16, log: &str) -> Child {
     Command::new("taskset")
         .args([
             "-c",
@@ -185,7 +203,7 @@ fn start_site(root: &str, db: &std::path::Path, port: u16) -> Child {
         .arg("--db")
         .arg(db)
         .current_dir(root)
-        .env("RUST_LOG", "warn")
+        .env("RUST_LOG", log)
         .stdout(Stdio::null())
         .spawn()
         .expect("start scdi-site")
@@ -241,13 +259,6 @@ fn fetch(port: u16, url: &str) -> (String, Vec<u8>) {
     )
 }
 
-fn header(head: &str, name: &str) -> Option<String> {
-    head.lines().find_map(|l| {
-        let (k, v) = l.split_once(':')?;
-        k.eq_ignore_ascii_case(name).then(|| v.trim().to_string())
-    })
-}
-
 fn css_path(port: u16) -> String {
     let (_, body) = fetch_plain(port, "/en/");
     let html = String::from_utf8_lossy(&body);
@@ -288,10 +299,11 @@ fn limit_server(dir: &str, port: &str) {
     use axum::{
         body::Bytes,
         extract::State,
-        http::{header, HeaderValue, Uri},
+        http::{HeaderName, HeaderValue, Uri},
         response::{IntoResponse, Response},
     };
-    type Routes = std::sync::Arc<HashMap<String, (HeaderValue, Option<HeaderValue>, Bytes)>>;
+    type Headers = Vec<(HeaderName, HeaderValue)>;
+    type Routes = std::sync::Arc<HashMap<String, (Headers, Bytes)>>;
     let mut routes = HashMap::new();
     for i in 0.. {
         let Ok(meta) = std::fs::read_to_string(format!("{dir}/{i}.meta")) else {
@@ -299,23 +311,25 @@ fn limit_server(dir: &str, port: &str) {
         };
         let mut lines = meta.lines();
         let url = lines.next().unwrap().to_string();
-        let content_type = HeaderValue::from_str(lines.next().unwrap()).unwrap();
-        let encoding = lines
-            .next()
-            .filter(|e| !e.is_empty())
-            .map(|e| HeaderValue::from_str(e).unwrap());
+        let headers = lines
+            .filter_map(|l| l.split_once(':'))
+            .map(|(k, v)| {
+                (
+                    HeaderName::from_bytes(k.trim().as_bytes()).unwrap(),
+                    HeaderValue::from_str(v.trim()).unwrap(),
+                )
+            })
+            .collect();
         let body = Bytes::from(std::fs::read(format!("{dir}/{i}.body")).unwrap());
-        routes.insert(url, (content_type, encoding, body));
+        routes.insert(url, (headers, body));
     }
     let routes: Routes = std::sync::Arc::new(routes);
     async fn handler(State(routes): State<Routes>, uri: Uri) -> Response {
         match routes.get(uri.path()) {
-            Some((ct, enc, body)) => {
+            Some((headers, body)) => {
                 let mut res = body.clone().into_response();
-                res.headers_mut().insert(header::CONTENT_TYPE, ct.clone());
-                if let Some(enc) = enc {
-                    res.headers_mut()
-                        .insert(header::CONTENT_ENCODING, enc.clone());
+                for (name, value) in headers {
+                    res.headers_mut().insert(name.clone(), value.clone());
                 }
                 res
             }

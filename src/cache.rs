@@ -11,8 +11,10 @@ use axum::{
 };
 use sha2::{Digest, Sha256};
 
-/// Brotli quality for everything compressed ahead of time: the best, since it is done once.
-const BROTLI_QUALITY: u32 = 11;
+/// Brotli quality for everything compressed ahead of time. 10 rather than 11: within 2% of
+/// 11's size on these pages at less than half its time, which keeps startup (and a reload in
+/// `--watch`) quick.
+const BROTLI_QUALITY: u32 = 10;
 const BROTLI_WINDOW: u32 = 22;
 
 /// A body in every encoding worth sending.

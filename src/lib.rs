@@ -38,6 +38,7 @@ pub mod store;
 pub mod watch;
 
 use axum::{extract::DefaultBodyLimit, middleware, Router};
+use tower::ServiceBuilder;
 use tower_http::{
     catch_panic::CatchPanicLayer,
     compression::{
@@ -56,52 +57,53 @@ pub use state::AppState;
 /// Builds the whole application: routes, static files, fallback and layers. Tests call this
 /// in-process; `main` serves it.
 pub fn app(state: AppState) -> Router {
+    // Layers are stacked with `ServiceBuilder` and applied once: each `Router::layer` call
+    // boxes the service again, and every box is cloned on every request.
     let full = routes::router(&state.config)
         .route_layer(middleware::from_fn(routes::record_route))
         .fallback(error::not_found)
-        // Form bodies are small; anything larger is refused with a localized 413, whether
-        // announced by Content-Length or streamed.
-        .layer(DefaultBodyLimit::max(form::MAX_BODY_BYTES))
-        .layer(RequestBodyLimitLayer::new(form::MAX_BODY_BYTES))
-        .layer(CatchPanicLayer::new())
-        .layer(middleware::from_fn(csrf::reject_cross_site))
-        .layer(middleware::from_fn(limit::bound_uri))
-        // Outside the layers above so that their error responses are localized too.
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            error::localize_errors,
-        ))
-        // Responses made per request (the form's error state, error pages, the sitemap);
-        // cached pages and assets come already compressed, and fonts and images never are.
         .layer(
-            CompressionLayer::new()
-                .compress_when(DefaultPredicate::new().and(NotForContentType::const_new("font/"))),
+            ServiceBuilder::new()
+                // Responses made per request (the form's error state, error pages, the
+                // sitemap); cached pages and assets come already compressed, and fonts and
+                // images never are.
+                .layer(CompressionLayer::new().compress_when(
+                    DefaultPredicate::new().and(NotForContentType::const_new("font/")),
+                ))
+                // Outside the rest, so that the error responses of the layers below are localized.
+                .layer(middleware::from_fn_with_state(
+                    state.clone(),
+                    error::localize_errors,
+                ))
+                .layer(middleware::from_fn(limit::bound_uri))
+                .layer(middleware::from_fn(csrf::reject_cross_site))
+                .layer(CatchPanicLayer::new())
+                // Form bodies are small; anything larger is refused with a localized 413,
+                // whether announced by Content-Length or streamed.
+                .layer(RequestBodyLimitLayer::new(form::MAX_BODY_BYTES))
+                .layer(DefaultBodyLimit::max(form::MAX_BODY_BYTES)),
         )
         .with_state(state.clone());
-    // Pages and static files are answered from memory before routing; in watch mode
-    // everything goes the full way, after a reload if files changed.
-    let router = Router::new().fallback_service(full);
-    let router = if state.config.watch {
-        router.layer(middleware::from_fn_with_state(
-            state.clone(),
-            watch::reload_before_request,
-        ))
-    } else {
-        router.layer(middleware::from_fn_with_state(
-            state.clone(),
-            routes::pages::serve_from_memory,
-        ))
-    };
-    security::add_headers(router, state.config.https)
-        // One log line per request: method, matched route, status, latency.
-        .layer(
-            TraceLayer::new_for_http()
-                .make_span_with(routes::request_span)
-                .on_request(())
-                .on_response(
-                    DefaultOnResponse::new()
-                        .level(Level::INFO)
-                        .latency_unit(LatencyUnit::Micros),
-                ),
-        )
+    let watch = state.config.watch;
+    let front =
+        ServiceBuilder::new()
+            // One log line per request: method, matched route, status, latency.
+            .layer(
+                TraceLayer::new_for_http()
+                    .make_span_with(routes::request_span)
+                    .on_request(())
+                    .on_response(
+                        DefaultOnResponse::new()
+                            .level(Level::INFO)
+                            .latency_unit(LatencyUnit::Micros),
+                    ),
+            )
+            .layer(security::layer(state.config.https))
+            // In watch mode everything goes the full way, after a reload if files changed;
+            // otherwise pages and static files are answered from memory before routing.
+            .option_layer(watch.then(|| {
+                middleware::from_fn_with_state(state.clone(), watch::reload_before_request)
+            }))
+            .option_layer((!watch).then(|| routes::pages::FromMemoryLayer(state.clone())));
+    Router::new().fallback_service(front.service(full))
 }

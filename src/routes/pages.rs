@@ -2,14 +2,21 @@
 //! `ETag`, precompressed). Only in watch mode with a failed reload are they rendered per
 //! request, to carry the error banner.
 
+use std::{
+    convert::Infallible,
+    future::{ready, Ready},
+    task::{Context, Poll},
+};
+
 use axum::{
     body::Body,
-    extract::{Request, State},
+    extract::Request,
     http::{header, HeaderMap, HeaderValue, Method, StatusCode},
-    middleware::Next,
     response::{Html, IntoResponse, Response},
 };
+use futures_util::future::Either;
 use minijinja::{context, Value};
+use tower::{Layer, Service};
 use tracing::Span;
 
 use super::Lang;
@@ -33,25 +40,53 @@ pub fn cached(
     }
 }
 
-/// The fast path for pages and static files, before routing and the per-request layers:
-/// a GET or HEAD for something held in memory is answered at once. Everything else
-/// (including percent-encoded paths and anything unexpected) goes the full way.
-pub async fn serve_from_memory(
-    State(state): State<AppState>,
-    req: Request,
-    next: Next,
-) -> Response {
-    let head = req.method() == Method::HEAD;
-    // Over-long targets go the full way, to their localized 414.
-    if (head || req.method() == Method::GET) && !crate::limit::uri_too_long(req.uri()) {
-        if let Some(mut res) = from_memory(&state, req.uri().path(), req.headers()) {
-            if head {
-                *res.body_mut() = Body::empty();
-            }
-            return res;
+/// The fast path for pages and static files, in front of routing and the per-request
+/// layers: a GET or HEAD for something held in memory is answered at once, with no
+/// allocation beyond the response itself. Everything else (other methods, percent-encoded
+/// or over-long targets, anything unexpected) goes the full way through `inner`.
+#[derive(Clone)]
+pub struct FromMemoryLayer(pub AppState);
+
+impl<S> Layer<S> for FromMemoryLayer {
+    type Service = FromMemory<S>;
+    fn layer(&self, inner: S) -> FromMemory<S> {
+        FromMemory {
+            state: self.0.clone(),
+            inner,
         }
     }
-    next.run(req).await
+}
+
+#[derive(Clone)]
+pub struct FromMemory<S> {
+    state: AppState,
+    inner: S,
+}
+
+impl<S> Service<Request> for FromMemory<S>
+where
+    S: Service<Request, Response = Response, Error = Infallible>,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Either<Ready<Result<Response, Infallible>>, S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: Request) -> Self::Future {
+        let head = req.method() == Method::HEAD;
+        if (head || req.method() == Method::GET) && !crate::limit::uri_too_long(req.uri()) {
+            if let Some(mut res) = from_memory(&self.state, req.uri().path(), req.headers()) {
+                if head {
+                    *res.body_mut() = Body::empty();
+                }
+                return Either::Left(ready(Ok(res)));
+            }
+        }
+        Either::Right(self.inner.call(req))
+    }
 }
 
 fn from_memory(state: &AppState, path: &str, headers: &HeaderMap) -> Option<Response> {
