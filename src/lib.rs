@@ -2,6 +2,8 @@
 //! in Iran. Start with [`app`], which assembles every route and layer; then follow one request
 //! through `routes` (handlers) -> `render` (templates + Fluent) -> `i18n` (locales).
 
+/// The access log: one line per request (method, route, status, latency).
+pub mod access;
 /// Static files in memory: content-hashed URLs, precompressed.
 pub mod assets;
 /// Precompressed responses with ETags, for pages and assets served from memory.
@@ -46,10 +48,7 @@ use tower_http::{
         CompressionLayer, DefaultPredicate,
     },
     limit::RequestBodyLimitLayer,
-    trace::{DefaultOnResponse, TraceLayer},
-    LatencyUnit,
 };
-use tracing::Level;
 
 pub use config::Config;
 pub use state::AppState;
@@ -60,7 +59,7 @@ pub fn app(state: AppState) -> Router {
     // Layers are stacked with `ServiceBuilder` and applied once: each `Router::layer` call
     // boxes the service again, and every box is cloned on every request.
     let full = routes::router(&state.config)
-        .route_layer(middleware::from_fn(routes::record_route))
+        .route_layer(middleware::from_fn(access::record_route))
         .fallback(error::not_found)
         .layer(
             ServiceBuilder::new()
@@ -88,16 +87,7 @@ pub fn app(state: AppState) -> Router {
     let front =
         ServiceBuilder::new()
             // One log line per request: method, matched route, status, latency.
-            .layer(
-                TraceLayer::new_for_http()
-                    .make_span_with(routes::request_span)
-                    .on_request(())
-                    .on_response(
-                        DefaultOnResponse::new()
-                            .level(Level::INFO)
-                            .latency_unit(LatencyUnit::Micros),
-                    ),
-            )
+            .layer(access::AccessLogLayer)
             .layer(security::layer(state.config.https))
             // In watch mode everything goes the full way, after a reload if files changed;
             // otherwise pages and static files are answered from memory before routing.

@@ -6,18 +6,17 @@ pub mod pages;
 pub mod sitemap;
 
 use axum::{
-    extract::{FromRequestParts, MatchedPath, Path, RawPathParams, Request, State},
+    extract::{FromRequestParts, Path, RawPathParams, State},
     http::{header, request::Parts, HeaderMap, HeaderValue, StatusCode, Uri},
     response::{IntoResponse, Redirect, Response},
     routing::get,
     Router,
 };
 use cookie::{Cookie, SameSite};
-use tracing::Span;
 
 use std::{sync::Arc, time::Duration};
 
-use axum::{handler::Handler, middleware::Next};
+use axum::handler::Handler;
 use tower_http::timeout::TimeoutLayer;
 
 use crate::{
@@ -195,18 +194,4 @@ async fn switch_language(
 /// Browsers ask for `/favicon.ico` whatever the page says; the icon lives in `static/`.
 async fn favicon() -> Redirect {
     Redirect::permanent("/static/favicon.svg")
-}
-
-/// The span for one request: method, and the matched route once known (never the raw
-/// path: readers' privacy).
-pub fn request_span(req: &Request) -> Span {
-    tracing::info_span!("request", method = %req.method(), route = tracing::field::Empty)
-}
-
-/// Records the matched route in the request's span.
-pub async fn record_route(req: Request, next: Next) -> Response {
-    if let Some(path) = req.extensions().get::<MatchedPath>() {
-        Span::current().record("route", path.as_str());
-    }
-    next.run(req).await
 }

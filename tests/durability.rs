@@ -84,6 +84,7 @@ async fn concurrent_submissions_exactly_the_acknowledged_ones_are_stored() {
     let log = loop {
         let log = server.log.lock().unwrap().join("\n");
         if log.matches("message stored").count() >= acknowledged.len()
+            && log.matches("status=429").count() >= limited
             || started.elapsed() > Duration::from_secs(10)
         {
             break log;
@@ -91,6 +92,16 @@ async fn concurrent_submissions_exactly_the_acknowledged_ones_are_stored() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
     assert_eq!(log.matches("message stored").count(), acknowledged.len());
+    let access = |status: u16| {
+        let line = format!("method=POST route=/{{lang}}/contact status={status} latency_us=");
+        log.matches(line.as_str()).count()
+    };
+    assert_eq!(
+        access(303),
+        acknowledged.len(),
+        "an access line per request"
+    );
+    assert_eq!(access(429), limited);
     for secret in ["reader@example.org", "Reader 1", "همبستگی", "127.0.0.1:"] {
         let hits = log
             .lines()

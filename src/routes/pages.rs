@@ -3,6 +3,7 @@
 //! request, to carry the error banner.
 
 use std::{
+    borrow::Cow,
     convert::Infallible,
     future::{ready, Ready},
     task::{Context, Poll},
@@ -17,10 +18,9 @@ use axum::{
 use futures_util::future::Either;
 use minijinja::{context, Value};
 use tower::{Layer, Service};
-use tracing::Span;
 
 use super::Lang;
-use crate::{error::AppError, render::PAGES, state::AppState};
+use crate::{access::Route, error::AppError, render::PAGES, state::AppState};
 
 /// Pages may be kept by browsers and shared caches for a short while.
 pub const PAGE_CACHE: &str = "public, max-age=300";
@@ -93,14 +93,18 @@ fn from_memory(state: &AppState, path: &str, headers: &HeaderMap) -> Option<Resp
     let site = state.site();
     if let Some(file) = path.strip_prefix("/static/") {
         let asset = site.assets.get(file)?;
-        Span::current().record("route", "/static/{*path}");
-        return Some(asset.respond(headers));
+        let mut res = asset.respond(headers);
+        res.extensions_mut()
+            .insert(Route(Cow::Borrowed("/static/{*path}")));
+        return Some(res);
     }
     let (lang, slug) = path.strip_prefix('/')?.split_once('/')?;
     let page = PAGES.iter().find(|p| p.slug == slug)?;
     let body = site.pages.get(lang)?.get(page.slug)?;
-    Span::current().record("route", page.route);
-    Some(body.respond(headers, PAGE_CACHE))
+    let mut res = body.respond(headers, PAGE_CACHE);
+    res.extensions_mut()
+        .insert(Route(Cow::Borrowed(page.route)));
+    Some(res)
 }
 
 /// Renders the page at `slug` now, with `extra` context (the contact form's error state).
