@@ -17,7 +17,15 @@ use std::{
 const CONNECTIONS: &str = "64";
 /// Seconds per run (`SCDI_BENCH_SECS` to change).
 fn seconds() -> String {
-    std::env::var("SCDI_BENCH_SECS").unwrap_or_else(|_| "10".into())
+    std::env::var("SCDI_BENCH_SECS").unwrap_or_else(|_| "5".into())
+}
+/// Rounds over all servers and URLs; medians are reported (`SCDI_BENCH_ROUNDS`). A shared
+/// machine drifts by 10% and more between runs, so one run per server says little.
+fn rounds() -> usize {
+    std::env::var("SCDI_BENCH_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(3)
 }
 const SERVER_CORE: &str = "0";
 const LOAD_CORE: &str = "1";
@@ -106,12 +114,16 @@ fn main() {
     let quiet_port = free_port();
     let mut quiet = start_site(root, &db, quiet_port, "warn");
     wait_ready(quiet_port, "/en/");
-    let mut rows = vec![];
-    let mut limits = vec![];
-    for url in urls {
-        rows.push((url, "access log on (default)", wrk(port, url)));
-        rows.push((url, "access log off", wrk(quiet_port, url)));
-        limits.push(wrk(limit_port, url));
+    const CONFIGS: [&str; 3] = ["access log on (default)", "access log off", "limit"];
+    let ports = [port, quiet_port, limit_port];
+    // runs[url][config]: one result per round.
+    let mut runs: Vec<[Vec<WrkResult>; 3]> = urls.iter().map(|_| Default::default()).collect();
+    for _ in 0..rounds() {
+        for (u, url) in urls.iter().enumerate() {
+            for (c, port) in ports.iter().enumerate() {
+                runs[u][c].push(wrk(*port, url));
+            }
+        }
     }
     let rss_mib = rss_kib(site.id()) as f64 / 1024.0;
     for child in [&mut site, &mut quiet, &mut limit] {
@@ -121,27 +133,33 @@ fn main() {
 
     println!("\n| URL | scdi-site | req/s | p50 | p99 | limit req/s | p50 | p99 | ratio |");
     println!("|---|---|---|---|---|---|---|---|---|");
-    for (url, config, s) in &rows {
-        let l = &limits[urls.iter().position(|u| u == url).unwrap()];
+    for (url, runs) in urls.iter().zip(&runs) {
         let url = if url.starts_with("/static/") {
             "/static/site.<hash>.css"
         } else {
             url
         };
-        println!(
-            "| `{url}` | {config} | {:.0} | {} | {} | {:.0} | {} | {} | {:.2} |",
-            s.rps,
-            s.p50,
-            s.p99,
-            l.rps,
-            l.p50,
-            l.p99,
-            s.rps / l.rps
-        );
+        let limit = median_of(&runs[2]);
+        for c in 0..2 {
+            let site = median_of(&runs[c]);
+            // The median of the per-round ratios: each round's pair met the same machine.
+            let ratio = median(runs[c].iter().zip(&runs[2]).map(|(s, l)| s.rps / l.rps));
+            println!(
+                "| `{url}` | {} | {:.0} | {} | {} | {:.0} | {} | {} | {ratio:.2} |",
+                CONFIGS[c],
+                site.rps,
+                ms(site.p50),
+                ms(site.p99),
+                limit.rps,
+                ms(limit.p50),
+                ms(limit.p99),
+            );
+        }
     }
     println!(
-        "\nwrk: 1 thread, {CONNECTIONS} connections, {} s, `Accept-Encoding: br`; server on core {SERVER_CORE}, wrk on core {LOAD_CORE}.",
-        seconds()
+        "\nwrk: 1 thread, {CONNECTIONS} connections, {} s per run, `Accept-Encoding: br`; server on core {SERVER_CORE}, wrk on core {LOAD_CORE}; medians of {} rounds.",
+        seconds(),
+        rounds()
     );
     println!("Resident memory of scdi-site after the default runs: {rss_mib:.1} MiB.");
     println!(
@@ -150,10 +168,43 @@ fn main() {
     );
 }
 
+/// Requests per second and latencies in microseconds.
 struct WrkResult {
     rps: f64,
-    p50: String,
-    p99: String,
+    p50: f64,
+    p99: f64,
+}
+
+fn median(values: impl Iterator<Item = f64>) -> f64 {
+    let mut v: Vec<f64> = values.collect();
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn median_of(runs: &[WrkResult]) -> WrkResult {
+    WrkResult {
+        rps: median(runs.iter().map(|r| r.rps)),
+        p50: median(runs.iter().map(|r| r.p50)),
+        p99: median(runs.iter().map(|r| r.p99)),
+    }
+}
+
+fn ms(us: f64) -> String {
+    format!("{:.2} ms", us / 1000.0)
+}
+
+/// wrk's latency (`612.00us`, `4.30ms`, `1.02s`) in microseconds.
+fn micros(text: &str) -> f64 {
+    let split = text
+        .find(|c: char| c.is_ascii_alphabetic())
+        .unwrap_or(text.len());
+    let value: f64 = text[..split].parse().unwrap_or(f64::NAN);
+    match &text[split..] {
+        "us" => value,
+        "ms" => value * 1e3,
+        "s" => value * 1e6,
+        _ => f64::NAN,
+    }
 }
 
 fn wrk(port: u16, url: &str) -> WrkResult {
@@ -184,8 +235,8 @@ fn wrk(port: u16, url: &str) -> WrkResult {
     };
     WrkResult {
         rps: field("Requests/sec:").parse().unwrap_or(0.0),
-        p50: field("50%"),
-        p99: field("99%"),
+        p50: micros(&field("50%")),
+        p99: micros(&field("99%")),
     }
 }
 
