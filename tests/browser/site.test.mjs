@@ -180,6 +180,33 @@ describe("every page, both languages, phone and desktop", () => {
   }
 });
 
+describe("page weight: a first visit in a real browser", () => {
+  // The budget counts HTML, CSS and fonts as sent on the wire (brotli), as in the README.
+  const BUDGET = { en: 20_000, fa: 60_000 };
+  for (const { lang } of LANGS) {
+    test(`/${lang}/ fits in ${BUDGET[lang]} bytes`, async () => {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      const responses = [];
+      page.on("response", (r) => responses.push(r));
+      await page.goto(`${base}/${lang}/`, { waitUntil: "load" });
+      await page.evaluate(() => document.fonts.ready);
+      const rows = [];
+      for (const r of responses) {
+        const type = r.request().resourceType();
+        const { responseBodySize } = await r.request().sizes();
+        rows.push({ type, url: new URL(r.url()).pathname, bytes: responseBodySize, encoding: r.headers()["content-encoding"] });
+      }
+      const counted = rows.filter((r) => ["document", "stylesheet", "font"].includes(r.type));
+      for (const r of counted.filter((r) => r.type !== "font")) assert.equal(r.encoding, "br", `${r.url} in brotli`);
+      const total = counted.reduce((sum, r) => sum + r.bytes, 0);
+      console.log(`/${lang}/ first visit: ${counted.map((r) => `${r.url} ${r.bytes}`).join(", ")}; total ${total} bytes`);
+      assert.ok(total > 0 && total <= BUDGET[lang], `${total} bytes`);
+      await context.close();
+    });
+  }
+});
+
 describe("accessibility: axe-core WCAG 2.1 A and AA", () => {
   for (const { lang } of LANGS) {
     for (const slug of PAGES) {
