@@ -25,7 +25,7 @@ fn rounds() -> usize {
     std::env::var("SCDI_BENCH_ROUNDS")
         .ok()
         .and_then(|r| r.parse().ok())
-        .unwrap_or(3)
+        .unwrap_or(5)
 }
 const SERVER_CORE: &str = "0";
 const LOAD_CORE: &str = "1";

@@ -85,38 +85,40 @@ impl Encoded {
     /// The response to a request with `headers`: 304 when the client's copy is current,
     /// otherwise the body in the best encoding the client accepts.
     pub fn respond(&self, headers: &HeaderMap, cache_control: &'static str) -> Response {
-        let mut builder = Response::builder()
-            .header(header::ETAG, self.etag.clone())
-            .header(
-                header::CACHE_CONTROL,
-                HeaderValue::from_static(cache_control),
-            );
+        let fresh = not_modified(headers, &self.etag);
+        let (coding, body) = match preferred_coding(headers) {
+            _ if fresh => (None, Bytes::new()),
+            Coding::Br if self.br.is_some() => (Some("br"), self.br.clone().unwrap_or_default()),
+            Coding::Br | Coding::Gzip if self.gzip.is_some() && accepts(headers, "gzip") => {
+                (Some("gzip"), self.gzip.clone().unwrap_or_default())
+            }
+            _ => (None, self.identity.clone()),
+        };
+        let mut res = Response::new(Body::from(body));
+        let map = res.headers_mut();
+        // Room for these and the security headers added on the way out, so the map is
+        // allocated once.
+        map.reserve(16);
+        map.insert(header::ETAG, self.etag.clone());
+        map.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(cache_control),
+        );
         if self.gzip.is_some() || self.br.is_some() {
-            builder = builder.header(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+            map.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
         }
         if let Some(lang) = &self.content_language {
-            builder = builder.header(header::CONTENT_LANGUAGE, lang.clone());
+            map.insert(header::CONTENT_LANGUAGE, lang.clone());
         }
-        if not_modified(headers, &self.etag) {
-            return builder
-                .status(StatusCode::NOT_MODIFIED)
-                .body(Body::empty())
-                .expect("valid response");
+        if fresh {
+            *res.status_mut() = StatusCode::NOT_MODIFIED;
+            return res;
         }
-        let (coding, body) = match preferred_coding(headers) {
-            Coding::Br if self.br.is_some() => (Some("br"), self.br.clone()),
-            Coding::Br | Coding::Gzip if self.gzip.is_some() && accepts(headers, "gzip") => {
-                (Some("gzip"), self.gzip.clone())
-            }
-            _ => (None, None),
-        };
         if let Some(coding) = coding {
-            builder = builder.header(header::CONTENT_ENCODING, HeaderValue::from_static(coding));
+            map.insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding));
         }
-        builder
-            .header(header::CONTENT_TYPE, self.content_type.clone())
-            .body(Body::from(body.unwrap_or_else(|| self.identity.clone())))
-            .expect("valid response")
+        map.insert(header::CONTENT_TYPE, self.content_type.clone());
+        res
     }
 }
 
