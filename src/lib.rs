@@ -89,6 +89,7 @@ pub fn app(state: AppState) -> Router {
             // One log line per request: method, matched route, status, latency.
             .layer(access::AccessLogLayer)
             .layer(security::layer(state.config.https))
+            .layer(routes::head::HeadLayer)
             // In watch mode everything goes the full way, after a reload if files changed;
             // otherwise pages and static files are answered from memory before routing.
             .option_layer(watch.then(|| {

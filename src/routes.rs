@@ -2,6 +2,7 @@
 //! `/lang/{code}/...` (the switcher, which remembers the choice), and request logging.
 
 pub mod contact;
+pub mod head;
 pub mod pages;
 pub mod sitemap;
 

@@ -189,23 +189,52 @@ async fn hashed_assets_are_immutable_and_plain_ones_short_lived() {
 }
 
 #[tokio::test]
-async fn head_has_the_headers_and_no_body() {
+async fn head_is_get_without_the_body() {
     let app = TestApp::new().await;
-    for path in ["/en/", "/static/site.css"] {
-        let get = app.get_with(path, &[("accept-encoding", "br")]).await;
-        let req = Request::builder()
-            .method(Method::HEAD)
-            .uri(path)
-            .header("accept-encoding", "br")
-            .body(Body::empty())
-            .unwrap();
-        let head = app.request(req).await;
-        assert_eq!(head.status, 200);
-        assert!(head.bytes.is_empty());
-        for name in ["etag", "content-encoding", "content-type", "cache-control"] {
+    let head = |path: &'static str, headers: &'static [(&'static str, &'static str)]| {
+        let mut req = Request::builder().method(Method::HEAD).uri(path);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        app.request(req.body(Body::empty()).unwrap())
+    };
+    for (path, headers) in [
+        ("/en/", &[("accept-encoding", "br")][..]),
+        ("/fa/", &[][..]),
+        ("/static/site.css", &[("accept-encoding", "gzip")][..]),
+        ("/fa/nowhere", &[][..]),
+        ("/", &[("accept-language", "fa")][..]),
+    ] {
+        let get = app.get_with(path, headers).await;
+        let head = head(path, headers).await;
+        assert_eq!(head.status, get.status, "{path}");
+        assert!(head.bytes.is_empty(), "{path}");
+        for name in [
+            "etag",
+            "content-encoding",
+            "content-type",
+            "content-language",
+            "cache-control",
+            "vary",
+            "location",
+        ] {
             assert_eq!(head.header(name), get.header(name), "{path}: {name}");
         }
+        // What GET would send, or nothing: never a wrong length.
+        let length = get.bytes.len().to_string();
+        assert_eq!(
+            head.header("content-length"),
+            Some(length.as_str()),
+            "{path}"
+        );
     }
+    // A conditional HEAD is a 304 like a conditional GET, with no length claimed.
+    let etag = app.get("/en/").await.header("etag").unwrap().to_string();
+    let mut req = Request::builder().method(Method::HEAD).uri("/en/");
+    req = req.header("if-none-match", etag);
+    let res = app.request(req.body(Body::empty()).unwrap()).await;
+    assert_eq!(res.status, 304);
+    assert_eq!(res.header("content-length"), None);
 }
 
 #[tokio::test]

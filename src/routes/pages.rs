@@ -10,7 +10,6 @@ use std::{
 };
 
 use axum::{
-    body::Body,
     extract::Request,
     http::{header, HeaderMap, HeaderValue, Method, StatusCode},
     response::{Html, IntoResponse, Response},
@@ -41,7 +40,7 @@ pub fn cached(
 }
 
 /// The fast path for pages and static files, in front of routing and the per-request
-/// layers: a GET or HEAD for something held in memory is answered at once, with no
+/// layers: a GET (or HEAD) for something held in memory is answered at once, with no
 /// allocation beyond the response itself. Everything else (other methods, percent-encoded
 /// or over-long targets, anything unexpected) goes the full way through `inner`.
 #[derive(Clone)]
@@ -76,12 +75,10 @@ where
     }
 
     fn call(&mut self, req: Request) -> Self::Future {
-        let head = req.method() == Method::HEAD;
-        if (head || req.method() == Method::GET) && !crate::limit::uri_too_long(req.uri()) {
-            if let Some(mut res) = from_memory(&self.state, req.uri().path(), req.headers()) {
-                if head {
-                    *res.body_mut() = Body::empty();
-                }
+        // HEAD arrives here as GET (see `head`). Over-long targets go the full way, to
+        // their localized 414.
+        if req.method() == Method::GET && !crate::limit::uri_too_long(req.uri()) {
+            if let Some(res) = from_memory(&self.state, req.uri().path(), req.headers()) {
                 return Either::Left(ready(Ok(res)));
             }
         }
