@@ -62,7 +62,13 @@ fn hashed_name(path: &str, hash: &str) -> String {
 impl Assets {
     pub fn load(dir: &Path) -> io::Result<Self> {
         let mut files = vec![];
-        collect(dir, dir, &mut files)?;
+        for (rel, path) in crate::files::below(dir)? {
+            // Hidden files and folders (editor backups, .gitkeep) are not served.
+            if rel.split('/').any(|part| part.starts_with('.')) {
+                continue;
+            }
+            files.push((rel, fs::read(&path)?));
+        }
         // Everything but CSS first, so that CSS can refer to the others' hashed paths.
         files.sort_by_key(|(path, _)| (path.ends_with(".css"), path.clone()));
         let mut assets = Assets::default();
@@ -112,27 +118,6 @@ impl Assets {
     pub fn urls(&self) -> HashMap<String, String> {
         self.urls.clone()
     }
-}
-
-fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) -> io::Result<()> {
-    for entry in fs::read_dir(dir)? {
-        let entry = entry?;
-        let path = entry.path();
-        if entry.file_name().to_string_lossy().starts_with('.') {
-            continue;
-        }
-        if path.is_dir() {
-            collect(root, &path, out)?;
-        } else {
-            let rel = path
-                .strip_prefix(root)
-                .map_err(io::Error::other)?
-                .to_string_lossy()
-                .replace('\\', "/");
-            out.push((rel, fs::read(&path)?));
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -16,6 +16,8 @@ pub mod csrf;
 pub mod error;
 /// `messages list|export`: the stored messages for organisers (text, CSV, JSON).
 pub mod export;
+/// The directory walk shared by the loaders (static files, templates, l10n scan).
+pub mod files;
 /// Contact form: decoding `application/x-www-form-urlencoded` bodies and validating fields.
 pub mod form;
 /// Locales discovered in `locales/`, their Fluent bundles, direction and negotiation.

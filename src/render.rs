@@ -169,26 +169,14 @@ pub fn escape_html(s: &str) -> String {
 /// All templates (`*.html`, `*.xml`, `*.txt`) below `dir`, as (name relative to `dir`, source).
 pub fn read_templates(dir: &Path) -> std::io::Result<Vec<(String, String)>> {
     let mut out = vec![];
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in fs::read_dir(&d)? {
-            let path = entry?.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path
-                .extension()
-                .is_some_and(|e| e == "html" || e == "xml" || e == "txt")
-            {
-                let name = path
-                    .strip_prefix(dir)
-                    .unwrap_or(&path)
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                out.push((name, fs::read_to_string(&path)?));
-            }
+    for (name, path) in crate::files::below(dir)? {
+        if path
+            .extension()
+            .is_some_and(|e| e == "html" || e == "xml" || e == "txt")
+        {
+            out.push((name, fs::read_to_string(&path)?));
         }
     }
-    out.sort();
     Ok(out)
 }
 

@@ -82,36 +82,28 @@ pub fn scan_rust(dir: &Path) -> io::Result<Vec<Usage>> {
     if !dir.is_dir() {
         return Ok(out);
     }
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in fs::read_dir(&d)? {
-            let path = entry?.path();
-            if path.is_dir() {
-                stack.push(path);
+    for (_, path) in crate::files::below(dir)? {
+        if path.extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let source = fs::read_to_string(&path)?;
+        for (at, _) in source.match_indices("msg!(\"") {
+            let line_start = source[..at].rfind('\n').map_or(0, |i| i + 1);
+            if source[line_start..at].trim_start().starts_with("//") {
+                continue; // documentation, not a use
+            }
+            let start = at + "msg!(\"".len();
+            let Some(end) = source[start..].find('"') else {
                 continue;
-            }
-            if path.extension().is_none_or(|e| e != "rs") {
-                continue;
-            }
-            let source = fs::read_to_string(&path)?;
-            for (at, _) in source.match_indices("msg!(\"") {
-                let line_start = source[..at].rfind('\n').map_or(0, |i| i + 1);
-                if source[line_start..at].trim_start().starts_with("//") {
-                    continue; // documentation, not a use
-                }
-                let start = at + "msg!(\"".len();
-                let Some(end) = source[start..].find('"') else {
-                    continue;
-                };
-                let (line, col) = line_col(&source, start);
-                out.push(Usage {
-                    id: source[start..start + end].to_string(),
-                    file: path.clone(),
-                    line,
-                    col,
-                    args: vec![],
-                });
-            }
+            };
+            let (line, col) = line_col(&source, start);
+            out.push(Usage {
+                id: source[start..start + end].to_string(),
+                file: path.clone(),
+                line,
+                col,
+                args: vec![],
+            });
         }
     }
     out.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
