@@ -77,7 +77,7 @@ fn main() {
     let fixtures = db_dir.join("fixtures");
     std::fs::create_dir_all(&fixtures).unwrap();
     for (i, url) in urls.iter().enumerate() {
-        let (head, body) = fetch(port, url);
+        let (head, body) = fetch(port, url, "Accept-Encoding: br\r\n");
         let headers: Vec<&str> = head
             .lines()
             .skip(1)
@@ -293,12 +293,12 @@ fn wait_ready(port: u16, url: &str) {
     panic!("server on {port} not ready");
 }
 
-/// (response head, body) of a brotli GET.
-fn fetch(port: u16, url: &str) -> (String, Vec<u8>) {
+/// (response head, body) of a GET with `extra` request headers (each ending in `\r\n`).
+fn fetch(port: u16, url: &str, extra: &str) -> (String, Vec<u8>) {
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
     write!(
         s,
-        "GET {url} HTTP/1.1\r\nHost: x\r\nAccept-Encoding: br\r\nConnection: close\r\n\r\n"
+        "GET {url} HTTP/1.1\r\nHost: x\r\n{extra}Connection: close\r\n\r\n"
     )
     .unwrap();
     let mut buf = vec![];
@@ -311,26 +311,10 @@ fn fetch(port: u16, url: &str) -> (String, Vec<u8>) {
 }
 
 fn css_path(port: u16) -> String {
-    let (_, body) = fetch_plain(port, "/en/");
+    let (_, body) = fetch(port, "/en/", "");
     let html = String::from_utf8_lossy(&body);
     let start = html.find("/static/site.").unwrap();
     html[start..start + html[start..].find('"').unwrap()].to_string()
-}
-
-fn fetch_plain(port: u16, url: &str) -> (String, Vec<u8>) {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    write!(
-        s,
-        "GET {url} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut buf = vec![];
-    s.read_to_end(&mut buf).unwrap();
-    let split = buf.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
-    (
-        String::from_utf8_lossy(&buf[..split]).into_owned(),
-        buf[split + 4..].to_vec(),
-    )
 }
 
 fn rss_kib(pid: u32) -> u64 {
