@@ -86,11 +86,12 @@ impl Encoded {
     /// otherwise the body in the best encoding the client accepts.
     pub fn respond(&self, headers: &HeaderMap, cache_control: &'static str) -> Response {
         let fresh = not_modified(headers, &self.etag);
-        let (coding, body) = match preferred_coding(headers) {
+        let accepted = Accepted::new(headers);
+        let (coding, body) = match (accepted.preferred(), &self.br, &self.gzip) {
             _ if fresh => (None, Bytes::new()),
-            Coding::Br if self.br.is_some() => (Some("br"), self.br.clone().unwrap_or_default()),
-            Coding::Br | Coding::Gzip if self.gzip.is_some() && accepts(headers, "gzip") => {
-                (Some("gzip"), self.gzip.clone().unwrap_or_default())
+            (Coding::Br, Some(br), _) => (Some("br"), br.clone()),
+            (Coding::Br | Coding::Gzip, _, Some(gzip)) if accepted.gzip > 0.0 => {
+                (Some("gzip"), gzip.clone())
             }
             _ => (None, self.identity.clone()),
         };
@@ -179,19 +180,29 @@ fn quality(headers: &HeaderMap, coding: &str) -> f32 {
     star.unwrap_or(0.0)
 }
 
-fn accepts(headers: &HeaderMap, coding: &str) -> bool {
-    quality(headers, coding) > 0.0
+/// The q-values a request's `Accept-Encoding` gives the codings made ahead of time, read once.
+pub struct Accepted {
+    pub br: f32,
+    pub gzip: f32,
 }
 
-/// Brotli when the client takes it at least as gladly as gzip, else gzip, else identity.
-pub fn preferred_coding(headers: &HeaderMap) -> Coding {
-    let (br, gz) = (quality(headers, "br"), quality(headers, "gzip"));
-    if br > 0.0 && br >= gz {
-        Coding::Br
-    } else if gz > 0.0 {
-        Coding::Gzip
-    } else {
-        Coding::Identity
+impl Accepted {
+    pub fn new(headers: &HeaderMap) -> Self {
+        Self {
+            br: quality(headers, "br"),
+            gzip: quality(headers, "gzip"),
+        }
+    }
+
+    /// Brotli when the client takes it at least as gladly as gzip, else gzip, else identity.
+    pub fn preferred(&self) -> Coding {
+        if self.br > 0.0 && self.br >= self.gzip {
+            Coding::Br
+        } else if self.gzip > 0.0 {
+            Coding::Gzip
+        } else {
+            Coding::Identity
+        }
     }
 }
 
@@ -209,6 +220,10 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    fn preferred_coding(headers: &HeaderMap) -> Coding {
+        Accepted::new(headers).preferred()
     }
 
     #[test]
