@@ -1,6 +1,6 @@
 //! The `scdi-site` binary: parse configuration, set up logging, serve until Ctrl-C/SIGTERM.
 
-use std::{path::PathBuf, process::ExitCode, time::Duration};
+use std::{io::Write, path::PathBuf, process::ExitCode, time::Duration};
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
@@ -108,11 +108,12 @@ fn l10n_check(args: CheckArgs) -> anyhow::Result<ExitCode> {
         src_dir: args.src_dir,
         min_completeness: args.min_completeness,
     })?;
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+    let text = if args.json {
+        serde_json::to_string_pretty(&report)? + "\n"
     } else {
-        print!("{}", report.to_text());
-    }
+        report.to_text()
+    };
+    quiet_on_broken_pipe(std::io::stdout().lock().write_all(text.as_bytes()))?;
     Ok(if report.failed(args.strict) {
         ExitCode::FAILURE
     } else {
@@ -126,18 +127,26 @@ async fn messages(command: MessagesCommand) -> anyhow::Result<ExitCode> {
         MessagesCommand::List(args) => (None, args),
         MessagesCommand::Export { format, args } => (Some(format), args),
     };
-    let store = Store::open_existing(&args.db)
+    let store = Store::open_read_only(&args.db)
         .await
         .with_context(|| format!("opening {}", args.db.display()))?;
     let messages = store.list_since(args.since.as_deref()).await?;
     store.close().await;
-    let out = std::io::stdout().lock();
-    match format {
-        None => export::write_list(out, &messages)?,
-        Some(ExportFormat::Csv) => export::write_csv(out, &messages)?,
-        Some(ExportFormat::Json) => export::write_json(out, &messages)?,
+    let out = std::io::BufWriter::new(std::io::stdout().lock());
+    quiet_on_broken_pipe(match format {
+        None => export::write_list(out, &messages),
+        Some(ExportFormat::Csv) => export::write_csv(out, &messages),
+        Some(ExportFormat::Json) => export::write_json(out, &messages),
+    })
+}
+
+/// Output piped into `head` or a pager that was closed early ends quietly and successfully,
+/// as `ls | head` does; any other write error is an error.
+fn quiet_on_broken_pipe(written: std::io::Result<()>) -> anyhow::Result<ExitCode> {
+    match written {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(ExitCode::SUCCESS),
     }
-    Ok(ExitCode::SUCCESS)
 }
 
 #[tokio::main]

@@ -1,13 +1,18 @@
-//! Contact messages in SQLite, through sqlx (which also speaks PostgreSQL, for a later store
-//! shared by several instances). WAL with `synchronous=FULL`: a message is on disk before the
-//! reader is told it was received.
+//! Contact messages in SQLite, through sqlx. WAL with `synchronous=FULL`: a message is on
+//! disk before the reader is told it was received.
+//!
+//! Every write runs in an explicit transaction whose `COMMIT` is awaited. In autocommit mode
+//! SQLite commits when a statement is reset, and sqlx drops a statement after the row it
+//! fetched, discarding the reset's error (sqlx issue #2099): an `INSERT ... RETURNING` read
+//! with `fetch_one` can report success for a commit that failed (a full disk, an I/O
+//! error). So no write here ever uses `fetch_*`.
 
-use std::{path::Path, str::FromStr, time::Duration};
+use std::{fs::File, path::Path, str::FromStr, time::Duration};
 
 use serde::Serialize;
 use sqlx::{
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
-    SqlitePool,
+    ConnectOptions, Connection, SqliteConnection, SqlitePool,
 };
 
 #[derive(Clone)]
@@ -35,51 +40,85 @@ pub struct Message {
     pub created_at: String,
 }
 
+/// How long a writer waits for another to finish before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a request waits for a free connection: well inside the request deadline.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
+
+fn options(path: &Path) -> Result<SqliteConnectOptions, sqlx::Error> {
+    Ok(SqliteConnectOptions::from_str("sqlite:")?
+        .filename(path)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Full)
+        // Concurrent writers wait for the lock instead of failing with "database is locked".
+        .busy_timeout(BUSY_TIMEOUT))
+}
+
 impl Store {
-    /// Opens an existing database (for the organisers' commands: never create an empty one
-    /// because of a mistyped path).
-    pub async fn open_existing(path: &Path) -> Result<Self, sqlx::Error> {
+    /// Opens the database for the site, creating it with its schema when it does not exist
+    /// and bringing the schema up to date. Creation and migration happen here only, under a
+    /// lock file beside the database (`<db>-lock`), so that instances starting together
+    /// migrate one at a time; the pool's connections never create a file, so a database
+    /// removed later is an error, not a new empty one.
+    pub async fn open(path: &Path) -> Result<Self, sqlx::Error> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)?;
+        }
+        let lock_path = format!("{}-lock", path.display());
+        let lock = tokio::task::spawn_blocking(move || -> std::io::Result<File> {
+            let file = File::options()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(lock_path)?;
+            file.lock()?;
+            Ok(file)
+        })
+        .await
+        .map_err(|e| sqlx::Error::Io(std::io::Error::other(e)))??;
+        let mut conn = options(path)?.create_if_missing(true).connect().await?;
+        sqlx::migrate!("./migrations").run_direct(&mut conn).await?;
+        conn.close().await?;
+        drop(lock);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .acquire_timeout(ACQUIRE_TIMEOUT)
+            .connect_with(options(path)?)
+            .await?;
+        Ok(Self { pool })
+    }
+
+    /// Opens an existing database read-only, for organisers: never creates, migrates or
+    /// writes, so read access to the file is enough and a mistyped path is an error.
+    pub async fn open_read_only(path: &Path) -> Result<Self, sqlx::Error> {
         if !path.is_file() {
             return Err(sqlx::Error::Io(std::io::Error::new(
                 std::io::ErrorKind::NotFound,
                 format!("no database at {}", path.display()),
             )));
         }
-        Self::open(path).await
-    }
-
-    /// Opens (creating if needed) the database and brings its schema up to date.
-    pub async fn open(path: &Path) -> Result<Self, sqlx::Error> {
-        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent)?;
-        }
         let options = SqliteConnectOptions::from_str("sqlite:")?
             .filename(path)
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full)
-            // Concurrent writers wait for the lock instead of failing with "database is locked".
-            .busy_timeout(Duration::from_secs(10));
+            .read_only(true)
+            .busy_timeout(BUSY_TIMEOUT);
         let pool = SqlitePoolOptions::new()
-            .max_connections(4)
+            .max_connections(1)
             .connect_with(options)
             .await?;
-        sqlx::migrate!("./migrations").run(&pool).await?;
         Ok(Self { pool })
     }
 
-    /// Stores a message; returns its id once committed.
+    /// Stores a message; returns its id once the commit has succeeded. A connection whose
+    /// write failed is closed rather than returned to the pool: whatever broke it (a full
+    /// disk, a file removed or replaced) is not carried into the next write, which opens a
+    /// fresh connection, so the site recovers by itself once the cause is gone.
     pub async fn insert(&self, m: &NewMessage<'_>) -> Result<i64, sqlx::Error> {
-        let id = sqlx::query_scalar(
-            "INSERT INTO messages (name, email, body, locale) VALUES (?, ?, ?, ?) RETURNING id",
-        )
-        .bind(m.name)
-        .bind(m.email)
-        .bind(m.body)
-        .bind(m.locale)
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(id)
+        let mut conn = self.pool.acquire().await?;
+        let result = insert_message(&mut conn, m).await;
+        if result.is_err() {
+            conn.close_on_drop();
+        }
+        result
     }
 
     /// All messages, oldest first.
@@ -112,4 +151,52 @@ impl Store {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+async fn insert_message(
+    conn: &mut SqliteConnection,
+    m: &NewMessage<'_>,
+) -> Result<i64, sqlx::Error> {
+    let mut tx = conn.begin().await?;
+    let id = sqlx::query("INSERT INTO messages (name, email, body, locale) VALUES (?, ?, ?, ?)")
+        .bind(m.name)
+        .bind(m.email)
+        .bind(m.body)
+        .bind(m.locale)
+        .execute(&mut *tx)
+        .await?
+        .last_insert_rowid();
+    tx.commit().await?;
+    if file_has_moved(conn).await? {
+        return Err(sqlx::Error::Io(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            "the database file was removed or replaced after it was opened",
+        )));
+    }
+    Ok(id)
+}
+
+/// Whether the file this connection has open is no longer the one at its path (removed,
+/// renamed or replaced since it was opened). SQLite keeps writing to such a file without
+/// complaint in WAL mode, so a commit there would be acknowledged and lost.
+async fn file_has_moved(conn: &mut SqliteConnection) -> Result<bool, sqlx::Error> {
+    use libsqlite3_sys::{sqlite3_file_control, SQLITE_FCNTL_HAS_MOVED, SQLITE_OK};
+    let mut handle = conn.lock_handle().await?;
+    let mut moved: std::ffi::c_int = 0;
+    // SAFETY: the locked handle is a live connection that no other thread uses until the
+    // guard drops; "main" is NUL-terminated; HAS_MOVED writes one int through the pointer.
+    let rc = unsafe {
+        sqlite3_file_control(
+            handle.as_raw_handle().as_ptr(),
+            c"main".as_ptr(),
+            SQLITE_FCNTL_HAS_MOVED,
+            (&raw mut moved).cast(),
+        )
+    };
+    if rc != SQLITE_OK {
+        return Err(sqlx::Error::Io(std::io::Error::other(format!(
+            "cannot check the database file (SQLite code {rc})"
+        ))));
+    }
+    Ok(moved != 0)
 }

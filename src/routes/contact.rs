@@ -6,7 +6,7 @@ use std::{net::SocketAddr, sync::atomic::Ordering};
 use axum::{
     body::Bytes,
     extract::{rejection::BytesRejection, ConnectInfo, State},
-    http::{header, Extensions, HeaderMap, StatusCode},
+    http::{header, Extensions, HeaderMap, HeaderValue, StatusCode},
     response::{IntoResponse, Redirect, Response},
 };
 use minijinja::context;
@@ -56,7 +56,7 @@ pub async fn submit(
     }
     let errors = form.validate();
     if !errors.is_empty() {
-        return render_form(&state, &lang, &form, &errors);
+        return render_form(&state, &lang, &form, &errors, false);
     }
     // Only messages about to be stored count against the limit: a reader correcting a
     // mistake is never locked out.
@@ -66,7 +66,7 @@ pub async fn submit(
         .contact_limiter
         .check(client)
         .map_err(AppError::TooManyRequests)?;
-    let id = state
+    let stored = state
         .store
         .insert(&NewMessage {
             name: &form.name,
@@ -74,34 +74,50 @@ pub async fn submit(
             body: &form.message,
             locale: &locale.code,
         })
-        .await?;
-    // No name, address or text in the log: only that a message arrived.
-    tracing::info!(id, locale = %locale.code, "message stored");
-    Ok(thanks.into_response())
+        .await;
+    match stored {
+        Ok(id) => {
+            // No name, address or text in the log: only that a message arrived.
+            tracing::info!(id, locale = %locale.code, "message stored");
+            Ok(thanks.into_response())
+        }
+        Err(e) => {
+            // The cause, never the text. The reader gets their text back and is told plainly
+            // that nothing was sent.
+            tracing::error!(error = %e, locale = %locale.code, "message not stored");
+            let mut res = render_form(&state, &lang, &form, &[], true)?;
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+            Ok(res)
+        }
+    }
 }
 
-/// The form in its error state: the one page rendered per request.
+/// The form re-shown with what the reader sent: with field errors (422), or, when it could
+/// not be stored (`not_sent`), with the notice that nothing was sent (503). The one page
+/// rendered per request.
 fn render_form(
     state: &AppState,
     lang: &Lang,
     form: &ContactForm,
     errors: &[FieldError],
+    not_sent: bool,
 ) -> Result<Response, AppError> {
     let error_for = |field: &str| errors.iter().find(|e| e.field == field).map(|e| e.message);
     let extra = context! {
         values => form,
         errors => errors,
+        not_sent,
         name_error => error_for("name"),
         email_error => error_for("email"),
         message_error => error_for("message"),
     };
-    render_page(
-        state,
-        lang,
-        "contact",
-        extra,
-        StatusCode::UNPROCESSABLE_ENTITY,
-    )
+    let status = if not_sent {
+        StatusCode::SERVICE_UNAVAILABLE
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    render_page(state, lang, "contact", extra, status)
 }
 
 /// `application/x-www-form-urlencoded`, with or without parameters such as `charset`.

@@ -27,7 +27,22 @@ impl Server {
     /// Starts `scdi-site serve` from the repository root with `db` and extra arguments, and
     /// waits until it logs the address it serves on.
     pub fn start(db: &Path, extra: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_scdi-site"))
+        Self::try_start(db, extra, &[]).expect("the server reports its address")
+    }
+
+    /// As [`Server::start`], with the binary run through `wrapper` (e.g. `prlimit
+    /// --fsize=...`); `Err` with the log when the process exits before serving.
+    pub fn try_start(db: &Path, extra: &[&str], wrapper: &[&str]) -> Result<Server, String> {
+        let bin = env!("CARGO_BIN_EXE_scdi-site");
+        let mut command = match wrapper.split_first() {
+            Some((program, args)) => {
+                let mut c = Command::new(program);
+                c.args(args).arg(bin);
+                c
+            }
+            None => Command::new(bin),
+        };
+        let mut child = command
             .current_dir(super::repo_root())
             .args(["serve", "--addr", "127.0.0.1:0", "--db"])
             .arg(db)
@@ -36,13 +51,22 @@ impl Server {
             .env_remove("SCDI_ADDR")
             .env_remove("SCDI_DB")
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(Stdio::piped())
             .spawn()
             .expect("start the binary");
         let stdout = child.stdout.take().unwrap();
+        let stderr = child.stderr.take().unwrap();
         let (tx, rx) = mpsc::channel();
         let log = Arc::new(Mutex::new(vec![]));
         let lines = log.clone();
+        // Startup errors (anyhow) go to stderr: keep them with the log.
+        let err_lines = log.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                eprintln!("{line}");
+                err_lines.lock().unwrap().push(line);
+            }
+        });
         // Keep draining the log so the server never blocks on a full pipe.
         std::thread::spawn(move || {
             let mut tx = Some(tx);
@@ -60,15 +84,26 @@ impl Server {
                 }
             }
         });
-        let addr = rx
-            .recv_timeout(Duration::from_secs(30))
-            .expect("the server reports its address");
-        Server {
-            child,
-            addr,
-            db: db.to_path_buf(),
-            log,
+        match rx.recv_timeout(Duration::from_secs(30)) {
+            Ok(addr) => Ok(Server {
+                child,
+                addr,
+                db: db.to_path_buf(),
+                log,
+            }),
+            Err(_) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                // Let the stderr reader finish.
+                std::thread::sleep(Duration::from_millis(100));
+                Err(log.lock().unwrap().join("\n"))
+            }
         }
+    }
+
+    /// Everything logged so far, one line each.
+    pub fn log_text(&self) -> String {
+        self.log.lock().unwrap().join("\n")
     }
 
     pub fn signal(&self, signal: &str) {
