@@ -97,9 +97,15 @@ impl Store {
                 format!("no database at {}", path.display()),
             )));
         }
+        // Without a write-ahead log beside it (no site running, or it stopped cleanly) the
+        // file holds every message; opened `immutable`, SQLite then needs no `-shm` file,
+        // which a reader without write access to the folder could not create. With a site
+        // running, SQLite reads its log and `-shm` read-only.
+        let wal = format!("{}-wal", path.display());
         let options = SqliteConnectOptions::from_str("sqlite:")?
             .filename(path)
             .read_only(true)
+            .immutable(!Path::new(&wal).exists())
             .busy_timeout(BUSY_TIMEOUT);
         let pool = SqlitePoolOptions::new()
             .max_connections(1)

@@ -154,3 +154,216 @@ fn a_missing_database_is_an_error_not_a_new_file() {
     assert!(err.contains("no database at"), "{err}");
     assert!(!db.exists());
 }
+
+/// What a hostile sender could have put in the database (rows written before today's
+/// validation, or by another tool): terminal escapes, C1 controls, a bare CR, bidi overrides
+/// and isolates, and a line that imitates a message header.
+const HOSTILE_NAME: &str = "Eve\u{1b}]0;pwned\u{7}\u{202E}";
+const HOSTILE_BODY: &str = "hello\r\n#9 2026-01-01T00:00:00.000Z [en] Fake <f@example.org>\n\u{1b}[2J\u{9b}31m\u{2066}x\u{2069}\rover\u{2028}end";
+
+async fn hostile_database() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("site.sqlite3");
+    let store = Store::open(&db).await.unwrap();
+    for (name, body) in [
+        (HOSTILE_NAME, HOSTILE_BODY),
+        (
+            "=HYPERLINK(\"http://evil.example\")",
+            "+1+cmd|' /C calc'!A0",
+        ),
+        ("-2+3", "@SUM(A1:A9)"),
+        ("\tTab", "\rCarriage"),
+        ("Plain", "a = b, and -1 is fine inside"),
+    ] {
+        store
+            .insert(&NewMessage {
+                name,
+                email: "e@example.org",
+                body,
+                locale: "en",
+            })
+            .await
+            .unwrap();
+    }
+    store.close().await;
+    (dir, db)
+}
+
+#[tokio::test]
+async fn list_never_writes_raw_control_characters_to_the_terminal() {
+    let (_dir, db) = hostile_database().await;
+    let (code, out, _) = run(&["messages", "list", "--db", db.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    let out = String::from_utf8(out).unwrap();
+    for raw in [
+        '\u{1b}', '\u{7}', '\u{9b}', '\r', '\u{202E}', '\u{2066}', '\u{2069}', '\u{2028}',
+    ] {
+        assert!(!out.contains(raw), "raw {raw:?} in {out:?}");
+    }
+    for shown in [
+        "\\u{1b}]0;pwned\\u{7}\\u{202e}",
+        "\\u{1b}[2J\\u{9b}31m",
+        "\\u{2066}x\\u{2069}\\u{d}over\\u{2028}end",
+    ] {
+        assert!(out.contains(shown), "{shown} in {out}");
+    }
+    // Only real headers start a line with `#`: message text is always indented.
+    let headers: Vec<_> = out.lines().filter(|l| l.starts_with('#')).collect();
+    assert_eq!(headers.len(), 5, "{out}");
+    assert!(out.contains("\n    #9 2026-01-01T00:00:00.000Z [en] Fake"));
+}
+
+#[tokio::test]
+async fn csv_cells_cannot_become_formulas_and_json_stays_exact() {
+    let (_dir, db) = hostile_database().await;
+    let db = db.to_str().unwrap();
+    let (code, out, _) = run(&["messages", "export", "--format", "csv", "--db", db]);
+    assert_eq!(code, 0);
+    let mut reader = csv::Reader::from_reader(&out[3..]);
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let cells: Vec<(&str, &str)> = rows.iter().map(|r| (&r[3], &r[5])).collect();
+    assert_eq!(
+        cells[1..],
+        [
+            (
+                "'=HYPERLINK(\"http://evil.example\")",
+                "'+1+cmd|' /C calc'!A0"
+            ),
+            ("'-2+3", "'@SUM(A1:A9)"),
+            ("'\tTab", "'\rCarriage"),
+            ("Plain", "a = b, and -1 is fine inside"),
+        ]
+    );
+
+    let (_, out, _) = run(&["messages", "export", "--format", "json", "--db", db]);
+    let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(json[0]["name"], HOSTILE_NAME);
+    assert_eq!(json[0]["body"], HOSTILE_BODY);
+    assert_eq!(json[1]["name"], "=HYPERLINK(\"http://evil.example\")");
+}
+
+/// Runs the binary as a user who may read the database but not write it or its folder:
+/// `nobody` when the tests run as root, otherwise the same user with the write bits removed.
+fn run_read_only(dir: &std::path::Path, args: &[&str]) -> (i32, Vec<u8>, String) {
+    use std::os::unix::fs::PermissionsExt;
+    let root = Command::new("id").arg("-u").output().unwrap().stdout == b"0\n";
+    let set = |path: &std::path::Path, mode| {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap()
+    };
+    for entry in std::fs::read_dir(dir).unwrap() {
+        set(&entry.unwrap().path(), 0o444);
+    }
+    set(dir, 0o555);
+    let mut command = if root {
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(env!("CARGO_BIN_EXE_scdi-site"));
+        c
+    } else {
+        Command::new(env!("CARGO_BIN_EXE_scdi-site"))
+    };
+    let out = command.args(args).env_remove("SCDI_DB").output().unwrap();
+    set(dir, 0o755);
+    (
+        out.status.code().unwrap(),
+        out.stdout,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[tokio::test]
+async fn organisers_with_read_access_only_can_read_and_nothing_is_written() {
+    let (dir, db) = database().await;
+    let before: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    let bytes = std::fs::read(&db).unwrap();
+    let (code, out, err) = run_read_only(
+        dir.path(),
+        &["messages", "list", "--db", db.to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(String::from_utf8(out).unwrap().ends_with("2 message(s)\n"));
+    let after: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(before, after, "no file created");
+    assert_eq!(
+        std::fs::read(&db).unwrap(),
+        bytes,
+        "the database is untouched"
+    );
+}
+
+#[tokio::test]
+async fn output_into_a_pipe_closed_early_ends_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("site.sqlite3");
+    let store = Store::open(&db).await.unwrap();
+    let long = "همبستگی ".repeat(600);
+    for _ in 0..60 {
+        let m = NewMessage {
+            name: "Reader",
+            email: "r@example.org",
+            body: &long,
+            locale: "fa",
+        };
+        store.insert(&m).await.unwrap();
+    }
+    store.close().await;
+    for format in [None, Some("csv"), Some("json")] {
+        let mut args = vec!["messages"];
+        match format {
+            None => args.push("list"),
+            Some(f) => args.extend(["export", "--format", f]),
+        }
+        args.extend(["--db", db.to_str().unwrap()]);
+        let mut child = Command::new(env!("CARGO_BIN_EXE_scdi-site"))
+            .args(&args)
+            .env_remove("SCDI_DB")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Read a little, as `head` does, then close the pipe.
+        let mut first = [0u8; 100];
+        std::io::Read::read_exact(child.stdout.as_mut().unwrap(), &mut first).unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.is_empty(), "{format:?}: {err}");
+        assert_eq!(out.status.code(), Some(0), "{format:?}");
+    }
+}
+
+/// While the site runs (its write-ahead log open), an organiser who may only read sees every
+/// message, the newest included.
+#[tokio::test]
+async fn organisers_with_read_access_only_can_read_while_the_site_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("site.sqlite3");
+    let server = common::server::Server::start(&db, &["--contact-per-hour", "0"]);
+    let body = common::form_body(&[
+        ("name", "Maryam"),
+        ("email", "m@example.org"),
+        ("message", "سلام"),
+    ]);
+    let res = common::server::raw(
+        &server.addr,
+        &common::server::form_post("/fa/contact", &body),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status, 303);
+    assert!(std::path::Path::new(&format!("{}-wal", db.display())).exists());
+    let (code, out, err) = run_read_only(
+        dir.path(),
+        &["messages", "list", "--db", db.to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{err}");
+    let out = String::from_utf8(out).unwrap();
+    assert!(out.contains("[fa] Maryam <m@example.org>"), "{out}");
+    drop(server);
+}
