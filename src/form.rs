@@ -20,7 +20,8 @@ pub enum DecodeError {
     InvalidUtf8,
 }
 
-/// The submitted values, exactly as sent.
+/// The submitted values as they will be stored: exactly as sent, except that line breaks are
+/// LF and surrounding whitespace is gone (see [`ContactForm::decode`]).
 #[derive(Debug, Default, Clone, Serialize)]
 pub struct ContactForm {
     pub name: String,
@@ -40,7 +41,10 @@ pub struct FieldError {
 }
 
 impl ContactForm {
-    /// Decodes a urlencoded body. Unknown fields are ignored; for repeated fields the first wins.
+    /// Decodes a urlencoded body. Unknown fields are ignored; for repeated fields the first
+    /// wins. Line breaks become LF (browsers send CRLF, odd clients a bare CR, which a
+    /// terminal would obey) and surrounding whitespace is trimmed, so validation counts
+    /// exactly what is stored.
     pub fn decode(body: &[u8]) -> Result<Self, DecodeError> {
         let mut form = ContactForm::default();
         let mut seen = [false; 4];
@@ -67,6 +71,13 @@ impl ContactForm {
                 _ => form.website = value,
             }
         }
+        for field in [&mut form.name, &mut form.email, &mut form.message] {
+            *field = field
+                .replace("\r\n", "\n")
+                .replace('\r', "\n")
+                .trim()
+                .to_string();
+        }
         Ok(form)
     }
 
@@ -91,31 +102,30 @@ impl ContactForm {
             })
         };
 
-        let name = self.name.trim();
+        let name = &self.name;
         if name.is_empty() {
             check("name", msg!("contact-error-name-required"));
         } else if name.chars().count() > NAME_MAX_CHARS {
             check("name", msg!("contact-error-name-too-long"));
-        } else if self.name.chars().any(char::is_control) {
+        } else if name.chars().any(char::is_control) {
             check("name", msg!("contact-error-name-invalid"));
         }
 
-        let email = self.email.trim();
+        let email = &self.email;
         if email.is_empty() {
             check("email", msg!("contact-error-email-required"));
         } else if email.chars().count() > EMAIL_MAX_CHARS || !is_valid_email(email) {
             check("email", msg!("contact-error-email-invalid"));
         }
 
-        let message = self.message.trim();
+        let message = &self.message;
         if message.is_empty() {
             check("message", msg!("contact-error-message-required"));
         } else if message.chars().count() > MESSAGE_MAX_CHARS {
             check("message", msg!("contact-error-message-too-long"));
-        } else if self
-            .message
+        } else if message
             .chars()
-            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+            .any(|c| c.is_control() && !matches!(c, '\n' | '\t'))
         {
             check("message", msg!("contact-error-message-invalid"));
         }
@@ -123,12 +133,29 @@ impl ContactForm {
     }
 }
 
-/// RFC 5322 syntax (email_address), and a dotted domain: organisers must be able to reply.
+/// One bare RFC 5322 address (email_address): no display name (`Name <addr>`), no quoted
+/// local part, no domain literal, and a dotted domain, since organisers must be able to
+/// reply. Nothing in it may be invisible or change the direction of what is shown, since it
+/// is shown to organisers as it is (and becomes a mail's `Reply-To`).
 fn is_valid_email(s: &str) -> bool {
-    email_address::EmailAddress::is_valid(s)
+    let options = email_address::Options::default()
+        .without_display_text()
+        .without_domain_literal();
+    !s.chars()
+        .any(|c| c.is_whitespace() || c.is_control() || is_invisible(c) || c == '"')
+        && email_address::EmailAddress::parse_with_options(s, options).is_ok()
         && s.rsplit_once('@').is_some_and(|(_, domain)| {
             domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
         })
+}
+
+/// Unicode format characters (category Cf) that show as nothing: zero-width characters, the
+/// direction marks, embeddings, overrides and isolates, invisible operators, the BOM, tags.
+fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}'
+        | '\u{E0001}' | '\u{E0020}'..='\u{E007F}')
 }
 
 fn decode_component(raw: &[u8]) -> Result<String, DecodeError> {

@@ -288,3 +288,114 @@ async fn concurrent_submissions_are_all_stored() {
     names.dedup();
     assert_eq!(names.len(), 64, "each message once");
 }
+
+/// What organisers read can't be forged: the address is one bare address, and nothing in it
+/// can reorder or hide text.
+#[tokio::test]
+async fn the_email_field_takes_one_bare_address() {
+    let app = TestApp::new().await;
+    for email in [
+        "Maryam <maryam@example.org>",
+        "\"Maryam\" <maryam@example.org>",
+        "maryam@example.org, other@example.org",
+        "maryam@example.org other@example.org",
+        "\"maryam rezaei\"@example.org",
+        "maryam@[192.0.2.1]",
+        "maryam@example.org\r\nBcc: everyone@example.org",
+        "maryam@example.org\u{202E}gro.elpmaxe",
+        "\u{2067}maryam@example.org",
+        "mar\u{200B}yam@example.org",
+        "maryam@exa\u{200F}mple.org",
+    ] {
+        let res = app
+            .post_form(
+                "/en/contact",
+                form_body(&[("name", "A"), ("email", email), ("message", "hi")]),
+            )
+            .await;
+        assert_eq!(res.status, 422, "{email:?}");
+        assert!(
+            res.body
+                .contains("Enter an email address in the correct format"),
+            "{email:?}"
+        );
+    }
+    assert!(app.state.store.list().await.unwrap().is_empty());
+    for email in [
+        "maryam@example.org",
+        "maryam.rezaei+scdi@mail.example.co.uk",
+        "  padded@example.org  ",
+    ] {
+        let res = app
+            .post_form(
+                "/en/contact",
+                form_body(&[("name", "A"), ("email", email), ("message", "hi")]),
+            )
+            .await;
+        assert_eq!(res.status, 303, "{email:?}");
+    }
+    let stored: Vec<_> = app.state.store.list().await.unwrap();
+    assert_eq!(stored[2].email, "padded@example.org");
+}
+
+/// Line breaks arrive as CRLF from browsers (and a bare CR from odd clients): stored as LF.
+/// Surrounding whitespace is not kept, and limits are counted on exactly what is stored.
+/// Persian, ZWNJ, RLM/LRM, tabs and newlines are kept.
+#[tokio::test]
+async fn line_breaks_are_normalised_and_limits_count_what_is_stored() {
+    let app = TestApp::new().await;
+    let name = "\u{200F}مریم\u{200C}السادات (Maryam)\u{200E}";
+    let sent = "  سلام\r\nخط دوم\rخط سوم\n\tتورفته  \r\n";
+    let res = app
+        .post_form(
+            "/fa/contact",
+            form_body(&[
+                ("name", &format!("   {name}   ")),
+                ("email", "m@example.org"),
+                ("message", sent),
+            ]),
+        )
+        .await;
+    assert_eq!(res.status, 303, "{}", res.body);
+    let row = app.state.store.list().await.unwrap().remove(0);
+    assert_eq!(row.name, name);
+    assert_eq!(row.body, "سلام\nخط دوم\nخط سوم\n\tتورفته");
+
+    // 4,998 letters, a CRLF and one more letter are 5,000 characters once stored.
+    let at_limit = format!("{}\r\nب", "ا".repeat(4998));
+    let over = format!("{}\r\nب", "ا".repeat(4999));
+    let padded_name = format!("{}{}{}", " ".repeat(100), "ن".repeat(200), " ".repeat(100));
+    for (message, status) in [(at_limit.as_str(), 303), (over.as_str(), 422)] {
+        let res = app
+            .post_form(
+                "/fa/contact",
+                form_body(&[
+                    ("name", &padded_name),
+                    ("email", "m@example.org"),
+                    ("message", message),
+                ]),
+            )
+            .await;
+        assert_eq!(res.status, status);
+    }
+    for row in app.state.store.list().await.unwrap() {
+        assert!(row.name.chars().count() <= 200);
+        assert!(row.body.chars().count() <= 5000);
+        assert!(!row.body.contains('\r') && !row.name.contains('\r'));
+    }
+    // A line break in a name is refused, not stored.
+    let res = app
+        .post_form(
+            "/en/contact",
+            form_body(&[
+                ("name", "A\r\nB"),
+                ("email", "m@example.org"),
+                ("message", "hi"),
+            ]),
+        )
+        .await;
+    assert_eq!(res.status, 422);
+    assert!(res
+        .body
+        .contains("Your name contains characters that cannot be used."));
+}
