@@ -50,11 +50,13 @@ impl ContactLimiter {
         }
     }
 
-    /// The client's address: from the trusted proxy header when configured (its last entry,
-    /// the one the proxy added), otherwise the socket.
+    /// The client's address: from the trusted proxy header when configured, otherwise the
+    /// socket. Of the header, only the last entry of its last line counts: the proxy appends
+    /// there, and everything before it is what the client sent.
     pub fn client(&self, socket: Option<SocketAddr>, headers: &HeaderMap) -> Option<IpAddr> {
         let from_header = self.client_ip_header.as_ref().and_then(|name| {
-            let value = headers.get(name.as_str())?.to_str().ok()?;
+            let value = headers.get_all(name.as_str()).iter().next_back()?;
+            let value = value.to_str().ok()?;
             value.rsplit(',').next()?.trim().parse().ok()
         });
         from_header.or(socket.map(|s| s.ip()))

@@ -122,11 +122,13 @@ pub fn request_locale<'a>(locales: &'a Locales, uri: &Uri, headers: &HeaderMap) 
     negotiate(locales, remembered_choice(headers).as_deref(), accept)
 }
 
+/// The `lang` cookie. Cookie pairs are parsed one by one, so that a cookie with bytes that
+/// are not ASCII (set by something else on the domain) does not hide this one.
 fn remembered_choice(headers: &HeaderMap) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
-        .filter_map(|v| v.to_str().ok())
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
         .flat_map(Cookie::split_parse)
         .filter_map(Result::ok)
         .find(|c| c.name() == LANG_COOKIE)

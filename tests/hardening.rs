@@ -295,3 +295,62 @@ async fn unknown_methods_are_405_everywhere() {
         );
     }
 }
+
+/// Behind a trusted proxy the client's address is the value the proxy appended last; what
+/// the client sent itself (earlier lines, earlier entries) is ignored, so it cannot choose
+/// its own allowance.
+#[tokio::test]
+async fn trusted_proxy_header_uses_the_last_value_across_lines() {
+    let valid = form_body(&[("name", "A"), ("email", "a@example.org"), ("message", "hi")]);
+    let from = |lines: &[&str]| {
+        let mut req = with_client(post("/en/contact", valid.clone()), [10, 0, 0, 1]);
+        for line in lines {
+            req.headers_mut()
+                .append("x-forwarded-for", line.parse().unwrap());
+        }
+        req
+    };
+    let app = TestApp::with_config(|c| {
+        c.contact_per_hour = 60;
+        c.contact_burst = 1;
+        c.client_ip_header = Some("x-forwarded-for".into());
+    })
+    .await;
+    // The client forges a first line each time; the proxy's last line names it.
+    assert_eq!(
+        app.request(from(&["1.1.1.1", "198.51.100.7"])).await.status,
+        303
+    );
+    assert_eq!(
+        app.request(from(&["2.2.2.2", "198.51.100.7"])).await.status,
+        429
+    );
+    // The same in the comma-joined form.
+    assert_eq!(
+        app.request(from(&["3.3.3.3, 198.51.100.8"])).await.status,
+        303
+    );
+    assert_eq!(
+        app.request(from(&["4.4.4.4, 198.51.100.8"])).await.status,
+        429
+    );
+    // A different last value is a different reader.
+    assert_eq!(
+        app.request(from(&["1.1.1.1", "198.51.100.9"])).await.status,
+        303
+    );
+}
+
+/// A `Cookie` header with bytes that are not ASCII (set by something else on the domain)
+/// does not hide the reader's language choice.
+#[tokio::test]
+async fn language_choice_survives_a_cookie_header_with_other_bytes() {
+    let app = TestApp::new().await;
+    let mut req = Request::builder().uri("/").header("accept-language", "en");
+    req = req.header(
+        "cookie",
+        axum::http::HeaderValue::from_bytes("tracker=\u{e9}t\u{e9}; lang=fa".as_bytes()).unwrap(),
+    );
+    let res = app.request(req.body(Body::empty()).unwrap()).await;
+    assert_eq!(res.location(), Some("/fa/"));
+}
