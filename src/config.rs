@@ -50,6 +50,14 @@ pub struct Config {
     /// Seconds a client has to send a request's headers.
     #[arg(long, env = "SCDI_HEADER_TIMEOUT", default_value_t = 10)]
     pub header_timeout_secs: u64,
+    /// Open connections in all; lowered at startup to fit the process's open-file limit.
+    #[arg(long, env = "SCDI_MAX_CONNECTIONS", default_value_t = 4096,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: u32,
+    /// Open connections per client address (IPv6: per /64); 0 for no limit. Not applied
+    /// with `--client-ip-header`, where every connection comes from the proxy.
+    #[arg(long, env = "SCDI_MAX_CONNECTIONS_PER_CLIENT", default_value_t = 64)]
+    pub max_connections_per_client: u32,
 }
 
 impl Config {
@@ -71,6 +79,8 @@ impl Config {
             client_ip_header: None,
             request_timeout_secs: 30,
             header_timeout_secs: 10,
+            max_connections: 4096,
+            max_connections_per_client: 64,
         }
     }
 }

@@ -77,7 +77,9 @@ impl ContactLimiter {
     }
 }
 
-fn per_slash_64(ip: IpAddr) -> IpAddr {
+/// The key a client is counted under: its address, or for IPv6 its /64 (one host usually
+/// holds a whole /64); IPv4-mapped IPv6 addresses count as the IPv4 address.
+pub fn per_slash_64(ip: IpAddr) -> IpAddr {
     match ip {
         IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
             Some(v4) => IpAddr::V4(v4),

@@ -1,6 +1,6 @@
 //! The `scdi-site` binary: parse configuration, set up logging, serve until Ctrl-C/SIGTERM.
 
-use std::{io::Write, path::PathBuf, process::ExitCode, time::Duration};
+use std::{io::Write, path::PathBuf, process::ExitCode};
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
@@ -162,14 +162,8 @@ async fn serve(config: Config) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("binding {}", config.addr))?;
     let state = AppState::new(config).await?;
     tracing::info!(addr = %listener.local_addr()?, "serving");
-    let header_timeout = Duration::from_secs(state.config.header_timeout_secs);
-    server::serve(
-        listener,
-        app(state.clone()),
-        header_timeout,
-        shutdown_signal(),
-    )
-    .await;
+    let limits = server::Limits::from_config(&state.config)?;
+    server::serve(listener, app(state.clone()), limits, shutdown_signal()).await;
     // In-flight requests have finished; close the database cleanly.
     state.store.close().await;
     tracing::info!("stopped");

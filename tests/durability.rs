@@ -321,3 +321,45 @@ async fn oversized_headers_and_slow_headers_are_cut_off() {
     // The server is still fine.
     assert_eq!(raw(&server.addr, &get("/fa/")).await.unwrap().status, 200);
 }
+
+/// One address holding a thousand idle connections under a 1024 file-descriptor limit
+/// cannot keep other readers from being served; the refusals are logged, but not one line
+/// per connection.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_address_holding_many_connections_cannot_lock_out_other_readers() {
+    // This process holds the 1,100 client ends.
+    rlimit::increase_nofile_limit(4096).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::try_start(
+        &dir.path().join("db.sqlite3"),
+        &[],
+        &["prlimit", "--nofile=1024:1024", "--"],
+    )
+    .unwrap();
+    let target: std::net::SocketAddr = server.addr.parse().unwrap();
+    let mut held = vec![];
+    for _ in 0..1100 {
+        let socket = tokio::net::TcpSocket::new_v4().unwrap();
+        socket.bind("127.0.0.2:0".parse().unwrap()).unwrap();
+        if let Ok(stream) = socket.connect(target).await {
+            held.push(stream);
+        }
+    }
+    assert!(held.len() > 1000, "connections were made: {}", held.len());
+    let res = tokio::time::timeout(Duration::from_secs(5), raw(&server.addr, &get("/en/")))
+        .await
+        .expect("a reader on another address is answered at once")
+        .unwrap();
+    assert_eq!(res.status, 200);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let log = server.log_text();
+    let refusals = log
+        .lines()
+        .filter(|l| l.contains("connections refused"))
+        .count();
+    assert!(
+        (1..=3).contains(&refusals),
+        "{refusals} refusal lines:\n{log}"
+    );
+    drop(held);
+}
