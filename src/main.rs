@@ -1,4 +1,5 @@
-//! The `scdi-site` binary: parse configuration, set up logging, serve until Ctrl-C/SIGTERM.
+//! The `scdi-site` binary: parse configuration, set up logging, serve until Ctrl-C, SIGTERM or
+//! SIGHUP.
 
 use std::{io::Write, path::PathBuf, process::ExitCode};
 
@@ -170,18 +171,27 @@ async fn serve(config: Config) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Ctrl-C, SIGTERM, or SIGHUP (a closed terminal; there is nothing to reload on a hang-up,
+/// and dying abruptly would cut off uploads in flight): all stop the server gracefully.
 async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };
     #[cfg(unix)]
     let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
+        use tokio::signal::unix::{signal, SignalKind};
+        match (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::hangup()),
+        ) {
+            (Ok(mut term), Ok(mut hup)) => {
+                tokio::select! {
+                    _ = term.recv() => {},
+                    _ = hup.recv() => {},
+                }
             }
-            Err(e) => {
-                tracing::error!(error = %e, "cannot listen for SIGTERM");
+            (Err(e), _) | (_, Err(e)) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM and SIGHUP");
                 std::future::pending::<()>().await
             }
         }

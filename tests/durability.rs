@@ -157,8 +157,9 @@ async fn sigkill_mid_load_loses_no_acknowledged_message() {
     assert_eq!(raw(&again.addr, &get("/en/")).await.unwrap().status, 200);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sigterm_lets_in_flight_requests_finish_then_exits_0() {
+/// Sends `signal` while 8 requests are still sending their bodies: all are answered 303 and
+/// stored, then the process exits 0.
+async fn in_flight_requests_finish_then_exits_0(signal: &str) {
     let dir = tempfile::tempdir().unwrap();
     let mut server = Server::start(&dir.path().join("db.sqlite3"), &["--contact-per-hour", "0"]);
     let mut slow = vec![];
@@ -179,7 +180,7 @@ async fn sigterm_lets_in_flight_requests_finish_then_exits_0() {
         }));
     }
     tokio::time::sleep(Duration::from_millis(300)).await;
-    server.signal("-TERM");
+    server.signal(signal);
     for t in slow {
         assert_eq!(t.await.unwrap(), 303, "an in-flight request completed");
     }
@@ -198,6 +199,18 @@ async fn sigterm_lets_in_flight_requests_finish_then_exits_0() {
     let (names, ok) = stored_names(&server.db).await;
     assert!(ok);
     assert_eq!(names.len(), 8);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_lets_in_flight_requests_finish_then_exits_0() {
+    in_flight_requests_finish_then_exits_0("-TERM").await;
+}
+
+/// A hang-up (a closed terminal, an operator's habit of `kill -HUP`) stops the server as
+/// gracefully as SIGTERM, instead of killing it mid-upload.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sighup_lets_in_flight_requests_finish_then_exits_0() {
+    in_flight_requests_finish_then_exits_0("-HUP").await;
 }
 
 /// A bounded load run on loopback: pages, a static file and the form. Zero 5xx; the peak
