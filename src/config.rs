@@ -1,4 +1,4 @@
-use std::path::PathBuf;
+use std::{fmt, path::PathBuf, str::FromStr};
 
 /// Server configuration. Every flag has an environment fallback, documented in the README.
 #[derive(clap::Args, Clone, Debug)]
@@ -18,9 +18,10 @@ pub struct Config {
     /// Folder served under `/static`.
     #[arg(long, env = "SCDI_STATIC", default_value = "static")]
     pub static_dir: PathBuf,
-    /// Public base URL, used for canonical and hreflang links (no trailing slash).
+    /// Public base URL, for canonical, hreflang, Open Graph and sitemap links: http or
+    /// https and a host, nothing after it.
     #[arg(long, env = "SCDI_BASE_URL", default_value = "http://127.0.0.1:3000")]
-    pub base_url: String,
+    pub base_url: BaseUrl,
     /// Percentage of the English messages a language needs to be offered to readers (by
     /// negotiation and the switcher); below it, it can still be previewed at its URL prefix.
     #[arg(long, env = "SCDI_MIN_COMPLETENESS", default_value_t = 90.0)]
@@ -70,7 +71,7 @@ impl Config {
             locales_dir: root.join("locales"),
             templates_dir: root.join("templates"),
             static_dir: root.join("static"),
-            base_url: "http://127.0.0.1:3000".into(),
+            base_url: BaseUrl("http://127.0.0.1:3000".into()),
             min_completeness: 90.0,
             watch: false,
             https: false,
@@ -81,6 +82,70 @@ impl Config {
             header_timeout_secs: 10,
             max_connections: 4096,
             max_connections_per_client: 64,
+        }
+    }
+}
+
+/// The public address of the site: http or https and a host (a port if need be), and no
+/// path, query, fragment or credentials, since every link on the site starts at the root of
+/// its host. Normalised (lower-case host, no default port, no trailing slash), so that
+/// `{base}/en/` is always right.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BaseUrl(String);
+
+impl FromStr for BaseUrl {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        let example = "give the address readers use, like https://example.org";
+        let url = url::Url::parse(s).map_err(|e| format!("not a URL ({e}): {example}"))?;
+        let problem = if !matches!(url.scheme(), "http" | "https") {
+            Some("the scheme must be http or https")
+        } else if !url.username().is_empty() || url.password().is_some() {
+            Some("no user or password belongs in it")
+        } else if url.query().is_some() {
+            Some("no query (`?...`) belongs in it")
+        } else if url.fragment().is_some() {
+            Some("no fragment (`#...`) belongs in it")
+        } else if url.path() != "/" {
+            Some("the site is served at the root of its host: no path belongs in it")
+        } else {
+            None
+        };
+        match problem {
+            Some(problem) => Err(format!("{problem}: {example}")),
+            None => Ok(Self(url.as_str().trim_end_matches('/').to_string())),
+        }
+    }
+}
+
+impl BaseUrl {
+    /// Without a trailing slash: `https://example.org`.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for BaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::BaseUrl;
+
+    #[test]
+    fn base_urls_are_normalised() {
+        for (given, kept) in [
+            ("https://example.org", "https://example.org"),
+            ("https://example.org/", "https://example.org"),
+            ("HTTPS://Example.ORG:443/", "https://example.org"),
+            ("http://127.0.0.1:3000/", "http://127.0.0.1:3000"),
+            ("http://[::1]:8080", "http://[::1]:8080"),
+        ] {
+            assert_eq!(given.parse::<BaseUrl>().unwrap().as_str(), kept, "{given}");
         }
     }
 }

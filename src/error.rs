@@ -126,7 +126,7 @@ pub async fn localize_errors(State(state): State<AppState>, req: Request, next: 
         title_id,
         body_id,
         reload_error => state.reload_error(),
-        ..render::page_context(&site.locales, locale, None, &state.config.base_url)
+        ..render::page_context(&site.locales, locale, None, state.config.base_url.as_str())
     };
     let (mut parts, _) = res.into_parts();
     let html = match site.renderer.render("error.html", ctx) {

@@ -90,7 +90,7 @@ impl Site {
                     &locales,
                     locale,
                     page,
-                    &config.base_url,
+                    config.base_url.as_str(),
                     Value::UNDEFINED,
                 )?;
                 let encoded = Encoded::new(html, "text/html; charset=utf-8", true)

@@ -9,7 +9,7 @@ const PAGES: &[&str] = &["", "platform", "people", "contact", "contact/thanks"];
 const BASE: &str = "https://scdi.example.org";
 
 async fn app() -> TestApp {
-    TestApp::with_config(|c| c.base_url = BASE.into()).await
+    TestApp::with_config(|c| c.base_url = BASE.parse().unwrap()).await
 }
 
 #[tokio::test]
@@ -123,4 +123,72 @@ async fn favicon_and_share_image_are_served() {
         app.get("/favicon.ico").await.location(),
         Some("/static/favicon.svg")
     );
+}
+
+/// `--base-url` is normalised once at startup: a trailing slash, an upper-case host or a
+/// default port never shows up in canonical, hreflang, Open Graph or sitemap URLs.
+#[tokio::test]
+async fn the_base_url_is_normalised() {
+    let app = TestApp::with_config(|c| {
+        c.base_url = "HTTPS://SCDI.Example.org:443/".parse().unwrap();
+    })
+    .await;
+    for uri in ["/en/", "/fa/platform", "/sitemap.xml", "/robots.txt"] {
+        let body = app.get(uri).await.body;
+        assert!(body.contains(BASE), "{uri}");
+        assert!(
+            !body.contains("org//") && !body.contains(":443"),
+            "{uri}: {body}"
+        );
+    }
+    let home = app.get("/fa/people").await.body;
+    assert!(home.contains(&format!(
+        "<link rel=\"canonical\" href=\"{BASE}/fa/people\">"
+    )));
+    assert!(home.contains(&format!(
+        "<meta property=\"og:url\" content=\"{BASE}/fa/people\">"
+    )));
+}
+
+/// A base URL that cannot be right is refused at startup, naming the flag and the reason.
+#[test]
+fn an_invalid_base_url_is_a_startup_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db.sqlite3");
+    for (bad, reason) in [
+        ("ftp://example.org", "http or https"),
+        ("example.org", "not a URL"),
+        ("https://", "not a URL"),
+        ("https://example.org/?lang=fa", "query"),
+        ("https://example.org/#top", "fragment"),
+        ("https://example.org/site/", "path"),
+        ("https://user:secret@example.org", "user"),
+    ] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_scdi-site"))
+            .current_dir(common::repo_root())
+            .args(["serve", "--addr", "127.0.0.1:0", "--base-url", bad, "--db"])
+            .arg(&db)
+            .env_remove("SCDI_BASE_URL")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // A server that accepted the URL would run on: give it a deadline.
+        let started = std::time::Instant::now();
+        while child.try_wait().unwrap().is_none() {
+            if started.elapsed() > std::time::Duration::from_secs(10) {
+                child.kill().unwrap();
+                panic!("{bad}: the server started");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{bad}: {err}");
+        assert!(
+            err.contains("--base-url") && err.contains(reason),
+            "{bad}: {err}"
+        );
+        assert!(!db.exists(), "{bad}: nothing is created");
+    }
 }

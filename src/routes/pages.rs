@@ -122,7 +122,7 @@ pub fn render_page(
         &lang.site.locales,
         locale,
         page,
-        &state.config.base_url,
+        state.config.base_url.as_str(),
         extra,
     )?;
     let mut res = (status, Html(html)).into_response();

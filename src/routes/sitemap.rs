@@ -12,7 +12,7 @@ use crate::{error::AppError, render::PAGES, state::AppState};
 
 pub async fn sitemap(State(state): State<AppState>) -> Result<Response, AppError> {
     let site = state.site();
-    let base = &state.config.base_url;
+    let base = state.config.base_url.as_str();
     let pages: Vec<_> = PAGES
         .iter()
         .map(|page| {
@@ -39,9 +39,9 @@ pub async fn sitemap(State(state): State<AppState>) -> Result<Response, AppError
 }
 
 pub async fn robots(State(state): State<AppState>) -> Result<Response, AppError> {
-    let text = state
-        .site()
-        .renderer
-        .render("robots.txt", context! { base_url => state.config.base_url })?;
+    let text = state.site().renderer.render(
+        "robots.txt",
+        context! { base_url => state.config.base_url.as_str() },
+    )?;
     Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response())
 }
