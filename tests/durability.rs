@@ -45,9 +45,17 @@ async fn stored_names(db: &std::path::Path) -> (Vec<String>, bool) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_submissions_exactly_the_acknowledged_ones_are_stored() {
     let dir = tempfile::tempdir().unwrap();
+    // 200 readers, all on loopback: one address, so no per-address connection cap.
     let server = Server::start(
         &dir.path().join("db.sqlite3"),
-        &["--contact-per-hour", "3600", "--contact-burst", "150"],
+        &[
+            "--contact-per-hour",
+            "3600",
+            "--contact-burst",
+            "150",
+            "--max-connections-per-client",
+            "0",
+        ],
     );
     let mut tasks = vec![];
     for i in 0..200 {
@@ -222,7 +230,16 @@ async fn load_run_without_5xx_and_with_bounded_memory() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(10);
     let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(&dir.path().join("db.sqlite3"), &["--contact-per-hour", "0"]);
+    // 128 readers, all on loopback: one address, so no per-address connection cap.
+    let server = Server::start(
+        &dir.path().join("db.sqlite3"),
+        &[
+            "--contact-per-hour",
+            "0",
+            "--max-connections-per-client",
+            "0",
+        ],
+    );
     let base = format!("http://{}", server.addr);
     let client: Client<_, Full<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
     let stop = Arc::new(AtomicBool::new(false));
