@@ -17,7 +17,7 @@ use scdi_site::store::Store;
 
 /// A message long enough that a few dozen of them fill a small file or filesystem.
 fn text(i: usize) -> String {
-    format!("Message {i}: {}", "solidarity ".repeat(250))
+    format!("Message {i}:{}", " solidarity".repeat(250))
 }
 
 fn body(name: &str, message: &str) -> String {
