@@ -30,8 +30,6 @@ pub enum AppError {
     TooManyRequests(std::time::Duration),
     #[error("template: {0:#}")]
     Render(#[from] minijinja::Error),
-    #[error("database: {0}")]
-    Store(#[from] sqlx::Error),
 }
 
 impl AppError {
@@ -44,7 +42,7 @@ impl AppError {
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::UriTooLong => StatusCode::URI_TOO_LONG,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Render(_) | AppError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Render(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 }
