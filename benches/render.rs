@@ -5,11 +5,7 @@
 use std::{path::Path, sync::Arc, sync::OnceLock};
 
 use minijinja::Value;
-use scdi_site::{
-    assets::Assets,
-    i18n::Locales,
-    render::{Renderer, PAGES},
-};
+use scdi_site::{assets::Assets, i18n::Locales, render::Renderer, PAGES};
 
 struct Fixture {
     locales: Arc<Locales>,
@@ -31,7 +27,7 @@ fn fixture() -> &'static Fixture {
 fn render(lang: &str, slug: &str) -> String {
     let f = fixture();
     let locale = f.locales.get(lang).unwrap();
-    let page = PAGES.iter().find(|p| p.slug == slug).unwrap();
+    let page = PAGES.iter().find(|p| p.slug() == slug).unwrap();
     f.renderer
         .render_page(
             &f.locales,

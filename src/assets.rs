@@ -7,10 +7,10 @@ use std::{collections::HashMap, fs, io, path::Path};
 
 use axum::{http::HeaderMap, response::Response};
 
-use crate::cache::Encoded;
+use crate::precompressed::Precompressed;
 
 pub struct Asset {
-    pub body: Encoded,
+    pub body: Precompressed,
     /// Served at its content-hashed path: never changes.
     pub immutable: bool,
 }
@@ -81,7 +81,7 @@ impl Assets {
                 bytes = css.into_bytes();
             }
             let (content_type, compress) = kind(&path);
-            let body = Encoded::new(bytes, content_type, compress);
+            let body = Precompressed::new(bytes, content_type, compress);
             let hashed = hashed_name(&path, &body.hash);
             assets
                 .urls
@@ -107,11 +107,6 @@ impl Assets {
     /// The asset at `path` below `/static/`.
     pub fn get(&self, path: &str) -> Option<&Asset> {
         self.by_path.get(path)
-    }
-
-    /// The content-hashed URL of the file at `plain` below `static/`.
-    pub fn url(&self, plain: &str) -> Option<&str> {
-        self.urls.get(plain).map(String::as_str)
     }
 
     /// Plain path -> hashed URL, for the templates' `asset()` function.

@@ -1,29 +1,26 @@
 //! The one directory walk behind static files, templates and the l10n source scan.
 
 use std::{
-    fs, io,
+    io,
     path::{Path, PathBuf},
 };
 
 /// Every file below `dir`, as (path relative to `dir` with `/` separators, full path),
 /// sorted by the relative path.
-pub fn below(dir: &Path) -> io::Result<Vec<(String, PathBuf)>> {
+pub(crate) fn below(dir: &Path) -> io::Result<Vec<(String, PathBuf)>> {
     let mut out = vec![];
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in fs::read_dir(&d)? {
-            let path = entry?.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let rel = path
-                    .strip_prefix(dir)
-                    .map_err(io::Error::other)?
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                out.push((rel, path));
-            }
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry?;
+        if !entry.file_type().is_file() {
+            continue;
         }
+        let rel = entry
+            .path()
+            .strip_prefix(dir)
+            .map_err(io::Error::other)?
+            .to_string_lossy()
+            .replace('\\', "/");
+        out.push((rel, entry.into_path()));
     }
     out.sort();
     Ok(out)

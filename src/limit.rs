@@ -1,4 +1,4 @@
-//! Abuse limits for the contact form: a per-client rate limit (governor). The client is the
+//! The contact form's per-client rate limit (governor). The client is the
 //! socket's address, or the address a trusted proxy puts in a configured header; IPv6
 //! clients are counted per /64, since one host usually holds a whole /64.
 
@@ -8,26 +8,8 @@ use std::{
     time::Duration,
 };
 
-use axum::{extract::Request, http::HeaderMap, middleware::Next, response::Response};
-
-use crate::error::AppError;
+use axum::http::HeaderMap;
 use governor::{clock::Clock, DefaultKeyedRateLimiter, Quota, RateLimiter};
-
-/// Longest accepted request target (path and query), in bytes.
-pub const MAX_URI_BYTES: usize = 2048;
-
-/// Middleware: a request target longer than [`MAX_URI_BYTES`] gets a localized 414.
-pub async fn bound_uri(req: Request, next: Next) -> Result<Response, AppError> {
-    if uri_too_long(req.uri()) {
-        return Err(AppError::UriTooLong);
-    }
-    Ok(next.run(req).await)
-}
-
-/// Whether the request target (path and query) is longer than [`MAX_URI_BYTES`].
-pub fn uri_too_long(uri: &axum::http::Uri) -> bool {
-    uri.path().len() + uri.query().map_or(0, |q| q.len() + 1) > MAX_URI_BYTES
-}
 
 pub struct ContactLimiter {
     limiter: Option<DefaultKeyedRateLimiter<IpAddr>>,

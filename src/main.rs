@@ -161,7 +161,7 @@ async fn serve(config: Config) -> anyhow::Result<ExitCode> {
     let listener = tokio::net::TcpListener::bind(&config.addr)
         .await
         .with_context(|| format!("binding {}", config.addr))?;
-    let state = AppState::new(config).await?;
+    let state = AppState::new(config, scdi_site::PAGES).await?;
     tracing::info!(addr = %listener.local_addr()?, "serving");
     let limits = server::Limits::from_config(&state.config)?;
     server::serve(listener, app(state.clone()), limits, shutdown_signal()).await;

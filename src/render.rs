@@ -15,41 +15,38 @@ use crate::{
     i18n::{Locale, Locales},
 };
 
-/// A page of the site: its path below `/{lang}/`, its template, and its route as logged.
+/// A page of the site: its route, whose path the router serves and the log names, the
+/// template it is rendered from, and the form it receives, if any. The table of pages is the
+/// router's (`routes::PAGES`).
 pub struct Page {
-    pub slug: &'static str,
-    pub template: &'static str,
+    /// `/{lang}/` followed by the page's slug, e.g. `/{lang}/contact`.
     pub route: &'static str,
+    pub template: &'static str,
+    pub form: Option<Form>,
 }
 
-/// Every page. Each is the same for every reader of a language, so it is rendered once.
-pub const PAGES: &[Page] = &[
-    Page {
-        slug: "",
-        template: "home.html",
-        route: "/{lang}/",
-    },
-    Page {
-        slug: "platform",
-        template: "platform.html",
-        route: "/{lang}/platform",
-    },
-    Page {
-        slug: "people",
-        template: "people.html",
-        route: "/{lang}/people",
-    },
-    Page {
-        slug: "contact",
-        template: "contact.html",
-        route: "/{lang}/contact",
-    },
-    Page {
-        slug: "contact/thanks",
-        template: "thanks.html",
-        route: "/{lang}/contact/thanks",
-    },
-];
+/// A form a page receives by POST.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Form {
+    Contact,
+}
+
+impl Page {
+    /// The path below `/{lang}/`: `""` for home, `"contact"`, `"contact/thanks"`.
+    pub fn slug(&self) -> &'static str {
+        self.route.strip_prefix("/{lang}/").unwrap_or(self.route)
+    }
+
+    /// Its path in language `lang`: `/fa/contact`.
+    pub fn path(&self, lang: &str) -> String {
+        format!("/{lang}/{}", self.slug())
+    }
+
+    /// The same path without a language (`/contact`), which redirects to the negotiated one.
+    pub fn bare_path(&self) -> &'static str {
+        self.route.strip_prefix("/{lang}").unwrap_or(self.route)
+    }
+}
 
 pub struct Renderer {
     env: Environment<'static>,
@@ -118,13 +115,8 @@ impl Renderer {
         base_url: &str,
         extra: Value,
     ) -> Result<String, Error> {
-        let base = page_context(locales, locale, Some(page.slug), base_url);
+        let base = page_context(locales, locale, Some(page.slug()), base_url);
         self.render(page.template, context! { ..extra, ..base })
-    }
-
-    /// Names of all loaded templates (for tests and the locale check).
-    pub fn template_names(&self) -> Vec<String> {
-        self.env.templates().map(|(n, _)| n.to_string()).collect()
     }
 }
 

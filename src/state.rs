@@ -8,16 +8,21 @@ use anyhow::Context;
 use arc_swap::ArcSwap;
 use minijinja::Value;
 
+use axum::{http::HeaderMap, response::Response};
+
 use crate::{
     assets::Assets,
-    cache::Encoded,
     config::Config,
     i18n::{LoadError, Locales},
     limit::ContactLimiter,
-    render::{Renderer, TemplateError, PAGES},
+    precompressed::Precompressed,
+    render::{Page, Renderer, TemplateError},
     store::Store,
     watch::Watch,
 };
+
+/// Pages may be kept by browsers and shared caches for a short while.
+const PAGE_CACHE_CONTROL: &str = "public, max-age=300";
 
 /// The application state: cheap to clone (one `Arc`), shared by every handler.
 #[derive(Clone)]
@@ -26,9 +31,11 @@ pub struct AppState(Arc<Inner>);
 pub struct Inner {
     pub config: Config,
     pub store: Store,
-    pub contact_limiter: ContactLimiter,
+    pub(crate) contact_limiter: ContactLimiter,
     /// Submissions dropped because a bot filled the honeypot (logged, never stored).
-    pub honeypot_drops: AtomicU64,
+    pub(crate) honeypot_drops: AtomicU64,
+    /// The pages of the site, rendered at every load.
+    pages: &'static [Page],
     /// The current locales and templates; replaced whole on reload (watch mode).
     site: ArcSwap<Site>,
     watch: Option<Watch>,
@@ -36,26 +43,39 @@ pub struct Inner {
 
 /// Everything built from `locales/`, `templates/` and `static/`: one consistent snapshot per
 /// request, with every page already rendered and compressed.
-pub struct Site {
-    pub locales: Arc<Locales>,
-    pub renderer: Renderer,
-    pub assets: Assets,
-    /// language -> page slug -> the rendered page.
-    pub pages: HashMap<String, HashMap<&'static str, Encoded>>,
+pub(crate) struct Site {
+    pub(crate) locales: Arc<Locales>,
+    pub(crate) renderer: Renderer,
+    pub(crate) assets: Assets,
+    /// language -> page slug -> the page, rendered and compressed.
+    pages: HashMap<String, HashMap<&'static str, Prerendered>>,
+}
+
+/// A page rendered once for everyone, held with its compressed forms.
+pub(crate) struct Prerendered {
+    pub(crate) page: &'static Page,
+    body: Precompressed,
+}
+
+impl Prerendered {
+    /// The page for a request with `headers` (a 304 when the reader's copy is current).
+    pub(crate) fn respond(&self, headers: &HeaderMap) -> Response {
+        self.body.respond(headers, PAGE_CACHE_CONTROL)
+    }
 }
 
 /// Why locales or templates could not be (re)loaded.
 #[derive(Debug, thiserror::Error)]
-pub enum SiteError {
+pub(crate) enum SiteError {
     #[error(transparent)]
     Locales(#[from] LoadError),
     #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
     LocaleProblems(Vec<LoadError>),
     #[error(transparent)]
     Templates(#[from] TemplateError),
-    #[error("{0}")]
+    #[error("rendering the pages: {0:#}")]
     Render(#[from] minijinja::Error),
-    #[error("reading static files: {0}")]
+    #[error("reading the static files: {0}")]
     Assets(#[from] std::io::Error),
 }
 
@@ -63,7 +83,7 @@ impl Site {
     /// Loads locales and templates. With `strict`, a syntax error anywhere is an error (a
     /// reload keeps the last good site); otherwise it is logged and the entries that parsed
     /// are served, missing ones falling back to English: a typo never takes the site down.
-    pub fn load(config: &Config, strict: bool) -> Result<Self, SiteError> {
+    fn load(config: &Config, pages: &'static [Page], strict: bool) -> Result<Self, SiteError> {
         let (locales, problems) =
             Locales::load(&config.locales_dir, config.min_completeness / 100.0)?;
         if strict && !problems.is_empty() {
@@ -83,9 +103,10 @@ impl Site {
         let locales = Arc::new(locales);
         let assets = Assets::load(&config.static_dir)?;
         let renderer = Renderer::new(&config.templates_dir, locales.clone(), assets.urls())?;
-        let mut pages = HashMap::new();
+        let mut rendered = HashMap::new();
         for locale in locales.iter() {
-            for page in PAGES {
+            let of_locale: &mut HashMap<_, _> = rendered.entry(locale.code.clone()).or_default();
+            for page in pages {
                 let html = renderer.render_page(
                     &locales,
                     locale,
@@ -93,37 +114,40 @@ impl Site {
                     config.base_url.as_str(),
                     Value::UNDEFINED,
                 )?;
-                let encoded = Encoded::new(html, "text/html; charset=utf-8", true)
+                let body = Precompressed::new(html, "text/html; charset=utf-8", true)
                     .with_language(&locale.code);
-                pages
-                    .entry(locale.code.clone())
-                    .or_insert_with(HashMap::new)
-                    .insert(page.slug, encoded);
+                of_locale.insert(page.slug(), Prerendered { page, body });
             }
         }
         Ok(Self {
             locales,
             renderer,
             assets,
-            pages,
+            pages: rendered,
         })
+    }
+
+    /// The page at `slug` in language `lang`, as rendered when the site was loaded.
+    pub(crate) fn page(&self, lang: &str, slug: &str) -> Option<&Prerendered> {
+        self.pages.get(lang)?.get(slug)
     }
 }
 
 impl AppState {
-    /// Loads locales and templates and opens the database.
-    pub async fn new(config: Config) -> anyhow::Result<Self> {
-        let site = Site::load(&config, false).with_context(|| {
-            format!(
-                "loading {} and {}",
-                config.locales_dir.display(),
-                config.templates_dir.display()
-            )
-        })?;
+    /// Loads the site (locales, templates, static files, and `pages` rendered in every
+    /// language) and opens the database.
+    pub async fn new(config: Config, pages: &'static [Page]) -> anyhow::Result<Self> {
+        let site = Site::load(&config, pages, false).context("loading the site")?;
         let store = Store::open(&config.db)
             .await
             .with_context(|| format!("opening database {}", config.db.display()))?;
-        let watch = config.watch.then(|| Watch::new(&config));
+        let watch = config.watch.then(|| {
+            Watch::new(vec![
+                config.locales_dir.clone(),
+                config.templates_dir.clone(),
+                config.static_dir.clone(),
+            ])
+        });
         let contact_limiter = ContactLimiter::new(
             config.contact_per_hour,
             config.contact_burst,
@@ -134,38 +158,47 @@ impl AppState {
             store,
             contact_limiter,
             honeypot_drops: AtomicU64::new(0),
+            pages,
             site: ArcSwap::from_pointee(site),
             watch,
         })))
     }
 
     /// The current site snapshot.
-    pub fn site(&self) -> Arc<Site> {
+    pub(crate) fn site(&self) -> Arc<Site> {
         self.site.load_full()
     }
 
-    /// In watch mode: reloads locales and templates if a file changed. A broken edit leaves
-    /// the last good site serving and is reported by [`AppState::reload_error`].
-    pub fn reload_if_changed(&self) {
-        let Some(watch) = &self.watch else { return };
-        if !watch.changed() {
+    /// In watch mode: reloads the site if a file changed. A broken edit leaves the last good
+    /// site serving and is reported by [`AppState::reload_error`]. Reading folders and
+    /// rendering every page take milliseconds, so this runs off the async workers.
+    pub(crate) async fn reload_if_changed(&self) {
+        if self.watch.is_none() {
             return;
         }
-        match Site::load(&self.config, true) {
-            Ok(site) => {
-                self.site.store(Arc::new(site));
-                watch.set_error(None);
-                tracing::info!("locales and templates reloaded");
-            }
-            Err(e) => {
-                tracing::error!("reload failed, still serving the last good version:\n{e}");
-                watch.set_error(Some(e.to_string()));
-            }
+        let state = self.clone();
+        let reloaded = tokio::task::spawn_blocking(move || {
+            let Some(watch) = &state.watch else { return };
+            watch.reload_if_changed(|| match Site::load(&state.config, state.pages, true) {
+                Ok(site) => {
+                    state.site.store(Arc::new(site));
+                    tracing::info!("locales and templates reloaded");
+                    None
+                }
+                Err(e) => {
+                    tracing::error!("reload failed, still serving the last good version:\n{e}");
+                    Some(e.to_string())
+                }
+            });
+        })
+        .await;
+        if let Err(e) = reloaded {
+            tracing::error!(error = %e, "reload task failed");
         }
     }
 
     /// In watch mode, the error of the last failed reload, shown on every page.
-    pub fn reload_error(&self) -> Option<String> {
+    pub(crate) fn reload_error(&self) -> Option<String> {
         self.watch.as_ref().and_then(Watch::error)
     }
 }

@@ -1,37 +1,23 @@
-//! `serve --watch`, for translators and developers: before each request, a cheap look at the
-//! locale, template and static files (sizes and modification times); when they changed, the
-//! site is reloaded, so an edit shows on the next page load. No background task, no missed
-//! event.
+//! `serve --watch`, for translators and developers: a cheap look at the locale, template and
+//! static files (paths, sizes and modification times) tells whether they changed since the
+//! site was last loaded. No background task, no missed event.
 
 use std::{
     collections::hash_map::DefaultHasher,
-    fs,
     hash::{Hash, Hasher},
-    path::{Path, PathBuf},
+    path::PathBuf,
     sync::Mutex,
 };
 
-use axum::{
-    extract::{Request, State},
-    middleware::Next,
-    response::Response,
-};
-
-use crate::{config::Config, state::AppState};
-
-pub struct Watch {
+pub(crate) struct Watch {
     dirs: Vec<PathBuf>,
     fingerprint: Mutex<u64>,
+    /// The error of the last failed reload, shown on every page until a reload succeeds.
     error: Mutex<Option<String>>,
 }
 
 impl Watch {
-    pub fn new(config: &Config) -> Self {
-        let dirs = vec![
-            config.locales_dir.clone(),
-            config.templates_dir.clone(),
-            config.static_dir.clone(),
-        ];
+    pub(crate) fn new(dirs: Vec<PathBuf>) -> Self {
         let fingerprint = Mutex::new(fingerprint(&dirs));
         Self {
             dirs,
@@ -40,59 +26,38 @@ impl Watch {
         }
     }
 
-    /// Whether any watched file changed since the last call.
-    pub fn changed(&self) -> bool {
+    /// Runs `reload` when a watched file changed since the last look. The look and the
+    /// reload happen under one lock, so a caller that comes meanwhile waits and then sees
+    /// the reloaded site. `reload` returns the error to show, if it failed. Blocking: walks
+    /// folders (and `reload` renders), so it belongs off the async workers.
+    pub(crate) fn reload_if_changed(&self, reload: impl FnOnce() -> Option<String>) {
+        let mut last = self.fingerprint.lock().unwrap_or_else(|e| e.into_inner());
         let now = fingerprint(&self.dirs);
-        let Ok(mut last) = self.fingerprint.lock() else {
-            return false;
-        };
-        std::mem::replace(&mut *last, now) != now
-    }
-
-    pub fn set_error(&self, error: Option<String>) {
-        if let Ok(mut e) = self.error.lock() {
-            *e = error;
+        if std::mem::replace(&mut *last, now) == now {
+            return;
         }
+        let error = reload();
+        *self.error.lock().unwrap_or_else(|e| e.into_inner()) = error;
     }
 
-    pub fn error(&self) -> Option<String> {
-        self.error.lock().ok().and_then(|e| e.clone())
+    pub(crate) fn error(&self) -> Option<String> {
+        self.error.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 }
 
-/// A hash of every file's path, size and modification time below `dirs`.
+/// A hash of every file's path, size and modification time below `dirs`. Files that vanish
+/// mid-walk are skipped: the loaders report errors, the watcher must not.
 fn fingerprint(dirs: &[PathBuf]) -> u64 {
-    let mut files = vec![];
-    for dir in dirs {
-        collect(dir, &mut files);
-    }
+    let mut files: Vec<_> = dirs
+        .iter()
+        .flat_map(|dir| walkdir::WalkDir::new(dir).into_iter().flatten())
+        .filter_map(|entry| {
+            let meta = entry.metadata().ok().filter(|m| m.is_file())?;
+            Some((entry.into_path(), meta.len(), meta.modified().ok()))
+        })
+        .collect();
     files.sort();
     let mut h = DefaultHasher::new();
     files.hash(&mut h);
     h.finish()
-}
-
-fn collect(dir: &Path, out: &mut Vec<(PathBuf, u64, Option<std::time::SystemTime>)>) {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let Ok(meta) = entry.metadata() else { continue };
-        if meta.is_dir() {
-            collect(&path, out);
-        } else {
-            out.push((path, meta.len(), meta.modified().ok()));
-        }
-    }
-}
-
-/// Middleware: reload before handling the request (a no-op unless `--watch`).
-pub async fn reload_before_request(
-    State(state): State<AppState>,
-    req: Request,
-    next: Next,
-) -> Response {
-    state.reload_if_changed();
-    next.run(req).await
 }

@@ -1,13 +1,49 @@
-//! Choosing one supported locale for a request: the reader's remembered choice first, then
-//! `Accept-Language` weighted by q-values (RFC 9110 §12.5.4), then English.
+//! Choosing one supported locale for a request: the path's language when it has one, else the
+//! reader's remembered choice (the `lang` cookie), then `Accept-Language` weighted by
+//! q-values (RFC 9110 §12.5.4), then English.
 //!
 //! `fluent-langneg` matches tags well (`fa-IR` -> `fa`) but its `parse_accepted_languages`
 //! ignores q-values, so ranges are parsed, filtered and ordered here before matching.
 
+use axum::http::{header, HeaderMap, Uri};
+use cookie::Cookie;
 use fluent_langneg::{negotiate_languages, NegotiationStrategy};
 use unic_langid::LanguageIdentifier;
 
 use super::{Locale, Locales};
+
+/// Cookie holding the reader's explicit language choice.
+pub(crate) const LANG_COOKIE: &str = "lang";
+
+/// The locale a response to this request should be in: the path's language when it has one,
+/// otherwise the remembered choice, then `Accept-Language`.
+pub(crate) fn request_locale<'a>(
+    locales: &'a Locales,
+    uri: &Uri,
+    headers: &HeaderMap,
+) -> &'a Locale {
+    let first = uri.path().trim_start_matches('/').split('/').next();
+    if let Some(locale) = first.and_then(|seg| locales.get(seg)) {
+        return locale;
+    }
+    let accept = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok());
+    negotiate(locales, remembered_choice(headers).as_deref(), accept)
+}
+
+/// The `lang` cookie. Cookie pairs are parsed one by one, so that a cookie with bytes that
+/// are not ASCII (set by something else on the domain) does not hide this one.
+fn remembered_choice(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == LANG_COOKIE)
+        .map(|c| c.value().to_string())
+}
 
 /// Only this many bytes of an `Accept-Language` header are read: real headers are short, and
 /// a huge one must not cost more than a small one.

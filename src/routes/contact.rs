@@ -1,20 +1,20 @@
-//! The contact form: GET shows it; POST decodes, validates and stores before answering 303,
-//! so a message is acknowledged only once it is durably in the database.
+//! The contact form's POST: decode, validate, store, and answer 303 only once the message is
+//! durably in the database. (The form itself is a page, served like the others.)
 
 use std::{net::SocketAddr, sync::atomic::Ordering};
 
 use axum::{
     body::Bytes,
-    extract::{rejection::BytesRejection, ConnectInfo, State},
-    http::{header, Extensions, HeaderMap, HeaderValue, StatusCode},
+    extract::{
+        rejection::{BytesRejection, ExtensionRejection},
+        ConnectInfo, State,
+    },
+    http::{header, HeaderMap, HeaderValue, StatusCode},
     response::{IntoResponse, Redirect, Response},
 };
 use minijinja::context;
 
-use super::{
-    pages::{cached, render_page},
-    Lang,
-};
+use super::{pages::render_page, Localized, CONTACT, THANKS};
 use crate::{
     error::AppError,
     form::{ContactForm, FieldError},
@@ -22,19 +22,11 @@ use crate::{
     store::NewMessage,
 };
 
-pub async fn show(
+pub(super) async fn submit(
     State(state): State<AppState>,
-    lang: Lang,
+    localized: Localized,
     headers: HeaderMap,
-) -> Result<Response, AppError> {
-    cached(&state, &lang, &headers, "contact")
-}
-
-pub async fn submit(
-    State(state): State<AppState>,
-    lang: Lang,
-    headers: HeaderMap,
-    extensions: Extensions,
+    client: Result<ConnectInfo<SocketAddr>, ExtensionRejection>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, AppError> {
     if !is_urlencoded(&headers) {
@@ -45,9 +37,9 @@ pub async fn submit(
         _ => AppError::BadRequest(e.body_text()),
     })?;
     let form = ContactForm::decode(&body).map_err(|e| AppError::BadRequest(e.to_string()))?;
-    let locale = lang.locale();
+    let locale = localized.locale();
     // `Redirect::to` answers 303 See Other: the browser GETs the thanks page.
-    let thanks = Redirect::to(&format!("/{}/contact/thanks", locale.code));
+    let thanks = Redirect::to(&THANKS.path(&locale.code));
     if form.is_spam() {
         // Bots see the usual thanks page, so they learn nothing.
         let total = state.honeypot_drops.fetch_add(1, Ordering::Relaxed) + 1;
@@ -56,11 +48,11 @@ pub async fn submit(
     }
     let errors = form.validate();
     if !errors.is_empty() {
-        return render_form(&state, &lang, &form, &errors, false);
+        return render_form(&state, &localized, &form, &errors, false);
     }
     // Only messages about to be stored count against the limit: a reader correcting a
     // mistake is never locked out.
-    let socket = extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
+    let socket = client.ok().map(|ConnectInfo(addr)| addr);
     let client = state.contact_limiter.client(socket, &headers);
     state
         .contact_limiter
@@ -85,7 +77,7 @@ pub async fn submit(
             // The cause, never the text. The reader gets their text back and is told plainly
             // that nothing was sent.
             tracing::error!(error = %e, locale = %locale.code, "message not stored");
-            let mut res = render_form(&state, &lang, &form, &[], true)?;
+            let mut res = render_form(&state, &localized, &form, &[], true)?;
             res.headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
             Ok(res)
@@ -98,7 +90,7 @@ pub async fn submit(
 /// rendered per request.
 fn render_form(
     state: &AppState,
-    lang: &Lang,
+    localized: &Localized,
     form: &ContactForm,
     errors: &[FieldError],
     not_sent: bool,
@@ -117,7 +109,7 @@ fn render_form(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    render_page(state, lang, "contact", extra, status)
+    render_page(state, localized, &CONTACT, extra, status)
 }
 
 /// `application/x-www-form-urlencoded`, with or without parameters such as `charset`.

@@ -8,15 +8,16 @@ use axum::{
 };
 use minijinja::context;
 
-use crate::{error::AppError, render::PAGES, state::AppState};
+use super::PAGES;
+use crate::{error::AppError, state::AppState};
 
-pub async fn sitemap(State(state): State<AppState>) -> Result<Response, AppError> {
+pub(super) async fn sitemap(State(state): State<AppState>) -> Result<Response, AppError> {
     let site = state.site();
     let base = state.config.base_url.as_str();
     let pages: Vec<_> = PAGES
         .iter()
         .map(|page| {
-            let slug = page.slug;
+            let slug = page.slug();
             let url = |code: &str| format!("{base}/{code}/{slug}");
             let mut alternates: Vec<_> = site
                 .locales
@@ -38,7 +39,7 @@ pub async fn sitemap(State(state): State<AppState>) -> Result<Response, AppError
         .into_response())
 }
 
-pub async fn robots(State(state): State<AppState>) -> Result<Response, AppError> {
+pub(super) async fn robots(State(state): State<AppState>) -> Result<Response, AppError> {
     let text = state.site().renderer.render(
         "robots.txt",
         context! { base_url => state.config.base_url.as_str() },

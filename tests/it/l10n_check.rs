@@ -1,11 +1,9 @@
 //! `scdi-site l10n check`: a fixture with one of every problem proves each is detected, with
 //! its position; the real locales pass, even with `--strict`.
 
-mod common;
-
 use std::{path::Path, process::Command};
 
-use common::{copy_dir, repo_root};
+use crate::common::{copy_dir, repo_root};
 use scdi_site::l10n::{check, CheckOptions, Finding, Report, Severity};
 
 fn fixture() -> CheckOptions {

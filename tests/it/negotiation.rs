@@ -1,9 +1,7 @@
 //! Which language a reader lands on: `Accept-Language` (q-weighted), the remembered choice,
 //! and the default.
 
-mod common;
-
-use common::TestApp;
+use crate::common::TestApp;
 use scdi_site::i18n::negotiate::{parse_accept_language, Range};
 
 /// (Accept-Language, expected language)

@@ -1,9 +1,7 @@
 //! Findable and shareable: sitemap with hreflang alternates, robots.txt, Open Graph and
 //! Twitter cards, favicon and share image, all on the configured public base URL.
 
-mod common;
-
-use common::TestApp;
+use crate::common::TestApp;
 
 const PAGES: &[&str] = &["", "platform", "people", "contact", "contact/thanks"];
 const BASE: &str = "https://scdi.example.org";
@@ -113,7 +111,7 @@ async fn favicon_and_share_image_are_served() {
         .unwrap()
         .starts_with("image/svg+xml"));
     let page = app.get("/en/").await.body;
-    let icon = common::attr_of(&page, "rel=\"icon\"", "href").unwrap();
+    let icon = crate::common::attr_of(&page, "rel=\"icon\"", "href").unwrap();
     assert!(
         icon.starts_with("/static/favicon.") && icon.ends_with(".svg"),
         "{icon}"
@@ -165,7 +163,7 @@ fn an_invalid_base_url_is_a_startup_error() {
         ("https://user:secret@example.org", "user"),
     ] {
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_scdi-site"))
-            .current_dir(common::repo_root())
+            .current_dir(crate::common::repo_root())
             .args(["serve", "--addr", "127.0.0.1:0", "--base-url", bad, "--db"])
             .arg(&db)
             .env_remove("SCDI_BASE_URL")

@@ -2,11 +2,9 @@
 //! is 20 KB for English pages and 60 KB for Persian ones, font included. Run with
 //! `--nocapture` to see the figures (they are in the README).
 
-mod common;
-
 use std::collections::BTreeSet;
 
-use common::TestApp;
+use crate::common::TestApp;
 
 const EN_BUDGET: usize = 20_000;
 const FA_BUDGET: usize = 60_000;
@@ -36,7 +34,7 @@ async fn first_visits_fit_the_budget() {
             let path = format!("/{lang}/{page}");
             let html = app.get(&path).await.body;
             let html_bytes = brotli_len(&app, &path).await;
-            let css_url = common::attr_of(&html, "rel=\"stylesheet\"", "href").unwrap();
+            let css_url = crate::common::attr_of(&html, "rel=\"stylesheet\"", "href").unwrap();
             let css_bytes = brotli_len(&app, css_url).await;
             let css = app.get(css_url).await.body;
             // The Persian font only applies under :lang(fa) (checked below), so only

@@ -8,15 +8,15 @@ use axum::{
 };
 use tower::util::MapResponseLayer;
 
-pub const CSP: &str = "default-src 'self'; script-src 'none'; object-src 'none'; \
+pub(crate) const CSP: &str = "default-src 'self'; script-src 'none'; object-src 'none'; \
     style-src 'self'; img-src 'self'; font-src 'self'; form-action 'self'; \
     frame-ancestors 'none'; base-uri 'none'";
-pub const PERMISSIONS_POLICY: &str = "accelerometer=(), autoplay=(), camera=(), \
+pub(crate) const PERMISSIONS_POLICY: &str = "accelerometer=(), autoplay=(), camera=(), \
     display-capture=(), encrypted-media=(), fullscreen=(), geolocation=(), gyroscope=(), \
     magnetometer=(), microphone=(), midi=(), payment=(), picture-in-picture=(), \
     publickey-credentials-get=(), screen-wake-lock=(), sync-xhr=(), usb=(), \
     xr-spatial-tracking=(), browsing-topics=(), interest-cohort=()";
-pub const HSTS: &str = "max-age=63072000; includeSubDomains";
+pub(crate) const HSTS: &str = "max-age=63072000; includeSubDomains";
 
 /// Set on every response, overriding anything a handler set. (Built when compiling, so the names and
 /// values are checked when compiling, not per response.)
@@ -50,7 +50,7 @@ static HEADERS: [(HeaderName, HeaderValue); 7] = [
 
 /// One layer for all of them: a single pass over each response, no allocation (the values
 /// are static).
-pub fn layer(https: bool) -> MapResponseLayer<impl Fn(Response) -> Response + Clone> {
+pub(crate) fn layer(https: bool) -> MapResponseLayer<impl Fn(Response) -> Response + Clone> {
     MapResponseLayer::new(move |mut res: Response| {
         let map = res.headers_mut();
         for (name, value) in &HEADERS {

@@ -1,36 +1,70 @@
-//! The URL space: `/{lang}/...` pages, bare paths that redirect to the negotiated language,
-//! `/lang/{code}/...` (the switcher, which remembers the choice), and request logging.
+//! The URL space: the page table and its `/{lang}/...` pages, bare paths that redirect to the
+//! negotiated language, `/lang/{code}/...` (the switcher, which remembers the choice), static
+//! files, the sitemap.
 
-pub mod contact;
-pub mod head;
-pub mod pages;
-pub mod sitemap;
+mod contact;
+mod pages;
+mod sitemap;
+
+use std::{sync::Arc, time::Duration};
 
 use axum::{
     extract::{FromRequestParts, Path, RawPathParams, State},
+    handler::Handler,
     http::{header, request::Parts, HeaderMap, HeaderValue, StatusCode, Uri},
     response::{IntoResponse, Redirect, Response},
     routing::get,
     Router,
 };
 use cookie::{Cookie, SameSite};
-
-use std::{sync::Arc, time::Duration};
-
-use axum::handler::Handler;
 use tower_http::timeout::TimeoutLayer;
 
 use crate::{
     config::Config,
     error::AppError,
-    i18n::{negotiate::negotiate, Locale, Locales},
-    render::PAGES,
+    i18n::{
+        negotiate::{request_locale, LANG_COOKIE},
+        Locale,
+    },
+    render::{Form, Page},
     state::{AppState, Site},
 };
 
-/// Cookie holding the reader's explicit language choice.
-pub const LANG_COOKIE: &str = "lang";
-pub fn router(config: &Config) -> Router<AppState> {
+/// The pages that code names (the contact form re-shows its page, and thanks on the other).
+const CONTACT: Page = Page {
+    route: "/{lang}/contact",
+    template: "contact.html",
+    form: Some(Form::Contact),
+};
+const THANKS: Page = Page {
+    route: "/{lang}/contact/thanks",
+    template: "thanks.html",
+    form: None,
+};
+
+/// Every page, in every language at `/{lang}/...`. Each is the same for every reader of a
+/// language, so it is rendered once, when the site is loaded.
+pub const PAGES: &[Page] = &[
+    Page {
+        route: "/{lang}/",
+        template: "home.html",
+        form: None,
+    },
+    Page {
+        route: "/{lang}/platform",
+        template: "platform.html",
+        form: None,
+    },
+    Page {
+        route: "/{lang}/people",
+        template: "people.html",
+        form: None,
+    },
+    CONTACT,
+    THANKS,
+];
+
+pub(crate) fn router(config: &Config) -> Router<AppState> {
     // Requests with a body (the form) have a deadline, body upload included; GETs are
     // answered from memory and slow headers are cut off by the server.
     let deadline = TimeoutLayer::with_status_code(
@@ -46,22 +80,25 @@ pub fn router(config: &Config) -> Router<AppState> {
         .route("/lang/{code}", get(switch_language))
         .route("/lang/{code}/{*page}", get(switch_language));
     for page in PAGES {
-        let slug = page.slug;
-        let show = get(
-            move |State(state): State<AppState>, lang: Lang, headers: HeaderMap| async move {
-                pages::cached(&state, &lang, &headers, slug)
-            },
-        );
-        let methods = match slug {
-            "contact" => show.post(contact::submit.layer(deadline)),
-            _ => show,
+        let methods = match page.form {
+            Some(Form::Contact) => get(pages::show_page).post(contact::submit.layer(deadline)),
+            None => get(pages::show_page),
         };
         router = router
-            .route(&format!("/{{lang}}/{slug}"), methods)
-            // The same page without a language: redirect to the negotiated one.
-            .route(&format!("/{slug}"), get(redirect_to_negotiated));
+            .route(page.route, methods)
+            .route(page.bare_path(), get(redirect_to_negotiated));
     }
-    router
+    router.fallback(not_found)
+}
+
+/// The page whose route is `route`.
+fn page_at(route: &str) -> Option<&'static Page> {
+    PAGES.iter().find(|p| p.route == route)
+}
+
+/// Fallback for unknown paths.
+async fn not_found() -> AppError {
+    AppError::NotFound
 }
 
 /// Static files, from memory: content-hashed paths are immutable, plain ones short-lived.
@@ -75,23 +112,21 @@ async fn static_file(
     Ok(asset.respond(&headers))
 }
 
-/// The locale named by the `{lang}` path segment (any loaded locale, so that one not yet
-/// offered can be previewed); any other value is a 404. Holds the request's site snapshot.
-pub struct Lang {
-    pub site: Arc<Site>,
-    code: String,
+/// The request's snapshot of the site, in the language its `{lang}` path segment names (any
+/// loaded locale, so that one not yet offered can be previewed); any other value is a 404.
+pub(crate) struct Localized {
+    pub(crate) site: Arc<Site>,
+    /// The locale's place in `site.locales`, found when the request was extracted.
+    index: usize,
 }
 
-impl Lang {
-    pub fn locale(&self) -> &Locale {
-        let locales = &self.site.locales;
-        locales
-            .get(&self.code)
-            .unwrap_or_else(|| locales.default_locale())
+impl Localized {
+    pub(crate) fn locale(&self) -> &Locale {
+        self.site.locales.at(self.index)
     }
 }
 
-impl FromRequestParts<AppState> for Lang {
+impl FromRequestParts<AppState> for Localized {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
@@ -99,40 +134,13 @@ impl FromRequestParts<AppState> for Lang {
             .await
             .map_err(|_| AppError::NotFound)?;
         let site = state.site();
-        let code = params
+        let index = params
             .iter()
             .find(|(k, _)| *k == "lang")
-            .and_then(|(_, v)| site.locales.get(v))
-            .map(|l| l.code.clone())
+            .and_then(|(_, v)| site.locales.position(v))
             .ok_or(AppError::NotFound)?;
-        Ok(Lang { site, code })
+        Ok(Localized { site, index })
     }
-}
-
-/// The locale a response to this request should be in: the path's language when it has one,
-/// otherwise the remembered choice, then `Accept-Language`.
-pub fn request_locale<'a>(locales: &'a Locales, uri: &Uri, headers: &HeaderMap) -> &'a Locale {
-    let first = uri.path().trim_start_matches('/').split('/').next();
-    if let Some(locale) = first.and_then(|seg| locales.get(seg)) {
-        return locale;
-    }
-    let accept = headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok());
-    negotiate(locales, remembered_choice(headers).as_deref(), accept)
-}
-
-/// The `lang` cookie. Cookie pairs are parsed one by one, so that a cookie with bytes that
-/// are not ASCII (set by something else on the domain) does not hide this one.
-fn remembered_choice(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-        .flat_map(Cookie::split_parse)
-        .filter_map(Result::ok)
-        .find(|c| c.name() == LANG_COOKIE)
-        .map(|c| c.value().to_string())
 }
 
 /// `/`, `/platform`, ...: the same page in the negotiated language.
@@ -153,8 +161,8 @@ async fn redirect_to_negotiated(
     res
 }
 
-async fn add_trailing_slash(lang: Lang) -> Redirect {
-    Redirect::permanent(&format!("/{}/", lang.locale().code))
+async fn add_trailing_slash(localized: Localized) -> Redirect {
+    Redirect::permanent(&format!("/{}/", localized.locale().code))
 }
 
 /// The language switcher: remembers the choice in a cookie and goes to the same page in that
@@ -176,8 +184,8 @@ async fn switch_language(
         .filter(|l| l.offered)
         .ok_or(AppError::NotFound)?;
     let slug = param("page")
-        .and_then(|p| PAGES.iter().find(|page| page.slug == p))
-        .map_or("", |page| page.slug);
+        .and_then(|p| PAGES.iter().find(|page| page.slug() == p))
+        .map_or("", Page::slug);
     let cookie = Cookie::build((LANG_COOKIE, locale.code.clone()))
         .path("/")
         .max_age(cookie::time::Duration::days(365))

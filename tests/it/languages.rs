@@ -1,11 +1,9 @@
 //! Languages are data: a third language added with files alone, shown right-to-left, with
 //! English fallback marked, offered only once complete enough; numbers and plurals per locale.
 
-mod common;
-
 use std::{fs, path::Path};
 
-use common::{copy_locales, TestApp};
+use crate::common::{copy_locales, TestApp};
 use fluent_bundle::{FluentArgs, FluentValue};
 use scdi_site::i18n::Locales;
 
@@ -146,7 +144,7 @@ async fn watch_mode_reloads_and_survives_broken_edits() {
     let locales = dir.path().join("locales");
     let templates = dir.path().join("templates");
     copy_locales(&locales);
-    common::copy_dir(&common::repo_root().join("templates"), &templates);
+    crate::common::copy_dir(&crate::common::repo_root().join("templates"), &templates);
     let app = TestApp::with_config(|c| {
         c.locales_dir = locales.clone();
         c.templates_dir = templates.clone();

@@ -117,8 +117,9 @@ impl Locale {
     }
 }
 
-/// A problem loading `locales/`. Some stop loading (`is_fatal`); the others (a syntax error,
-/// a duplicate message) are reported while the rest of the locale is still served.
+/// A problem loading `locales/`. Syntax errors and bundle errors (a duplicate message) are
+/// reported while the rest of the locale is still served ([`Locales::load`]); the others
+/// stop loading.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     #[error("cannot read {path}: {source}")]
@@ -141,12 +142,6 @@ pub enum LoadError {
     BadTag(PathBuf),
     #[error("no `{DEFAULT_LANG}` locale found")]
     NoDefault,
-}
-
-impl LoadError {
-    pub fn is_fatal(&self) -> bool {
-        !matches!(self, LoadError::Syntax { .. } | LoadError::Bundle { .. })
-    }
 }
 
 /// All locales, the default (`en`) first.
@@ -205,6 +200,16 @@ impl Locales {
     /// Any loaded locale, offered or preview-only.
     pub fn get(&self, code: &str) -> Option<&Locale> {
         self.all.iter().find(|l| l.code == code)
+    }
+
+    /// Where the locale `code` is among these, for [`Locales::at`].
+    pub(crate) fn position(&self, code: &str) -> Option<usize> {
+        self.all.iter().position(|l| l.code == code)
+    }
+
+    /// The locale at a position [`Locales::position`] gave.
+    pub(crate) fn at(&self, index: usize) -> &Locale {
+        &self.all[index]
     }
 
     pub fn default_locale(&self) -> &Locale {

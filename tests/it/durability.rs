@@ -2,8 +2,6 @@
 //! SIGKILL mid-load, SIGTERM with requests in flight, a bounded load run, and the
 //! connection-level bounds (header size, header read timeout).
 
-mod common;
-
 use std::{
     collections::BTreeSet,
     sync::{
@@ -13,15 +11,15 @@ use std::{
     time::{Duration, Instant},
 };
 
+use crate::common::server::{form_post, get, raw, Server};
 use axum::body::Bytes;
-use common::server::{form_post, get, raw, Server};
 use http_body_util::{BodyExt, Full};
 use hyper_util::{client::legacy::Client, rt::TokioExecutor};
 use scdi_site::store::Store;
 use tokio::io::AsyncWriteExt;
 
 fn message(name: &str) -> String {
-    common::form_body(&[
+    crate::common::form_body(&[
         ("name", name),
         ("email", "reader@example.org"),
         ("message", "همبستگی با مبارزات مردم ایران"),
@@ -181,7 +179,7 @@ async fn in_flight_requests_finish_then_exits_0(signal: &str) {
             // Still sending the body when the server is told to stop.
             tokio::time::sleep(Duration::from_millis(1000)).await;
             stream.write_all(rest).await.unwrap();
-            common::server::read_response(&mut stream)
+            crate::common::server::read_response(&mut stream)
                 .await
                 .unwrap()
                 .status

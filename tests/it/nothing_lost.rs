@@ -4,15 +4,13 @@
 //! filesystem (a small tmpfs, when run as root), a database removed under the running server,
 //! and two instances starting at once on a new database.
 
-mod common;
-
 use std::{
     collections::BTreeSet,
     path::{Path, PathBuf},
     process::Command,
 };
 
-use common::server::{form_post, get, raw, Server};
+use crate::common::server::{form_post, get, raw, Server};
 use scdi_site::store::Store;
 
 /// A message long enough that a few dozen of them fill a small file or filesystem.
@@ -21,7 +19,7 @@ fn text(i: usize) -> String {
 }
 
 fn body(name: &str, message: &str) -> String {
-    common::form_body(&[
+    crate::common::form_body(&[
         ("name", name),
         ("email", "reader@example.org"),
         ("message", message),

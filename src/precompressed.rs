@@ -19,7 +19,7 @@ const BROTLI_WINDOW: u32 = 22;
 
 /// A body in every encoding worth sending.
 #[derive(Clone)]
-pub struct Encoded {
+pub struct Precompressed {
     identity: Bytes,
     gzip: Option<Bytes>,
     br: Option<Bytes>,
@@ -39,11 +39,12 @@ pub enum Coding {
     Identity,
 }
 
-impl Encoded {
+impl Precompressed {
     /// `compress`: whether the type compresses at all (text yes; woff2, PNG no).
     pub fn new(body: impl Into<Bytes>, content_type: &'static str, compress: bool) -> Self {
         let identity: Bytes = body.into();
-        let hash = hex(&Sha256::digest(&identity)[..8]);
+        // The first 8 bytes of the SHA-256, in hex (the digest's own `LowerHex`).
+        let hash = format!("{:x}", Sha256::digest(&identity))[..16].to_string();
         let (gzip, br) = if compress {
             (
                 Some(gzip(&identity)).filter(|g| g.len() < identity.len()),
@@ -67,19 +68,6 @@ impl Encoded {
     pub fn with_language(mut self, code: &str) -> Self {
         self.content_language = HeaderValue::from_str(code).ok();
         self
-    }
-
-    /// Bytes sent for `coding` (for page-weight figures).
-    pub fn len(&self, coding: Coding) -> usize {
-        match coding {
-            Coding::Br => self.br.as_ref().unwrap_or(&self.identity).len(),
-            Coding::Gzip => self.gzip.as_ref().unwrap_or(&self.identity).len(),
-            Coding::Identity => self.identity.len(),
-        }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.identity.is_empty()
     }
 
     /// The response to a request with `headers`: 304 when the client's copy is current,
@@ -121,10 +109,6 @@ impl Encoded {
         map.insert(header::CONTENT_TYPE, self.content_type.clone());
         res
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn gzip(data: &[u8]) -> Bytes {
@@ -253,11 +237,9 @@ mod tests {
 
     #[test]
     fn responds_compressed_and_revalidates() {
-        let page = Encoded::new("<p>سلام</p>".repeat(200), "text/html; charset=utf-8", true);
-        assert!(
-            page.len(Coding::Br) < page.len(Coding::Gzip)
-                && page.len(Coding::Gzip) < page.len(Coding::Identity)
-        );
+        let page = Precompressed::new("<p>سلام</p>".repeat(200), "text/html; charset=utf-8", true);
+        let (br, gzip) = (page.br.as_ref().unwrap(), page.gzip.as_ref().unwrap());
+        assert!(br.len() < gzip.len() && gzip.len() < page.identity.len());
         let res = page.respond(&headers(&[("accept-encoding", "gzip, br")]), "no-cache");
         assert_eq!(res.headers()[header::CONTENT_ENCODING], "br");
         assert_eq!(res.headers()[header::VARY], "Accept-Encoding");

@@ -1,10 +1,8 @@
 //! Property tests: negotiation, form decoding and rendering hold for any input.
 
-mod common;
-
 use std::sync::OnceLock;
 
-use common::{form_body, TestApp};
+use crate::common::{form_body, TestApp};
 use proptest::prelude::*;
 use scdi_site::{
     i18n::{
@@ -17,7 +15,7 @@ use scdi_site::{
 fn locales() -> &'static Locales {
     static L: OnceLock<Locales> = OnceLock::new();
     L.get_or_init(|| {
-        Locales::load(&common::repo_root().join("locales"), 0.9)
+        Locales::load(&crate::common::repo_root().join("locales"), 0.9)
             .unwrap()
             .0
     })

@@ -1,10 +1,8 @@
 //! The locale files: every one parses, and every message the site uses exists in every locale.
 
-mod common;
-
 use std::{collections::BTreeSet, fs, path::PathBuf};
 
-use common::repo_root;
+use crate::common::repo_root;
 use fluent_syntax::{ast, parser};
 use scdi_site::{form::ContactForm, i18n::Locales, l10n::usage};
 
@@ -143,7 +141,7 @@ fn persian_uses_persian_letters_only() {
 #[test]
 fn a_syntax_error_is_reported_with_its_position_and_the_rest_still_served() {
     let dir = tempfile::tempdir().unwrap();
-    common::copy_locales(dir.path());
+    crate::common::copy_locales(dir.path());
     fs::write(
         dir.path().join("fa/broken.ftl"),
         "ok = خوب\n\nbroken = { $x ]\nnext = بعدی\n",

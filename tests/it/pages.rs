@@ -1,9 +1,7 @@
 //! Every page in every language: status, language and direction, alternates, switcher;
 //! error pages; and redirects that can only ever point inside the site.
 
-mod common;
-
-use common::{attr_of, TestApp};
+use crate::common::{attr_of, TestApp};
 
 const PAGES: &[&str] = &["", "platform", "people", "contact", "contact/thanks"];
 const BASE: &str = "http://127.0.0.1:3000";

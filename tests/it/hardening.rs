@@ -1,16 +1,10 @@
 //! Hostile and unusual requests, in-process: security headers, bounds, rate limiting,
 //! malformed paths and queries.
 
-mod common;
+use std::time::Duration;
 
-use std::{net::SocketAddr, time::Duration};
-
-use axum::{
-    body::Body,
-    extract::ConnectInfo,
-    http::{Method, Request},
-};
-use common::{form_body, TestApp};
+use crate::common::{form_body, TestApp};
+use axum::{body::Body, http::Method};
 
 #[tokio::test]
 async fn security_headers_on_every_response() {
@@ -88,20 +82,8 @@ async fn pages_stay_free_of_other_hosts_and_scripts() {
     }
 }
 
-fn with_client(mut req: Request<Body>, ip: [u8; 4]) -> Request<Body> {
-    req.extensions_mut()
-        .insert(ConnectInfo(SocketAddr::from((ip, 40000))));
-    req
-}
-
-fn post(uri: &str, body: String) -> Request<Body> {
-    Request::builder()
-        .method(Method::POST)
-        .uri(uri)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(Body::from(body))
-        .unwrap()
-}
+/// A form POST from a client that sends no Fetch Metadata (a script, an old browser).
+const FORM: &[(&str, &str)] = &[("content-type", "application/x-www-form-urlencoded")];
 
 #[tokio::test]
 async fn contact_rate_limit_per_client_with_retry_after() {
@@ -118,58 +100,49 @@ async fn contact_rate_limit_per_client_with_retry_after() {
         ("message", "x"),
         ("website", "x"),
     ]);
-    let me = [192, 0, 2, 1];
+    let me = app.as_client([192, 0, 2, 1]);
     // Mistakes and honeypot hits never count.
     for body in [&invalid, &invalid, &invalid, &spam, &spam] {
-        let res = app
-            .request(with_client(post("/fa/contact", body.clone()), me))
-            .await;
+        let res = me.post_with("/fa/contact", body.clone(), FORM).await;
         assert!(matches!(res.status.as_u16(), 422 | 303));
     }
     for _ in 0..2 {
-        assert_eq!(
-            app.request(with_client(post("/fa/contact", valid.clone()), me))
-                .await
-                .status,
-            303
-        );
+        let res = me.post_with("/fa/contact", valid.clone(), FORM).await;
+        assert_eq!(res.status, 303);
     }
-    let limited = app
-        .request(with_client(post("/fa/contact", valid.clone()), me))
-        .await;
+    let limited = me.post_with("/fa/contact", valid.clone(), FORM).await;
     assert_eq!(limited.status, 429);
     let retry: u64 = limited.header("retry-after").unwrap().parse().unwrap();
     assert!((1..=60).contains(&retry), "{retry}");
     assert!(limited.body.contains("پیام‌های بیش از حد"));
     // Another reader is not affected; nothing limited was stored.
-    assert_eq!(
-        app.request(with_client(
-            post("/en/contact", valid.clone()),
-            [192, 0, 2, 2]
-        ))
-        .await
-        .status,
-        303
-    );
+    let other = app.as_client([192, 0, 2, 2]);
+    let res = other.post_with("/en/contact", valid.clone(), FORM).await;
+    assert_eq!(res.status, 303);
     assert_eq!(app.state.store.list().await.unwrap().len(), 3);
+}
+
+/// A valid message POSTed through a proxy at 10.0.0.1 that sends `header` with `values`,
+/// one line each; the status of the answer.
+async fn via_proxy(app: &TestApp, header: &str, values: &[&str]) -> u16 {
+    let valid = form_body(&[("name", "A"), ("email", "a@example.org"), ("message", "hi")]);
+    let mut headers = FORM.to_vec();
+    headers.extend(values.iter().map(|v| (header, *v)));
+    let proxy = app.as_client([10, 0, 0, 1]);
+    let res = proxy.post_with("/en/contact", valid, &headers).await;
+    res.status.as_u16()
 }
 
 #[tokio::test]
 async fn trusted_proxy_header_only_when_configured() {
-    let valid = form_body(&[("name", "A"), ("email", "a@example.org"), ("message", "hi")]);
-    let from = |ip: &str| {
-        let mut req = with_client(post("/en/contact", valid.clone()), [10, 0, 0, 1]);
-        req.headers_mut().insert("x-real-ip", ip.parse().unwrap());
-        req
-    };
     // Without configuration the header is ignored: all share the proxy's socket address.
     let plain = TestApp::with_config(|c| {
         c.contact_per_hour = 60;
         c.contact_burst = 1;
     })
     .await;
-    assert_eq!(plain.request(from("198.51.100.1")).await.status, 303);
-    assert_eq!(plain.request(from("198.51.100.2")).await.status, 429);
+    assert_eq!(via_proxy(&plain, "x-real-ip", &["198.51.100.1"]).await, 303);
+    assert_eq!(via_proxy(&plain, "x-real-ip", &["198.51.100.2"]).await, 429);
     // Configured: each reader has their own allowance.
     let proxied = TestApp::with_config(|c| {
         c.contact_per_hour = 60;
@@ -177,22 +150,26 @@ async fn trusted_proxy_header_only_when_configured() {
         c.client_ip_header = Some("x-real-ip".into());
     })
     .await;
-    assert_eq!(proxied.request(from("198.51.100.1")).await.status, 303);
-    assert_eq!(proxied.request(from("198.51.100.2")).await.status, 303);
-    assert_eq!(proxied.request(from("198.51.100.1")).await.status, 429);
+    assert_eq!(
+        via_proxy(&proxied, "x-real-ip", &["198.51.100.1"]).await,
+        303
+    );
+    assert_eq!(
+        via_proxy(&proxied, "x-real-ip", &["198.51.100.2"]).await,
+        303
+    );
+    assert_eq!(
+        via_proxy(&proxied, "x-real-ip", &["198.51.100.1"]).await,
+        429
+    );
 }
 
 #[tokio::test]
 async fn streamed_oversized_body_is_a_localized_413() {
     let app = TestApp::new().await;
     let chunks = (0..100).map(|_| Ok::<_, std::io::Error>(vec![b'a'; 1024]));
-    let req = Request::builder()
-        .method(Method::POST)
-        .uri("/fa/contact")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(Body::from_stream(futures_stream(chunks)))
-        .unwrap();
-    let res = app.request(req).await;
+    let body = Body::from_stream(futures_stream(chunks));
+    let res = app.post_with("/fa/contact", body, FORM).await;
     assert_eq!(res.status, 413);
     assert!(res.body.contains("بیش از حد بزرگ"));
 }
@@ -209,13 +186,8 @@ async fn a_body_that_never_finishes_times_out() {
     let app = TestApp::with_config(|c| c.request_timeout_secs = 1).await;
     let stream = tokio_stream::iter([Ok::<_, std::io::Error>(b"name=a".to_vec())])
         .chain(tokio_stream::pending());
-    let req = Request::builder()
-        .method(Method::POST)
-        .uri("/en/contact")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(Body::from_stream(stream))
-        .unwrap();
-    let res = tokio::time::timeout(Duration::from_secs(10), app.request(req))
+    let sent = app.post_with("/en/contact", Body::from_stream(stream), FORM);
+    let res = tokio::time::timeout(Duration::from_secs(10), sent)
         .await
         .expect("answered");
     assert_eq!(res.status, 408);
@@ -280,13 +252,11 @@ async fn unknown_methods_are_405_everywhere() {
         ("PATCH", "/fa/platform"),
         ("POST", "/en/contact/thanks"),
     ] {
-        let req = Request::builder()
-            .method(method)
-            .uri(uri)
-            .header("sec-fetch-site", "same-origin")
-            .body(Body::empty())
-            .unwrap();
-        let res = app.request(req).await;
+        let method = Method::from_bytes(method.as_bytes()).unwrap();
+        let same_origin = [("sec-fetch-site", "same-origin")];
+        let res = app
+            .send(method.clone(), uri, &same_origin, Body::empty())
+            .await;
         assert_eq!(res.status, 405, "{method} {uri}");
         assert!(res.header("allow").is_some());
         assert!(
@@ -301,42 +271,28 @@ async fn unknown_methods_are_405_everywhere() {
 /// its own allowance.
 #[tokio::test]
 async fn trusted_proxy_header_uses_the_last_value_across_lines() {
-    let valid = form_body(&[("name", "A"), ("email", "a@example.org"), ("message", "hi")]);
-    let from = |lines: &[&str]| {
-        let mut req = with_client(post("/en/contact", valid.clone()), [10, 0, 0, 1]);
-        for line in lines {
-            req.headers_mut()
-                .append("x-forwarded-for", line.parse().unwrap());
-        }
-        req
-    };
     let app = TestApp::with_config(|c| {
         c.contact_per_hour = 60;
         c.contact_burst = 1;
         c.client_ip_header = Some("x-forwarded-for".into());
     })
     .await;
+    let xff = "x-forwarded-for";
     // The client forges a first line each time; the proxy's last line names it.
     assert_eq!(
-        app.request(from(&["1.1.1.1", "198.51.100.7"])).await.status,
+        via_proxy(&app, xff, &["1.1.1.1", "198.51.100.7"]).await,
         303
     );
     assert_eq!(
-        app.request(from(&["2.2.2.2", "198.51.100.7"])).await.status,
+        via_proxy(&app, xff, &["2.2.2.2", "198.51.100.7"]).await,
         429
     );
     // The same in the comma-joined form.
-    assert_eq!(
-        app.request(from(&["3.3.3.3, 198.51.100.8"])).await.status,
-        303
-    );
-    assert_eq!(
-        app.request(from(&["4.4.4.4, 198.51.100.8"])).await.status,
-        429
-    );
+    assert_eq!(via_proxy(&app, xff, &["3.3.3.3, 198.51.100.8"]).await, 303);
+    assert_eq!(via_proxy(&app, xff, &["4.4.4.4, 198.51.100.8"]).await, 429);
     // A different last value is a different reader.
     assert_eq!(
-        app.request(from(&["1.1.1.1", "198.51.100.9"])).await.status,
+        via_proxy(&app, xff, &["1.1.1.1", "198.51.100.9"]).await,
         303
     );
 }
@@ -346,11 +302,10 @@ async fn trusted_proxy_header_uses_the_last_value_across_lines() {
 #[tokio::test]
 async fn language_choice_survives_a_cookie_header_with_other_bytes() {
     let app = TestApp::new().await;
-    let mut req = Request::builder().uri("/").header("accept-language", "en");
-    req = req.header(
-        "cookie",
-        axum::http::HeaderValue::from_bytes("tracker=\u{e9}t\u{e9}; lang=fa".as_bytes()).unwrap(),
-    );
-    let res = app.request(req.body(Body::empty()).unwrap()).await;
+    let headers = [
+        ("accept-language", "en"),
+        ("cookie", "tracker=\u{e9}t\u{e9}; lang=fa"),
+    ];
+    let res = app.get_with("/", &headers).await;
     assert_eq!(res.location(), Some("/fa/"));
 }

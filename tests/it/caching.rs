@@ -1,15 +1,13 @@
 //! Pages and static files come from memory: precompressed (brotli, gzip), with `ETag` and
 //! `304 Not Modified`, content-hashed asset URLs cached for a year, and `Vary` right.
 
-mod common;
-
 use std::io::Read;
 
+use crate::common::{request, TestApp};
 use axum::{
     body::{Body, HttpBody},
-    http::{Method, Request},
+    http::Method,
 };
-use common::TestApp;
 use tower::ServiceExt;
 
 fn unbrotli(bytes: &[u8]) -> Vec<u8> {
@@ -30,7 +28,7 @@ fn ungzip(bytes: &[u8]) -> Vec<u8> {
 
 /// The hashed URL of the stylesheet a page links to.
 fn stylesheet(html: &str) -> String {
-    common::attr_of(html, "rel=\"stylesheet\"", "href")
+    crate::common::attr_of(html, "rel=\"stylesheet\"", "href")
         .expect("a stylesheet link")
         .to_string()
 }
@@ -88,11 +86,12 @@ async fn compressed_bodies_are_made_ahead_not_per_request() {
     let known_length = |path: String| {
         let app = app.router.clone();
         async move {
-            let req = Request::builder()
-                .uri(&path)
-                .header("accept-encoding", "br")
-                .body(Body::empty())
-                .unwrap();
+            let req = request(
+                Method::GET,
+                &path,
+                &[("accept-encoding", "br")],
+                Body::empty(),
+            );
             let res = app.oneshot(req).await.unwrap();
             assert_eq!(res.headers()["content-encoding"], "br", "{path}");
             res.body().size_hint().exact().is_some()
@@ -192,11 +191,7 @@ async fn hashed_assets_are_immutable_and_plain_ones_short_lived() {
 async fn head_is_get_without_the_body() {
     let app = TestApp::new().await;
     let head = |path: &'static str, headers: &'static [(&'static str, &'static str)]| {
-        let mut req = Request::builder().method(Method::HEAD).uri(path);
-        for (k, v) in headers {
-            req = req.header(*k, *v);
-        }
-        app.request(req.body(Body::empty()).unwrap())
+        app.send(Method::HEAD, path, headers, Body::empty())
     };
     for (path, headers) in [
         ("/en/", &[("accept-encoding", "br")][..]),
@@ -230,9 +225,10 @@ async fn head_is_get_without_the_body() {
     }
     // A conditional HEAD is a 304 like a conditional GET, with no length claimed.
     let etag = app.get("/en/").await.header("etag").unwrap().to_string();
-    let mut req = Request::builder().method(Method::HEAD).uri("/en/");
-    req = req.header("if-none-match", etag);
-    let res = app.request(req.body(Body::empty()).unwrap()).await;
+    let conditional = [("if-none-match", etag.as_str())];
+    let res = app
+        .send(Method::HEAD, "/en/", &conditional, Body::empty())
+        .await;
     assert_eq!(res.status, 304);
     assert_eq!(res.header("content-length"), None);
 }
@@ -241,7 +237,7 @@ async fn head_is_get_without_the_body() {
 async fn per_request_pages_are_not_stored_by_caches() {
     let app = TestApp::new().await;
     let invalid = app
-        .post_form("/fa/contact", common::form_body(&[("name", "")]))
+        .post_form("/fa/contact", crate::common::form_body(&[("name", "")]))
         .await;
     assert_eq!(invalid.status, 422);
     assert_eq!(invalid.header("cache-control"), Some("no-store"));

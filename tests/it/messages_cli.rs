@@ -1,7 +1,5 @@
 //! `scdi-site messages list|export`: organisers get every message, Persian intact.
 
-mod common;
-
 use std::process::Command;
 
 use scdi_site::store::{NewMessage, Store};
@@ -344,15 +342,15 @@ async fn output_into_a_pipe_closed_early_ends_quietly() {
 async fn organisers_with_read_access_only_can_read_while_the_site_runs() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("site.sqlite3");
-    let server = common::server::Server::start(&db, &["--contact-per-hour", "0"]);
-    let body = common::form_body(&[
+    let server = crate::common::server::Server::start(&db, &["--contact-per-hour", "0"]);
+    let body = crate::common::form_body(&[
         ("name", "Maryam"),
         ("email", "m@example.org"),
         ("message", "سلام"),
     ]);
-    let res = common::server::raw(
+    let res = crate::common::server::raw(
         &server.addr,
-        &common::server::form_post("/fa/contact", &body),
+        &crate::common::server::form_post("/fa/contact", &body),
     )
     .await
     .unwrap();

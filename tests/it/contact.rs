@@ -1,9 +1,7 @@
 //! The contact form: validation in both languages, durable storage, cross-site and malformed
 //! requests.
 
-mod common;
-
-use common::{attr_of, form_body, TestApp};
+use crate::common::{attr_of, form_body, TestApp};
 
 const ZWNJ_MESSAGE: &str = "سلام، می\u{200c}خواهیم با شما همکاری کنیم. کتاب\u{200c}ها را فرستادیم.";
 
@@ -263,19 +261,14 @@ async fn concurrent_submissions_are_all_stored() {
     let app = TestApp::new().await;
     let mut tasks = vec![];
     for i in 0..64 {
-        let router = app.router.clone();
+        let app = app.clone();
         tasks.push(tokio::spawn(async move {
-            use tower::ServiceExt;
             let body = form_body(&[
                 ("name", &format!("Reader {i}")),
                 ("email", "r@example.org"),
                 ("message", "همبستگی"),
             ]);
-            let req = axum::http::Request::post("/fa/contact")
-                .header("content-type", "application/x-www-form-urlencoded")
-                .body(axum::body::Body::from(body))
-                .unwrap();
-            router.oneshot(req).await.unwrap().status()
+            app.post_form("/fa/contact", body).await.status
         }));
     }
     for t in tasks {

@@ -1,6 +1,5 @@
 //! The real binary, started on a free loopback port with its own database, and a minimal
 //! HTTP/1.1 client over raw TCP (so tests can also send what a browser would not).
-#![allow(dead_code)]
 
 use std::{
     io::{BufRead, BufReader},

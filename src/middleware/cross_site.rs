@@ -14,7 +14,7 @@ use axum::{
 
 use crate::error::AppError;
 
-pub async fn reject_cross_site(req: Request, next: Next) -> Result<Response, AppError> {
+pub(crate) async fn reject_cross_site(req: Request, next: Next) -> Result<Response, AppError> {
     if !is_safe(req.method()) && is_cross_site(req.headers()) {
         return Err(AppError::CrossSite);
     }
@@ -26,7 +26,7 @@ fn is_safe(method: &Method) -> bool {
 }
 
 /// Whether the request is known to come from another origin.
-pub fn is_cross_site(headers: &HeaderMap) -> bool {
+fn is_cross_site(headers: &HeaderMap) -> bool {
     if let Some(site) = headers.get("sec-fetch-site") {
         // `none` is a user-initiated navigation (typed URL, bookmark).
         return !matches!(site.as_bytes(), b"same-origin" | b"none");

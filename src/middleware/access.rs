@@ -1,0 +1,53 @@
+//! The access log: one line per request with method, matched route, status and latency
+//! (never the raw path or the client's address: readers' privacy). One event and no span
+//! per request, since on cached pages the log line is most of the work.
+
+use std::{borrow::Cow, ops::ControlFlow, time::Instant};
+
+use axum::{
+    extract::{MatchedPath, Request},
+    http::Method,
+    middleware::Next,
+    response::Response,
+};
+
+use super::around::Around;
+
+/// The route that handled a request, put in the response's extensions by whoever matched
+/// it: the router ([`record_route`]) or the fast path.
+#[derive(Clone, Debug)]
+pub(crate) struct Route(pub(crate) Cow<'static, str>);
+
+/// Middleware for the router's routes: notes the matched route for the log.
+pub(crate) async fn record_route(req: Request, next: Next) -> Response {
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| Route(Cow::Owned(p.as_str().to_owned())));
+    let mut res = next.run(req).await;
+    if let Some(route) = route {
+        res.extensions_mut().insert(route);
+    }
+    res
+}
+
+#[derive(Clone, Copy)]
+pub(crate) struct AccessLog;
+
+impl Around for AccessLog {
+    type State = (Method, Instant);
+
+    fn on_request(&self, req: &mut Request) -> ControlFlow<Response, Self::State> {
+        ControlFlow::Continue((req.method().clone(), Instant::now()))
+    }
+
+    fn on_response((method, start): Self::State, res: &mut Response) {
+        let route = res.extensions().get::<Route>().map_or("-", |r| &r.0);
+        tracing::info!(
+            method = %method,
+            route = %route,
+            status = res.status().as_u16(),
+            latency_us = start.elapsed().as_micros() as u64,
+        );
+    }
+}

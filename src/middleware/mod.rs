@@ -1,0 +1,77 @@
+//! Every layer, each in its own file, stacked in one place and in order ([`apply`]).
+
+mod access;
+mod around;
+mod cross_site;
+mod fast_path;
+mod head;
+mod localize_errors;
+mod security;
+mod uri_bound;
+mod watch_reload;
+
+use axum::{
+    extract::DefaultBodyLimit, middleware::from_fn, middleware::from_fn_with_state, Router,
+};
+use tower::ServiceBuilder;
+use tower_http::{
+    catch_panic::CatchPanicLayer,
+    compression::{
+        predicate::{NotForContentType, Predicate},
+        CompressionLayer, DefaultPredicate,
+    },
+    limit::RequestBodyLimitLayer,
+};
+
+use crate::{form, state::AppState};
+use around::AroundLayer;
+
+/// Wraps the routes in every layer. A request meets them in this order:
+///
+/// 1. the access log (it sees every response, the fast path's included);
+/// 2. the security headers, on every response;
+/// 3. HEAD, answered as GET without the body;
+/// 4. the fast path: pages and static files from memory (in watch mode instead: a reload
+///    if files changed, and everything goes on);
+/// 5. then, for what goes the full way: compression of responses made now, localized error
+///    pages, the request-target bound, the cross-site check, panic catching, body limits;
+/// 6. the router, which notes the matched route for the log.
+///
+/// Layers are stacked with `ServiceBuilder` and applied once: each `Router::layer` call boxes
+/// the service again, and every box is cloned on every request.
+pub(crate) fn apply(routes: Router<AppState>, state: AppState) -> Router {
+    let full = routes
+        .route_layer(from_fn(access::record_route))
+        .layer(
+            ServiceBuilder::new()
+                // Responses made per request (the form's error state, error pages, the
+                // sitemap); cached pages and assets come already compressed, and fonts and
+                // images never are.
+                .layer(CompressionLayer::new().compress_when(
+                    DefaultPredicate::new().and(NotForContentType::const_new("font/")),
+                ))
+                // Outside the rest, so that the error responses of the layers below are localized.
+                .layer(from_fn_with_state(
+                    state.clone(),
+                    localize_errors::localize_errors,
+                ))
+                .layer(from_fn(uri_bound::bound_uri))
+                .layer(from_fn(cross_site::reject_cross_site))
+                .layer(CatchPanicLayer::new())
+                // Form bodies are small; anything larger is refused with a localized 413,
+                // whether announced by Content-Length or streamed.
+                .layer(RequestBodyLimitLayer::new(form::MAX_BODY_BYTES))
+                .layer(DefaultBodyLimit::max(form::MAX_BODY_BYTES)),
+        )
+        .with_state(state.clone());
+    let watch = state.config.watch;
+    let front = ServiceBuilder::new()
+        .layer(AroundLayer(access::AccessLog))
+        .layer(security::layer(state.config.https))
+        .layer(AroundLayer(head::HeadAsGet))
+        .option_layer(
+            watch.then(|| from_fn_with_state(state.clone(), watch_reload::reload_before_request)),
+        )
+        .option_layer((!watch).then(|| AroundLayer(fast_path::FastPath(state))));
+    Router::new().fallback_service(front.service(full))
+}

@@ -1,0 +1,201 @@
+//! Shared helpers: the app built in-process on a temporary database, and one request
+//! builder behind every in-process request.
+
+pub(crate) mod server;
+
+use std::{
+    net::{IpAddr, SocketAddr},
+    path::Path,
+    sync::Arc,
+};
+
+use axum::{
+    body::Body,
+    extract::connect_info::MockConnectInfo,
+    http::{HeaderMap, HeaderName, HeaderValue, Method, Request, StatusCode},
+    Router,
+};
+use http_body_util::BodyExt;
+use scdi_site::{app, AppState, Config, PAGES};
+use tempfile::TempDir;
+use tower::ServiceExt;
+
+/// The headers of a same-origin form POST, as a browser sends it.
+pub(crate) const SAME_ORIGIN_FORM: &[(&str, &str)] = &[
+    ("content-type", "application/x-www-form-urlencoded"),
+    ("sec-fetch-site", "same-origin"),
+];
+
+/// The app, in-process, on its own temporary database. Cheap to clone (for concurrent
+/// requests); [`TestApp::as_client`] gives a copy whose requests come from an address.
+#[derive(Clone)]
+pub(crate) struct TestApp {
+    pub(crate) router: Router,
+    pub(crate) state: AppState,
+    _dir: Arc<TempDir>,
+}
+
+pub(crate) struct TestResponse {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: String,
+    pub(crate) bytes: Vec<u8>,
+}
+
+impl TestResponse {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+    pub(crate) fn location(&self) -> Option<&str> {
+        self.header("location")
+    }
+}
+
+pub(crate) fn repo_root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A request with `headers` (values taken as bytes, so a test can send what a browser would
+/// not) and `body`.
+pub(crate) fn request(
+    method: Method,
+    uri: &str,
+    headers: &[(&str, &str)],
+    body: impl Into<Body>,
+) -> Request<Body> {
+    let mut req = Request::new(body.into());
+    *req.method_mut() = method;
+    *req.uri_mut() = uri.parse().expect("a valid request target");
+    for (name, value) in headers {
+        req.headers_mut().append(
+            HeaderName::from_bytes(name.as_bytes()).expect("a header name"),
+            HeaderValue::from_bytes(value.as_bytes()).expect("a header value"),
+        );
+    }
+    req
+}
+
+impl TestApp {
+    pub(crate) async fn new() -> Self {
+        Self::with_config(|_| {}).await
+    }
+
+    /// The app with a configuration changed by `change` (the database is always temporary).
+    pub(crate) async fn with_config(change: impl FnOnce(&mut Config)) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut config = Config::rooted(repo_root(), dir.path().join("test.sqlite3"));
+        // In-process requests carry no client address, so they would all share one rate
+        // limit bucket; the tests of the limit turn it back on.
+        config.contact_per_hour = 0;
+        change(&mut config);
+        let state = AppState::new(config, PAGES).await.expect("app state");
+        Self {
+            router: app(state.clone()),
+            state,
+            _dir: Arc::new(dir),
+        }
+    }
+
+    /// The same app, its requests coming from `ip` (as the server's `ConnectInfo` says).
+    pub(crate) fn as_client(&self, ip: impl Into<IpAddr>) -> Self {
+        let addr = SocketAddr::new(ip.into(), 40000);
+        Self {
+            router: self.router.clone().layer(MockConnectInfo(addr)),
+            ..self.clone()
+        }
+    }
+
+    pub(crate) async fn request(&self, req: Request<Body>) -> TestResponse {
+        let res = self.router.clone().oneshot(req).await.expect("infallible");
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes()
+            .to_vec();
+        TestResponse {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes,
+        }
+    }
+
+    pub(crate) async fn send(
+        &self,
+        method: Method,
+        uri: &str,
+        headers: &[(&str, &str)],
+        body: impl Into<Body>,
+    ) -> TestResponse {
+        self.request(request(method, uri, headers, body)).await
+    }
+
+    pub(crate) async fn get(&self, uri: &str) -> TestResponse {
+        self.get_with(uri, &[]).await
+    }
+
+    pub(crate) async fn get_with(&self, uri: &str, headers: &[(&str, &str)]) -> TestResponse {
+        self.send(Method::GET, uri, headers, Body::empty()).await
+    }
+
+    /// POSTs a urlencoded body as a same-origin browser would.
+    pub(crate) async fn post_form(&self, uri: &str, body: impl Into<Body>) -> TestResponse {
+        self.post_with(uri, body, SAME_ORIGIN_FORM).await
+    }
+
+    pub(crate) async fn post_with(
+        &self,
+        uri: &str,
+        body: impl Into<Body>,
+        headers: &[(&str, &str)],
+    ) -> TestResponse {
+        self.send(Method::POST, uri, headers, body).await
+    }
+}
+
+/// Percent-encodes form fields as a browser does (UTF-8, `application/x-www-form-urlencoded`).
+pub(crate) fn form_body(fields: &[(&str, &str)]) -> String {
+    fields
+        .iter()
+        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn encode(s: &str) -> String {
+    percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+/// The value of attribute `attr` on the first tag that contains `needle`.
+pub(crate) fn attr_of<'a>(html: &'a str, needle: &str, attr: &str) -> Option<&'a str> {
+    let start = html.find(needle)?;
+    let tag_start = html[..start].rfind('<')?;
+    let tag_end = start + html[start..].find('>')?;
+    let tag = &html[tag_start..tag_end];
+    let key = format!("{attr}=\"");
+    let v = tag.find(&key)? + key.len();
+    let end = tag[v..].find('"')?;
+    Some(&tag[v..v + end])
+}
+
+/// Copies the repository's `locales/` (metadata and every language) into `to`.
+pub(crate) fn copy_locales(to: &Path) {
+    copy_dir(&repo_root().join("locales"), to);
+}
+
+pub(crate) fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}

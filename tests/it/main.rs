@@ -1,0 +1,21 @@
+//! The integration tests: one binary, one module per concern, shared helpers in `common`.
+//! In-process tests drive the app through `tower::ServiceExt::oneshot`, as axum's testing
+//! example does; others start the real binary on loopback.
+
+mod common;
+
+mod architecture;
+mod caching;
+mod contact;
+mod durability;
+mod findable;
+mod hardening;
+mod l10n_check;
+mod languages;
+mod locales;
+mod messages_cli;
+mod negotiation;
+mod nothing_lost;
+mod page_weight;
+mod pages;
+mod properties;
