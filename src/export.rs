@@ -9,43 +9,18 @@ use std::{
 
 use crate::store::Message;
 
-/// Checks a `--since` value: a date (`2026-11-01`) or a UTC date-time
+/// Checks a `--since` value: a calendar date (`2026-11-01`) or a UTC date-time
 /// (`2026-11-01T08:30:00Z`). Returned as the prefix stored timestamps are compared with.
 pub fn parse_since(s: &str) -> Result<String, String> {
+    use time::{macros::format_description, Date, PrimitiveDateTime};
     let err = || format!("`{s}` is not a date like 2026-11-01 or 2026-11-01T08:30:00Z");
-    let b = s.as_bytes();
-    let digits =
-        |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
-    let date_ok = b.len() >= 10
-        && digits(0..4)
-        && b[4] == b'-'
-        && digits(5..7)
-        && b[7] == b'-'
-        && digits(8..10);
-    if !date_ok {
-        return Err(err());
+    if let Ok(date) = Date::parse(s, format_description!("[year]-[month]-[day]")) {
+        return Ok(date.to_string());
     }
-    let (month, day): (u32, u32) = (
-        s[5..7].parse().map_err(|_| err())?,
-        s[8..10].parse().map_err(|_| err())?,
-    );
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
-        return Err(err());
-    }
-    match s.len() {
-        10 => Ok(s.to_string()),
-        20 if b[10] == b'T'
-            && digits(11..13)
-            && b[13] == b':'
-            && digits(14..16)
-            && b[16] == b':'
-            && digits(17..19)
-            && b[19] == b'Z' =>
-        {
-            Ok(s[..19].to_string())
-        }
-        _ => Err(err()),
-    }
+    let utc = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
+    let time = PrimitiveDateTime::parse(s, utc).map_err(|_| err())?;
+    let stored = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
+    time.format(stored).map_err(|_| err())
 }
 
 /// One block per message, for reading in a terminal. Nothing a sender typed reaches the
@@ -158,6 +133,8 @@ mod tests {
             "2026-1-01",
             "2026-11-01 08:30",
             "2026-11-01T08:30:00+01:00",
+            "2026-02-31",
+            "2026-11-01T24:30:00Z",
             "' OR 1=1 --",
         ] {
             assert!(parse_since(bad).is_err(), "{bad}");

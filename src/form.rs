@@ -1,5 +1,9 @@
-//! The contact form: strict decoding of `application/x-www-form-urlencoded` bodies (invalid
-//! UTF-8 is an error, not silently replaced) and validation into localized field errors.
+//! The contact form: strict decoding of `application/x-www-form-urlencoded` bodies and
+//! validation into localized field errors.
+//!
+//! Decoding is hand-written on purpose: axum's `Form` (serde_urlencoded, form_urlencoded)
+//! replaces invalid UTF-8 with U+FFFD, which would store a reader's text altered without a
+//! word; here invalid UTF-8 is a 400, and the reader can send again.
 
 use percent_encoding::percent_decode;
 use serde::Serialize;
@@ -46,39 +50,37 @@ impl ContactForm {
     /// terminal would obey) and surrounding whitespace is trimmed, so validation counts
     /// exactly what is stored.
     pub fn decode(body: &[u8]) -> Result<Self, DecodeError> {
-        let mut form = ContactForm::default();
-        let mut seen = [false; 4];
+        let (mut name, mut email, mut message, mut website) = (None, None, None, None);
         for pair in body.split(|&b| b == b'&').filter(|p| !p.is_empty()) {
             let (key, value) = match pair.iter().position(|&b| b == b'=') {
                 Some(i) => (&pair[..i], &pair[i + 1..]),
                 None => (pair, &[][..]),
             };
-            let slot = match decode_component(key)?.as_str() {
-                "name" => 0,
-                "email" => 1,
-                "message" => 2,
-                "website" => 3,
+            let field: &mut Option<String> = match decode_component(key)?.as_str() {
+                "name" => &mut name,
+                "email" => &mut email,
+                "message" => &mut message,
+                "website" => &mut website,
                 _ => continue,
             };
-            if std::mem::replace(&mut seen[slot], true) {
-                continue;
-            }
-            let value = decode_component(value)?;
-            match slot {
-                0 => form.name = value,
-                1 => form.email = value,
-                2 => form.message = value,
-                _ => form.website = value,
+            if field.is_none() {
+                *field = Some(decode_component(value)?);
             }
         }
-        for field in [&mut form.name, &mut form.email, &mut form.message] {
-            *field = field
+        let stored = |value: Option<String>| {
+            let value = value.unwrap_or_default();
+            value
                 .replace("\r\n", "\n")
                 .replace('\r', "\n")
                 .trim()
-                .to_string();
-        }
-        Ok(form)
+                .to_string()
+        };
+        Ok(ContactForm {
+            name: stored(name),
+            email: stored(email),
+            message: stored(message),
+            website: website.unwrap_or_default(),
+        })
     }
 
     /// A bot filled the honeypot: answer as if accepted, store nothing.

@@ -48,6 +48,10 @@ pub mod store;
 /// `serve --watch`: tells whether locale, template or static files changed.
 mod watch;
 
+// Floor 6.
+/// The weighted lists of `Accept-Language` and `Accept-Encoding`: one parser for both.
+mod accept;
+
 use axum::Router;
 
 pub use config::Config;

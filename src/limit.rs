@@ -1,6 +1,10 @@
-//! The contact form's per-client rate limit (governor). The client is the
-//! socket's address, or the address a trusted proxy puts in a configured header; IPv6
-//! clients are counted per /64, since one host usually holds a whole /64.
+//! The contact form's per-client rate limit (governor). The client is the socket's address,
+//! or the address a trusted proxy puts in a configured header; IPv6 clients are counted per
+//! /64, since one host usually holds a whole /64.
+//!
+//! governor is used directly rather than through a tower layer (tower_governor): the limit
+//! counts only messages about to be stored, after validation, which a layer in front of the
+//! handler cannot know; a reader correcting a mistake is never locked out.
 
 use std::{
     net::{IpAddr, Ipv6Addr, SocketAddr},

@@ -78,7 +78,7 @@ impl Precompressed {
         let (coding, body) = match (accepted.preferred(), &self.br, &self.gzip) {
             _ if fresh => (None, Bytes::new()),
             (Coding::Br, Some(br), _) => (Some("br"), br.clone()),
-            (Coding::Br | Coding::Gzip, _, Some(gzip)) if accepted.gzip > 0.0 => {
+            (Coding::Br | Coding::Gzip, _, Some(gzip)) if accepted.gzip > 0 => {
                 (Some("gzip"), gzip.clone())
             }
             _ => (None, self.identity.clone()),
@@ -138,21 +138,16 @@ fn not_modified(headers: &HeaderMap, etag: &HeaderValue) -> bool {
         .any(|t| t == "*" || t == ours)
 }
 
-/// The q-value the client gives `coding` in `Accept-Encoding` (0 when absent or refused).
-fn quality(headers: &HeaderMap, coding: &str) -> f32 {
+/// The weight, in thousandths, the client gives `coding` in `Accept-Encoding` (0 when
+/// absent or refused).
+fn quality(headers: &HeaderMap, coding: &str) -> u16 {
     let mut star = None;
     for value in headers
         .get_all(header::ACCEPT_ENCODING)
         .iter()
         .filter_map(|v| v.to_str().ok())
     {
-        for item in value.split(',') {
-            let mut parts = item.split(';');
-            let name = parts.next().unwrap_or("").trim();
-            let q = parts
-                .filter_map(|p| p.trim().strip_prefix("q="))
-                .find_map(|q| q.trim().parse::<f32>().ok())
-                .unwrap_or(1.0);
+        for (name, q) in crate::accept::weighted(value) {
             if name.eq_ignore_ascii_case(coding) {
                 return q;
             }
@@ -161,13 +156,13 @@ fn quality(headers: &HeaderMap, coding: &str) -> f32 {
             }
         }
     }
-    star.unwrap_or(0.0)
+    star.unwrap_or(0)
 }
 
 /// The q-values a request's `Accept-Encoding` gives the codings made ahead of time, read once.
-pub struct Accepted {
-    pub br: f32,
-    pub gzip: f32,
+pub(crate) struct Accepted {
+    br: u16,
+    gzip: u16,
 }
 
 impl Accepted {
@@ -180,9 +175,9 @@ impl Accepted {
 
     /// Brotli when the client takes it at least as gladly as gzip, else gzip, else identity.
     pub fn preferred(&self) -> Coding {
-        if self.br > 0.0 && self.br >= self.gzip {
+        if self.br > 0 && self.br >= self.gzip {
             Coding::Br
-        } else if self.gzip > 0.0 {
+        } else if self.gzip > 0 {
             Coding::Gzip
         } else {
             Coding::Identity
@@ -231,6 +226,19 @@ mod tests {
         assert_eq!(preferred_coding(&headers(&[])), Coding::Identity);
         assert_eq!(
             preferred_coding(&headers(&[("accept-encoding", "*")])),
+            Coding::Br
+        );
+        // A malformed weight drops its item, as in Accept-Language (one parser for both).
+        assert_eq!(
+            preferred_coding(&headers(&[("accept-encoding", "br;q=abc, gzip")])),
+            Coding::Gzip
+        );
+        assert_eq!(
+            preferred_coding(&headers(&[("accept-encoding", "br;q=1.5")])),
+            Coding::Identity
+        );
+        assert_eq!(
+            preferred_coding(&headers(&[("accept-encoding", "BR;Q=0.9, gzip;q=0.8")])),
             Coding::Br
         );
     }

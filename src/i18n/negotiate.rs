@@ -3,7 +3,8 @@
 //! q-values (RFC 9110 §12.5.4), then English.
 //!
 //! `fluent-langneg` matches tags well (`fa-IR` -> `fa`) but its `parse_accepted_languages`
-//! ignores q-values, so ranges are parsed, filtered and ordered here before matching.
+//! ignores q-values (and so `q=0`, a refusal), so ranges are weighed, filtered and ordered
+//! here (hand-written on purpose) before matching.
 
 use axum::http::{header, HeaderMap, Uri};
 use cookie::Cookie;
@@ -68,20 +69,8 @@ pub fn parse_accept_language(header: &str) -> (Vec<Range>, Vec<Range>) {
     }
     let mut weighted: Vec<(Range, u16)> = vec![];
     let mut refused = vec![];
-    for entry in header[..end].split(',').take(MAX_RANGES) {
-        let mut parts = entry.split(';');
-        let tag = parts.next().unwrap_or("").trim();
-        let mut q = Some(1000);
-        for param in parts {
-            let param = param.trim();
-            if let Some(v) = param
-                .strip_prefix("q=")
-                .or_else(|| param.strip_prefix("Q="))
-            {
-                q = parse_qvalue(v.trim());
-            }
-        }
-        let (Some(q), Some(range)) = (q, parse_range(tag)) else {
+    for (tag, q) in crate::accept::weighted(&header[..end]).take(MAX_RANGES) {
+        let Some(range) = parse_range(tag) else {
             continue;
         };
         if q == 0 {
@@ -93,20 +82,6 @@ pub fn parse_accept_language(header: &str) -> (Vec<Range>, Vec<Range>) {
     // `sort_by` is stable: equal weights keep the reader's order.
     weighted.sort_by_key(|w| std::cmp::Reverse(w.1));
     (weighted.into_iter().map(|(r, _)| r).collect(), refused)
-}
-
-/// RFC 9110 qvalue: `0[.ddd]` or `1[.000]`, as thousandths. `None` when malformed.
-fn parse_qvalue(v: &str) -> Option<u16> {
-    let (int, frac) = v.split_once('.').unwrap_or((v, ""));
-    if frac.len() > 3 || !frac.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let frac_val: u16 = format!("{frac:0<3}").parse().ok()?;
-    match int {
-        "0" => Some(frac_val),
-        "1" if frac_val == 0 => Some(1000),
-        _ => None,
-    }
 }
 
 fn parse_range(tag: &str) -> Option<Range> {

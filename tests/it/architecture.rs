@@ -22,6 +22,7 @@ const FLOORS: &[&[&str]] = &[
         "store",
         "watch",
     ],
+    &["accept"],
 ];
 
 fn floor_of(module: &str) -> Option<usize> {
