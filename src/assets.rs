@@ -9,14 +9,14 @@ use axum::{http::HeaderMap, response::Response};
 
 use crate::precompressed::Precompressed;
 
-pub struct Asset {
-    pub body: Precompressed,
+pub(crate) struct Asset {
+    pub(crate) body: Precompressed,
     /// Served at its content-hashed path: never changes.
-    pub immutable: bool,
+    pub(crate) immutable: bool,
 }
 
 impl Asset {
-    pub fn respond(&self, headers: &HeaderMap) -> Response {
+    pub(crate) fn respond(&self, headers: &HeaderMap) -> Response {
         let cache = if self.immutable {
             "public, max-age=31536000, immutable"
         } else {
@@ -105,7 +105,7 @@ impl Assets {
     }
 
     /// The asset at `path` below `/static/`.
-    pub fn get(&self, path: &str) -> Option<&Asset> {
+    pub(crate) fn get(&self, path: &str) -> Option<&Asset> {
         self.by_path.get(path)
     }
 

@@ -15,7 +15,7 @@ use std::{
 use axum::http::HeaderMap;
 use governor::{clock::Clock, DefaultKeyedRateLimiter, Quota, RateLimiter};
 
-pub struct ContactLimiter {
+pub(crate) struct ContactLimiter {
     limiter: Option<DefaultKeyedRateLimiter<IpAddr>>,
     client_ip_header: Option<String>,
 }
@@ -24,7 +24,7 @@ pub struct ContactLimiter {
 const RETAIN_ABOVE: usize = 10_000;
 
 impl ContactLimiter {
-    pub fn new(per_hour: u32, burst: u32, client_ip_header: Option<String>) -> Self {
+    pub(crate) fn new(per_hour: u32, burst: u32, client_ip_header: Option<String>) -> Self {
         let limiter = NonZeroU32::new(per_hour).and_then(|per_hour| {
             let period = Duration::from_secs(3600) / per_hour.get();
             let burst = NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN);
@@ -39,7 +39,7 @@ impl ContactLimiter {
     /// The client's address: from the trusted proxy header when configured, otherwise the
     /// socket. Of the header, only the last entry of its last line counts: the proxy appends
     /// there, and everything before it is what the client sent.
-    pub fn client(&self, socket: Option<SocketAddr>, headers: &HeaderMap) -> Option<IpAddr> {
+    pub(crate) fn client(&self, socket: Option<SocketAddr>, headers: &HeaderMap) -> Option<IpAddr> {
         let from_header = self.client_ip_header.as_ref().and_then(|name| {
             let value = headers.get_all(name.as_str()).iter().next_back()?;
             let value = value.to_str().ok()?;
@@ -49,7 +49,7 @@ impl ContactLimiter {
     }
 
     /// `Ok` when this client may send a message now; otherwise how long to wait.
-    pub fn check(&self, client: Option<IpAddr>) -> Result<(), Duration> {
+    pub(crate) fn check(&self, client: Option<IpAddr>) -> Result<(), Duration> {
         let Some(limiter) = &self.limiter else {
             return Ok(());
         };
@@ -65,7 +65,7 @@ impl ContactLimiter {
 
 /// The key a client is counted under: its address, or for IPv6 its /64 (one host usually
 /// holds a whole /64); IPv4-mapped IPv6 addresses count as the IPv4 address.
-pub fn per_slash_64(ip: IpAddr) -> IpAddr {
+pub(crate) fn per_slash_64(ip: IpAddr) -> IpAddr {
     match ip {
         IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
             Some(v4) => IpAddr::V4(v4),

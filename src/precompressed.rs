@@ -19,7 +19,7 @@ const BROTLI_WINDOW: u32 = 22;
 
 /// A body in every encoding worth sending.
 #[derive(Clone)]
-pub struct Precompressed {
+pub(crate) struct Precompressed {
     identity: Bytes,
     gzip: Option<Bytes>,
     br: Option<Bytes>,
@@ -27,13 +27,13 @@ pub struct Precompressed {
     /// Weak, so that it holds across the encodings of the same content.
     etag: HeaderValue,
     /// The first hex digits of the content's SHA-256.
-    pub hash: String,
+    pub(crate) hash: String,
     content_language: Option<HeaderValue>,
 }
 
 /// Which content coding to send.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Coding {
+pub(crate) enum Coding {
     Br,
     Gzip,
     Identity,
@@ -41,7 +41,7 @@ pub enum Coding {
 
 impl Precompressed {
     /// `compress`: whether the type compresses at all (text yes; woff2, PNG no).
-    pub fn new(body: impl Into<Bytes>, content_type: &'static str, compress: bool) -> Self {
+    pub(crate) fn new(body: impl Into<Bytes>, content_type: &'static str, compress: bool) -> Self {
         let identity: Bytes = body.into();
         // The first 8 bytes of the SHA-256, in hex (the digest's own `LowerHex`).
         let hash = format!("{:x}", Sha256::digest(&identity))[..16].to_string();
@@ -65,14 +65,14 @@ impl Precompressed {
     }
 
     /// Marks the body as being in language `code` (`Content-Language`).
-    pub fn with_language(mut self, code: &str) -> Self {
+    pub(crate) fn with_language(mut self, code: &str) -> Self {
         self.content_language = HeaderValue::from_str(code).ok();
         self
     }
 
     /// The response to a request with `headers`: 304 when the client's copy is current,
     /// otherwise the body in the best encoding the client accepts.
-    pub fn respond(&self, headers: &HeaderMap, cache_control: &'static str) -> Response {
+    pub(crate) fn respond(&self, headers: &HeaderMap, cache_control: &'static str) -> Response {
         let fresh = not_modified(headers, &self.etag);
         let accepted = Accepted::new(headers);
         let (coding, body) = match (accepted.preferred(), &self.br, &self.gzip) {
@@ -166,7 +166,7 @@ pub(crate) struct Accepted {
 }
 
 impl Accepted {
-    pub fn new(headers: &HeaderMap) -> Self {
+    pub(crate) fn new(headers: &HeaderMap) -> Self {
         Self {
             br: quality(headers, "br"),
             gzip: quality(headers, "gzip"),
@@ -174,7 +174,7 @@ impl Accepted {
     }
 
     /// Brotli when the client takes it at least as gladly as gzip, else gzip, else identity.
-    pub fn preferred(&self) -> Coding {
+    pub(crate) fn preferred(&self) -> Coding {
         if self.br > 0 && self.br >= self.gzip {
             Coding::Br
         } else if self.gzip > 0 {

@@ -91,13 +91,19 @@ impl Renderer {
         );
         let content_locales = locales.clone();
         // `t()`: for element content; an English fallback is marked with its language.
-        env.add_function("t", move |state: &State, id: &str, kwargs: Kwargs| {
-            translate(&content_locales, state, id, kwargs, true)
-        });
+        env.add_function(
+            "t",
+            move |state: &State<'_, '_>, id: &str, kwargs: Kwargs| {
+                translate(&content_locales, state, id, kwargs, true)
+            },
+        );
         // `t_attr()`: plain text, for attributes, `<title>` and arguments to other messages.
-        env.add_function("t_attr", move |state: &State, id: &str, kwargs: Kwargs| {
-            translate(&locales, state, id, kwargs, false)
-        });
+        env.add_function(
+            "t_attr",
+            move |state: &State<'_, '_>, id: &str, kwargs: Kwargs| {
+                translate(&locales, state, id, kwargs, false)
+            },
+        );
         Ok(Self { env })
     }
 
@@ -135,7 +141,7 @@ pub enum TemplateError {
 
 /// minijinja's default HTML escaping also escapes `/` (as `&#x2f;`), which bloats every URL;
 /// escaping `& < > " '` is what HTML needs in text and quoted attributes.
-fn html_formatter(out: &mut Output, state: &State, value: &Value) -> Result<(), Error> {
+fn html_formatter(out: &mut Output<'_>, state: &State<'_, '_>, value: &Value) -> Result<(), Error> {
     match (state.auto_escape(), value.as_str()) {
         (AutoEscape::Html, Some(s)) if !value.is_safe() => Ok(out.write_str(&escape_html(s))?),
         _ => escape_formatter(out, state, value),
@@ -174,7 +180,7 @@ pub fn read_templates(dir: &Path) -> std::io::Result<Vec<(String, String)>> {
 
 fn translate(
     locales: &Locales,
-    state: &State,
+    state: &State<'_, '_>,
     id: &str,
     kwargs: Kwargs,
     content: bool,

@@ -185,6 +185,7 @@ async fn insert_message(
 /// Whether the file this connection has open is no longer the one at its path (removed,
 /// renamed or replaced since it was opened). SQLite keeps writing to such a file without
 /// complaint in WAL mode, so a commit there would be acknowledged and lost.
+#[allow(unsafe_code)]
 async fn file_has_moved(conn: &mut SqliteConnection) -> Result<bool, sqlx::Error> {
     use libsqlite3_sys::{sqlite3_file_control, SQLITE_FCNTL_HAS_MOVED, SQLITE_OK};
     let mut handle = conn.lock_handle().await?;

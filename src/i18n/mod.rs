@@ -89,7 +89,7 @@ impl fmt::Debug for Locale {
 
 impl Locale {
     /// Formats message `id` (or `id.attribute`); `None` when this locale lacks it.
-    pub fn format(&self, id: &str, args: Option<&FluentArgs>) -> Option<String> {
+    pub fn format(&self, id: &str, args: Option<&FluentArgs<'_>>) -> Option<String> {
         let (msg_id, attr) = match id.split_once('.') {
             Some((m, a)) => (m, Some(a)),
             None => (id, None),
@@ -107,13 +107,9 @@ impl Locale {
         Some(text.into_owned())
     }
 
+    /// Whether this locale has message `id` (or `id.attribute`).
     pub fn has(&self, id: &str) -> bool {
         self.format(id, None).is_some()
-    }
-
-    /// Ids of the messages (not terms) this locale defines.
-    pub fn message_ids(&self) -> impl Iterator<Item = &str> {
-        self.message_ids.iter().map(String::as_str)
     }
 }
 
@@ -232,7 +228,7 @@ impl Locales {
         &self,
         locale: &Locale,
         id: &str,
-        args: Option<&FluentArgs>,
+        args: Option<&FluentArgs<'_>>,
     ) -> Option<(String, bool)> {
         if let Some(text) = locale.format(id, args) {
             return Some((text, false));

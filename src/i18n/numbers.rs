@@ -36,7 +36,7 @@ impl Memoizable for NumberFormatter {
 }
 
 /// Fluent's formatter hook: numbers through ICU4X, everything else as Fluent does it.
-pub fn format_value(value: &FluentValue, memoizer: &IntlLangMemoizer) -> Option<String> {
+pub fn format_value(value: &FluentValue<'_>, memoizer: &IntlLangMemoizer) -> Option<String> {
     let FluentValue::Number(number) = value else {
         return None;
     };

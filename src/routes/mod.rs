@@ -188,7 +188,7 @@ async fn switch_language(
         .map_or("", Page::slug);
     let cookie = Cookie::build((LANG_COOKIE, locale.code.clone()))
         .path("/")
-        .max_age(cookie::time::Duration::days(365))
+        .max_age(time::Duration::days(365))
         .http_only(true)
         .secure(state.config.https)
         .same_site(SameSite::Lax)

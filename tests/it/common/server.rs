@@ -14,7 +14,7 @@ use tokio::{
     net::TcpStream,
 };
 
-pub struct Server {
+pub(crate) struct Server {
     pub child: Child,
     pub addr: String,
     pub db: PathBuf,
@@ -25,13 +25,13 @@ pub struct Server {
 impl Server {
     /// Starts `scdi-site serve` from the repository root with `db` and extra arguments, and
     /// waits until it logs the address it serves on.
-    pub fn start(db: &Path, extra: &[&str]) -> Server {
+    pub(crate) fn start(db: &Path, extra: &[&str]) -> Server {
         Self::try_start(db, extra, &[]).expect("the server reports its address")
     }
 
     /// As [`Server::start`], with the binary run through `wrapper` (e.g. `prlimit
     /// --fsize=...`); `Err` with the log when the process exits before serving.
-    pub fn try_start(db: &Path, extra: &[&str], wrapper: &[&str]) -> Result<Server, String> {
+    pub(crate) fn try_start(db: &Path, extra: &[&str], wrapper: &[&str]) -> Result<Server, String> {
         let bin = env!("CARGO_BIN_EXE_scdi-site");
         let mut command = match wrapper.split_first() {
             Some((program, args)) => {
@@ -101,11 +101,11 @@ impl Server {
     }
 
     /// Everything logged so far, one line each.
-    pub fn log_text(&self) -> String {
+    pub(crate) fn log_text(&self) -> String {
         self.log.lock().unwrap().join("\n")
     }
 
-    pub fn signal(&self, signal: &str) {
+    pub(crate) fn signal(&self, signal: &str) {
         let status = Command::new("kill")
             .args([signal, &self.child.id().to_string()])
             .status()
@@ -114,7 +114,7 @@ impl Server {
     }
 
     /// Peak resident memory (VmHWM) in KiB.
-    pub fn peak_rss_kib(&self) -> u64 {
+    pub(crate) fn peak_rss_kib(&self) -> u64 {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
         status
             .lines()
@@ -133,7 +133,7 @@ impl Drop for Server {
 }
 
 #[derive(Debug)]
-pub struct RawResponse {
+pub(crate) struct RawResponse {
     pub status: u16,
     pub head: String,
     pub body: Vec<u8>,
@@ -141,19 +141,19 @@ pub struct RawResponse {
 
 /// Sends `request` (raw bytes, which should say `Connection: close`) and reads the response
 /// to the end.
-pub async fn raw(addr: &str, request: &[u8]) -> std::io::Result<RawResponse> {
+pub(crate) async fn raw(addr: &str, request: &[u8]) -> std::io::Result<RawResponse> {
     let mut stream = TcpStream::connect(addr).await?;
     stream.write_all(request).await?;
     read_response(&mut stream).await
 }
 
-pub async fn read_response(stream: &mut TcpStream) -> std::io::Result<RawResponse> {
+pub(crate) async fn read_response(stream: &mut TcpStream) -> std::io::Result<RawResponse> {
     let mut buf = vec![];
     stream.read_to_end(&mut buf).await?;
     parse(&buf)
 }
 
-pub fn parse(buf: &[u8]) -> std::io::Result<RawResponse> {
+pub(crate) fn parse(buf: &[u8]) -> std::io::Result<RawResponse> {
     let split = buf
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
@@ -177,7 +177,7 @@ pub fn parse(buf: &[u8]) -> std::io::Result<RawResponse> {
 }
 
 /// A same-origin form POST of `body` to `path`.
-pub fn form_post(path: &str, body: &str) -> Vec<u8> {
+pub(crate) fn form_post(path: &str, body: &str) -> Vec<u8> {
     format!(
         "POST {path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\nSec-Fetch-Site: same-origin\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
@@ -185,6 +185,6 @@ pub fn form_post(path: &str, body: &str) -> Vec<u8> {
     .into_bytes()
 }
 
-pub fn get(path: &str) -> Vec<u8> {
+pub(crate) fn get(path: &str) -> Vec<u8> {
     format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").into_bytes()
 }
