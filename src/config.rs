@@ -51,6 +51,10 @@ pub struct Config {
     /// Seconds a client has to send a request's headers.
     #[arg(long, env = "SCDI_HEADER_TIMEOUT", default_value_t = 10)]
     pub header_timeout_secs: u64,
+    /// Log a line per request (method, route, status, latency). By default requests are
+    /// only counted, per method, route and status, and the counts logged every minute.
+    #[arg(long, env = "SCDI_ACCESS_LOG")]
+    pub access_log: bool,
     /// Open connections in all; lowered at startup to fit the process's open-file limit.
     #[arg(long, env = "SCDI_MAX_CONNECTIONS", default_value_t = 4096,
           value_parser = clap::value_parser!(u32).range(1..))]
@@ -80,6 +84,7 @@ impl Config {
             client_ip_header: None,
             request_timeout_secs: 30,
             header_timeout_secs: 10,
+            access_log: false,
             max_connections: 4096,
             max_connections_per_client: 64,
         }

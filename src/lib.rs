@@ -45,6 +45,8 @@ mod limit;
 mod precompressed;
 /// SQLite storage for contact messages (sqlx).
 pub mod store;
+/// Request counts per method, route and status: the default, privacy-first access log.
+mod traffic;
 /// `serve --watch`: tells whether locale, template or static files changed.
 mod watch;
 

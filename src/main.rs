@@ -1,12 +1,15 @@
 //! The `scdi-site` binary: parse configuration, set up logging, serve until Ctrl-C, SIGTERM or
 //! SIGHUP.
 
-use std::{io::Write, path::PathBuf, process::ExitCode};
+use std::{io::Write, path::PathBuf, process::ExitCode, time::Duration};
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use scdi_site::{app, export, l10n, server, store::Store, AppState, Config};
 use tracing_subscriber::EnvFilter;
+
+/// How often the request counts are logged (the default access log).
+const TRAFFIC_PERIOD: Duration = Duration::from_secs(60);
 
 #[derive(Parser)]
 #[command(version, about, args_conflicts_with_subcommands = true)]
@@ -164,7 +167,11 @@ async fn serve(config: Config) -> anyhow::Result<ExitCode> {
     let state = AppState::new(config, scdi_site::PAGES).await?;
     tracing::info!(addr = %listener.local_addr()?, "serving");
     let limits = server::Limits::from_config(&state.config)?;
+    let counts = state.clone();
+    let reporter = tokio::spawn(async move { counts.report_traffic_every(TRAFFIC_PERIOD).await });
     server::serve(listener, app(state.clone()), limits, shutdown_signal()).await;
+    reporter.abort();
+    state.report_traffic();
     // In-flight requests have finished; close the database cleanly.
     state.store.close().await;
     tracing::info!("stopped");

@@ -2,6 +2,7 @@ use std::{
     collections::HashMap,
     ops::Deref,
     sync::{atomic::AtomicU64, Arc},
+    time::Duration,
 };
 
 use anyhow::Context;
@@ -18,6 +19,7 @@ use crate::{
     precompressed::Precompressed,
     render::{Page, Renderer, TemplateError},
     store::Store,
+    traffic::Traffic,
     watch::Watch,
 };
 
@@ -34,6 +36,8 @@ pub struct Inner {
     pub(crate) contact_limiter: ContactLimiter,
     /// Submissions dropped because a bot filled the honeypot (logged, never stored).
     pub(crate) honeypot_drops: AtomicU64,
+    /// Request counts, unless every request is logged (`--access-log`).
+    pub(crate) traffic: Option<Arc<Traffic>>,
     /// The pages of the site, rendered at every load.
     pages: &'static [Page],
     /// The current locales and templates; replaced whole on reload (watch mode).
@@ -153,11 +157,13 @@ impl AppState {
             config.contact_burst,
             config.client_ip_header.clone(),
         );
+        let traffic = (!config.access_log).then(Arc::default);
         Ok(Self(Arc::new(Inner {
             config,
             store,
             contact_limiter,
             honeypot_drops: AtomicU64::new(0),
+            traffic,
             pages,
             site: ArcSwap::from_pointee(site),
             watch,
@@ -194,6 +200,24 @@ impl AppState {
         .await;
         if let Err(e) = reloaded {
             tracing::error!(error = %e, "reload task failed");
+        }
+    }
+
+    /// Logs the request counts every `period`, for as long as it runs (nothing without
+    /// counts: with `--access-log` every request has its line).
+    pub async fn report_traffic_every(&self, period: Duration) {
+        let Some(traffic) = &self.traffic else { return };
+        let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+        loop {
+            ticks.tick().await;
+            traffic.report();
+        }
+    }
+
+    /// Logs the request counts gathered since the last report (at shutdown).
+    pub fn report_traffic(&self) {
+        if let Some(traffic) = &self.traffic {
+            traffic.report();
         }
     }
 

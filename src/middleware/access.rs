@@ -1,8 +1,9 @@
-//! The access log: one line per request with method, matched route, status and latency
-//! (never the raw path or the client's address: readers' privacy). One event and no span
-//! per request, since on cached pages the log line is most of the work.
+//! The access log: by default each request is counted (per method, route and status, see
+//! `traffic`); with `--access-log`, one line per request with method, matched route, status
+//! and latency. Never the raw path or the client's address: readers' privacy. One event and
+//! no span per request, since on cached pages the log line is most of the work.
 
-use std::{borrow::Cow, ops::ControlFlow, time::Instant};
+use std::{borrow::Cow, ops::ControlFlow, sync::Arc, time::Instant};
 
 use axum::{
     extract::{MatchedPath, Request},
@@ -12,6 +13,7 @@ use axum::{
 };
 
 use super::around::Around;
+use crate::traffic::Traffic;
 
 /// The route that handled a request, put in the response's extensions by whoever matched
 /// it: the router ([`record_route`]) or the fast path.
@@ -31,23 +33,29 @@ pub(crate) async fn record_route(req: Request, next: Next) -> Response {
     res
 }
 
-#[derive(Clone, Copy)]
-pub(crate) struct AccessLog;
+/// `None`: a line per request; otherwise the counts requests are added to.
+#[derive(Clone)]
+pub(crate) struct AccessLog(pub(crate) Option<Arc<Traffic>>);
 
 impl Around for AccessLog {
-    type State = (Method, Instant);
+    type State = (Method, Instant, Option<Arc<Traffic>>);
 
     fn on_request(&self, req: &mut Request) -> ControlFlow<Response, Self::State> {
-        ControlFlow::Continue((req.method().clone(), Instant::now()))
+        ControlFlow::Continue((req.method().clone(), Instant::now(), self.0.clone()))
     }
 
-    fn on_response((method, start): Self::State, res: &mut Response) {
-        let route = res.extensions().get::<Route>().map_or("-", |r| &r.0);
-        tracing::info!(
-            method = %method,
-            route = %route,
-            status = res.status().as_u16(),
-            latency_us = start.elapsed().as_micros() as u64,
-        );
+    fn on_response((method, start, traffic): Self::State, res: &mut Response) {
+        let route = res.extensions_mut().remove::<Route>();
+        let route = route.map_or(Cow::Borrowed("-"), |r| r.0);
+        let status = res.status().as_u16();
+        match traffic {
+            Some(traffic) => traffic.record(method, route, status, start.elapsed()),
+            None => tracing::info!(
+                method = %method,
+                route = %route,
+                status,
+                latency_us = start.elapsed().as_micros() as u64,
+            ),
+        }
     }
 }

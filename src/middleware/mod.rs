@@ -28,7 +28,7 @@ use around::AroundLayer;
 
 /// Wraps the routes in every layer. A request meets them in this order:
 ///
-/// 1. the access log (it sees every response, the fast path's included);
+/// 1. the access log or the request counts (they see every response, the fast path's too);
 /// 2. the security headers, on every response;
 /// 3. HEAD, answered as GET without the body;
 /// 4. the fast path: pages and static files from memory (in watch mode instead: a reload
@@ -66,7 +66,7 @@ pub(crate) fn apply(routes: Router<AppState>, state: AppState) -> Router {
         .with_state(state.clone());
     let watch = state.config.watch;
     let front = ServiceBuilder::new()
-        .layer(AroundLayer(access::AccessLog))
+        .layer(AroundLayer(access::AccessLog(state.traffic.clone())))
         .layer(security::layer(state.config.https))
         .layer(AroundLayer(head::HeadAsGet))
         .option_layer(

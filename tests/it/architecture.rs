@@ -20,6 +20,7 @@ const FLOORS: &[&[&str]] = &[
         "limit",
         "precompressed",
         "store",
+        "traffic",
         "watch",
     ],
     &["accept"],

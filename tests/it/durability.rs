@@ -43,7 +43,8 @@ async fn stored_names(db: &std::path::Path) -> (Vec<String>, bool) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_submissions_exactly_the_acknowledged_ones_are_stored() {
     let dir = tempfile::tempdir().unwrap();
-    // 200 readers, all on loopback: one address, so no per-address connection cap.
+    // 200 readers, all on loopback: one address, so no per-address connection cap. With a
+    // log line per request, to check what those lines hold.
     let server = Server::start(
         &dir.path().join("db.sqlite3"),
         &[
@@ -53,6 +54,7 @@ async fn concurrent_submissions_exactly_the_acknowledged_ones_are_stored() {
             "150",
             "--max-connections-per-client",
             "0",
+            "--access-log",
         ],
     );
     let mut tasks = vec![];
@@ -390,4 +392,38 @@ async fn one_address_holding_many_connections_cannot_lock_out_other_readers() {
         "{refusals} refusal lines:\n{log}"
     );
     drop(held);
+}
+
+/// By default there is no line per request: requests are counted per method, route and
+/// status, with latency percentiles, and the counts logged every minute and at shutdown.
+#[tokio::test]
+async fn by_default_requests_are_counted_not_logged_one_by_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = Server::start(&dir.path().join("db.sqlite3"), &[]);
+    for _ in 0..7 {
+        assert_eq!(raw(&server.addr, &get("/fa/")).await.unwrap().status, 200);
+    }
+    for _ in 0..3 {
+        assert_eq!(
+            raw(&server.addr, &get("/en/nowhere")).await.unwrap().status,
+            404
+        );
+    }
+    server.signal("-TERM");
+    server.child.wait().unwrap();
+    let log = server.log_text();
+    assert!(!log.contains("latency_us="), "no line per request:\n{log}");
+    let counted = |route: &str, status: u16, count: u32| {
+        log.lines().any(|l| {
+            l.contains("requests")
+                && l.contains("method=GET")
+                && l.contains(&format!("route={route} "))
+                && l.contains(&format!("status={status} "))
+                && l.contains(&format!("count={count} "))
+                && l.contains("p50_us=")
+                && l.contains("p99_us=")
+        })
+    };
+    assert!(counted("/{lang}/", 200, 7), "{log}");
+    assert!(counted("-", 404, 3), "{log}");
 }
