@@ -54,14 +54,23 @@ mod watch;
 /// The weighted lists of `Accept-Language` and `Accept-Encoding`: one parser for both.
 mod accept;
 
-use axum::Router;
+use std::convert::Infallible;
+
+use axum::{extract::Request, response::Response};
+use tower::Service;
 
 pub use config::Config;
 pub use routes::PAGES;
 pub use state::AppState;
 
-/// Builds the whole application: the routes, wrapped in every layer. Tests call this
-/// in-process; `main` serves it.
-pub fn app(state: AppState) -> Router {
+/// Builds the whole application: the routes, wrapped in every layer. Tests call it
+/// in-process (`tower::ServiceExt::oneshot`); `main` serves it.
+pub fn app(
+    state: AppState,
+) -> impl Service<Request, Response = Response, Error = Infallible, Future: Send>
+       + Clone
+       + Send
+       + Sync
+       + 'static {
     middleware::apply(routes::router(&state.config), state)
 }

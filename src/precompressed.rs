@@ -138,28 +138,8 @@ fn not_modified(headers: &HeaderMap, etag: &HeaderValue) -> bool {
         .any(|t| t == "*" || t == ours)
 }
 
-/// The weight, in thousandths, the client gives `coding` in `Accept-Encoding` (0 when
-/// absent or refused).
-fn quality(headers: &HeaderMap, coding: &str) -> u16 {
-    let mut star = None;
-    for value in headers
-        .get_all(header::ACCEPT_ENCODING)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-    {
-        for (name, q) in crate::accept::weighted(value) {
-            if name.eq_ignore_ascii_case(coding) {
-                return q;
-            }
-            if name == "*" {
-                star = Some(q);
-            }
-        }
-    }
-    star.unwrap_or(0)
-}
-
-/// The q-values a request's `Accept-Encoding` gives the codings made ahead of time, read once.
+/// The weights, in thousandths, a request's `Accept-Encoding` gives the codings made ahead of
+/// time (0: absent or refused), read in one pass.
 pub(crate) struct Accepted {
     br: u16,
     gzip: u16,
@@ -167,9 +147,26 @@ pub(crate) struct Accepted {
 
 impl Accepted {
     pub(crate) fn new(headers: &HeaderMap) -> Self {
+        let (mut br, mut gzip, mut any) = (None, None, None);
+        let values = headers.get_all(header::ACCEPT_ENCODING).iter();
+        for value in values.filter_map(|v| v.to_str().ok()) {
+            for (name, q) in crate::accept::weighted(value) {
+                let slot = if name.eq_ignore_ascii_case("br") {
+                    &mut br
+                } else if name.eq_ignore_ascii_case("gzip") {
+                    &mut gzip
+                } else if name == "*" {
+                    &mut any
+                } else {
+                    continue;
+                };
+                // The first mention of a coding counts.
+                slot.get_or_insert(q);
+            }
+        }
         Self {
-            br: quality(headers, "br"),
-            gzip: quality(headers, "gzip"),
+            br: br.or(any).unwrap_or(0),
+            gzip: gzip.or(any).unwrap_or(0),
         }
     }
 

@@ -8,14 +8,21 @@
 
 use std::{
     collections::HashMap,
+    convert::Infallible,
     future::Future,
     net::{IpAddr, SocketAddr},
     sync::{Arc, Mutex},
+    task::{Context, Poll},
     time::{Duration, Instant},
 };
 
-use axum::Router;
-use hyper::server::conn::http1;
+use axum::{
+    body::Body,
+    extract::{ConnectInfo, Request},
+    http::Method,
+    response::Response,
+};
+use hyper::{body::Incoming, server::conn::http1};
 use hyper_util::{
     rt::{TokioIo, TokioTimer},
     server::graceful::GracefulShutdown,
@@ -76,13 +83,15 @@ impl Limits {
     }
 }
 
-pub async fn serve(
+pub async fn serve<S>(
     listener: TcpListener,
-    app: Router,
+    app: S,
     limits: Limits,
     shutdown: impl Future<Output = ()>,
-) {
-    let mut make_service = app.into_make_service_with_connect_info::<SocketAddr>();
+) where
+    S: Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
+    S::Future: Send,
+{
     let mut builder = http1::Builder::new();
     builder
         .timer(TokioTimer::new())
@@ -110,9 +119,9 @@ pub async fn serve(
             drop(socket);
             continue;
         };
-        let service = match make_service.call(remote).await {
-            Ok(service) => service,
-            Err(never) => match never {},
+        let service = WithClient {
+            app: app.clone(),
+            remote,
         };
         let connection =
             builder.serve_connection(TokioIo::new(socket), TowerToHyperService::new(service));
@@ -130,6 +139,36 @@ pub async fn serve(
         _ = tokio::time::sleep(SHUTDOWN_GRACE) => {
             tracing::warn!("connections still open after the grace period; closing them");
         }
+    }
+}
+
+/// One connection's view of the app: requests that can carry a message are told the client's
+/// address (`ConnectInfo`, for the contact form's rate limit). GET and HEAD, nearly every
+/// request and all of the fast path, never need it and skip the extension's allocation.
+#[derive(Clone)]
+struct WithClient<S> {
+    app: S,
+    remote: SocketAddr,
+}
+
+impl<S> Service<hyper::Request<Incoming>> for WithClient<S>
+where
+    S: Service<Request, Response = Response, Error = Infallible>,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = S::Future;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.app.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: hyper::Request<Incoming>) -> S::Future {
+        let mut req = req.map(Body::new);
+        if !matches!(*req.method(), Method::GET | Method::HEAD) {
+            req.extensions_mut().insert(ConnectInfo(self.remote));
+        }
+        self.app.call(req)
     }
 }
 

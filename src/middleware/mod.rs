@@ -10,10 +10,15 @@ mod security;
 mod uri_bound;
 mod watch_reload;
 
+use std::convert::Infallible;
+
 use axum::{
-    extract::DefaultBodyLimit, middleware::from_fn, middleware::from_fn_with_state, Router,
+    extract::{DefaultBodyLimit, Request},
+    middleware::{from_fn, from_fn_with_state},
+    response::Response,
+    Router,
 };
-use tower::ServiceBuilder;
+use tower::{Service, ServiceBuilder};
 use tower_http::{
     catch_panic::CatchPanicLayer,
     compression::{
@@ -39,7 +44,14 @@ use around::AroundLayer;
 ///
 /// Layers are stacked with `ServiceBuilder` and applied once: each `Router::layer` call boxes
 /// the service again, and every box is cloned on every request.
-pub(crate) fn apply(routes: Router<AppState>, state: AppState) -> Router {
+pub(crate) fn apply(
+    routes: Router<AppState>,
+    state: AppState,
+) -> impl Service<Request, Response = Response, Error = Infallible, Future: Send>
+       + Clone
+       + Send
+       + Sync
+       + 'static {
     let full = routes
         .route_layer(from_fn(access::record_route))
         .layer(
@@ -65,13 +77,15 @@ pub(crate) fn apply(routes: Router<AppState>, state: AppState) -> Router {
         )
         .with_state(state.clone());
     let watch = state.config.watch;
-    let front = ServiceBuilder::new()
+    // The front is returned as it is, not as a `Router` fallback: a router would box it, and
+    // clone the box (an allocation and a deep clone) for every request.
+    ServiceBuilder::new()
         .layer(AroundLayer(access::AccessLog(state.traffic.clone())))
         .layer(security::layer(state.config.https))
         .layer(AroundLayer(head::HeadAsGet))
         .option_layer(
             watch.then(|| from_fn_with_state(state.clone(), watch_reload::reload_before_request)),
         )
-        .option_layer((!watch).then(|| AroundLayer(fast_path::FastPath(state))));
-    Router::new().fallback_service(front.service(full))
+        .option_layer((!watch).then(|| AroundLayer(fast_path::FastPath(state))))
+        .service(full)
 }

@@ -84,7 +84,7 @@ async fn compressed_bodies_are_made_ahead_not_per_request() {
     let app = TestApp::new().await;
     let html = app.get("/fa/").await.body;
     let known_length = |path: String| {
-        let app = app.router.clone();
+        let app = app.service.clone();
         async move {
             let req = request(
                 Method::GET,

@@ -13,12 +13,14 @@ use axum::{
     body::Body,
     extract::connect_info::MockConnectInfo,
     http::{HeaderMap, HeaderName, HeaderValue, Method, Request, StatusCode},
-    Router,
+    response::Response,
 };
 use http_body_util::BodyExt;
 use scdi_site::{app, AppState, Config, PAGES};
 use tempfile::TempDir;
-use tower::ServiceExt;
+use tower::{util::BoxCloneSyncService, Layer, ServiceExt};
+
+type Service = BoxCloneSyncService<Request<Body>, Response, std::convert::Infallible>;
 
 /// The headers of a same-origin form POST, as a browser sends it.
 pub(crate) const SAME_ORIGIN_FORM: &[(&str, &str)] = &[
@@ -30,7 +32,8 @@ pub(crate) const SAME_ORIGIN_FORM: &[(&str, &str)] = &[
 /// requests); [`TestApp::as_client`] gives a copy whose requests come from an address.
 #[derive(Clone)]
 pub(crate) struct TestApp {
-    pub(crate) router: Router,
+    /// The app as `main` serves it, boxed so that tests can name it.
+    pub(crate) service: Service,
     pub(crate) state: AppState,
     _dir: Arc<TempDir>,
 }
@@ -90,7 +93,7 @@ impl TestApp {
         change(&mut config);
         let state = AppState::new(config, PAGES).await.expect("app state");
         Self {
-            router: app(state.clone()),
+            service: Service::new(app(state.clone())),
             state,
             _dir: Arc::new(dir),
         }
@@ -100,13 +103,13 @@ impl TestApp {
     pub(crate) fn as_client(&self, ip: impl Into<IpAddr>) -> Self {
         let addr = SocketAddr::new(ip.into(), 40000);
         Self {
-            router: self.router.clone().layer(MockConnectInfo(addr)),
+            service: Service::new(MockConnectInfo(addr).layer(self.service.clone())),
             ..self.clone()
         }
     }
 
     pub(crate) async fn request(&self, req: Request<Body>) -> TestResponse {
-        let res = self.router.clone().oneshot(req).await.expect("infallible");
+        let res = self.service.clone().oneshot(req).await.expect("infallible");
         let status = res.status();
         let headers = res.headers().clone();
         let bytes = res
