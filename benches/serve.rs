@@ -1,12 +1,14 @@
-//! Throughput and latency of the real server against the limit for this stack: a minimal axum
-//! server returning the same bytes from memory. `cargo bench --bench serve` (needs `wrk` and
-//! `taskset`; Debian: `apt-get install wrk util-linux`). On loopback only: the server runs on
-//! core 0, the load generator (`wrk`, one thread, 64 connections) on core 1.
+//! Throughput and latency of the real server against two limits for this stack, each
+//! returning from memory the exact bytes the site sends (status, every header, brotli body):
+//! a minimal axum server, and hyper's HTTP/1.1 server with a bare service. `cargo bench
+//! --bench serve` (needs `wrk` and `taskset`; Debian: `apt-get install wrk util-linux`). On
+//! loopback only: every server runs on core 0, the load generator (`wrk`, one thread, 64
+//! connections) on core 1; all servers stay up and runs are interleaved, medians reported.
 //!
 //! Prints a Markdown table for the README: requests/s, p50 and p99 latency per URL for the
-//! site (as configured by default, and with a log line per request) and the limit, and the
-//! ratio; resident memory after the run; and startup to first served request over 10 cold
-//! starts.
+//! site (as configured by default, and with a log line per request) and the two limits, with
+//! the ratios; resident memory after the run; and startup to first served request over 10
+//! cold starts.
 
 use std::{
     collections::HashMap,
@@ -37,7 +39,10 @@ const LOAD_CORE: &str = "1";
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.get(1).map(String::as_str) == Some("--limit-server") {
-        return limit_server(&args[2], &args[3]);
+        return match args[2].as_str() {
+            "axum" => axum_limit(&args[3], &args[4]),
+            _ => hyper_limit(&args[3], &args[4]),
+        };
     }
     if args.iter().any(|a| a == "--list") {
         return; // `cargo bench -- --list` and the like: nothing to list
@@ -101,30 +106,43 @@ fn main() {
         )
         .unwrap();
     }
-    let limit_port = free_port();
-    let mut limit = Command::new("taskset")
-        .args(["-c", SERVER_CORE])
-        .arg(std::env::current_exe().unwrap())
-        .args([
-            "--limit-server",
-            fixtures.to_str().unwrap(),
-            &limit_port.to_string(),
-        ])
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    wait_ready(limit_port, "/en/");
+    // Two limits, each replaying exactly these bytes: a minimal axum server (a router and
+    // one handler), and hyper's HTTP/1.1 server with a bare service (no router, no layers).
+    let start_limit = |kind: &str| {
+        let port = free_port();
+        let child = Command::new("taskset")
+            .args(["-c", SERVER_CORE])
+            .arg(std::env::current_exe().unwrap())
+            .args([
+                "--limit-server",
+                kind,
+                fixtures.to_str().unwrap(),
+                &port.to_string(),
+            ])
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap();
+        wait_ready(port, "/en/");
+        (child, port)
+    };
+    let (mut axum_limit, axum_port) = start_limit("axum");
+    let (mut hyper_limit, hyper_port) = start_limit("hyper");
 
     // The site twice: as configured by default (requests counted, the counts logged every
-    // minute) and with a log line per request (`--access-log`). All three servers stay up
+    // minute) and with a log line per request (`--access-log`). All four servers stay up
     // and runs are interleaved per URL, so that they meet the same machine.
     let lines_port = free_port();
     let mut lines = start_site(root, &db, lines_port, &["--access-log"]);
     wait_ready(lines_port, "/en/");
-    const CONFIGS: [&str; 3] = ["default (counts)", "`--access-log`", "limit"];
-    let ports = [port, lines_port, limit_port];
-    // runs[url][config]: one result per round.
-    let mut runs: Vec<[Vec<WrkResult>; 3]> = urls.iter().map(|_| Default::default()).collect();
+    const SERVERS: [&str; 4] = [
+        "scdi-site, default (counts)",
+        "scdi-site, `--access-log`",
+        "limit: minimal axum",
+        "limit: bare hyper",
+    ];
+    let ports = [port, lines_port, axum_port, hyper_port];
+    // runs[url][server]: one result per round.
+    let mut runs: Vec<[Vec<WrkResult>; 4]> = urls.iter().map(|_| Default::default()).collect();
     for _ in 0..rounds() {
         for (u, url) in urls.iter().enumerate() {
             for (c, port) in ports.iter().enumerate() {
@@ -133,12 +151,16 @@ fn main() {
         }
     }
     let rss_mib = rss_kib(site.id()) as f64 / 1024.0;
-    for child in [&mut site, &mut lines, &mut limit] {
+    for child in [&mut site, &mut lines, &mut axum_limit, &mut hyper_limit] {
         stop(child);
     }
     let _ = std::fs::remove_dir_all(&db_dir);
 
-    println!("\n| URL | scdi-site | req/s | p50 | p99 | limit req/s | p50 | p99 | ratio |");
+    // Ratios are medians of per-round ratios: each round's runs met the same machine.
+    let ratio = |a: &[WrkResult], b: &[WrkResult], f: fn(&WrkResult) -> f64| {
+        median(a.iter().zip(b).map(|(a, b)| f(a) / f(b)))
+    };
+    println!("\n| URL | server | req/s | p50 | p99 | req/s ÷ axum limit | p99 ÷ axum limit | req/s ÷ hyper limit | p99 ÷ hyper limit |");
     println!("|---|---|---|---|---|---|---|---|---|");
     for (url, runs) in urls.iter().zip(&runs) {
         let url = if url.starts_with("/static/") {
@@ -146,20 +168,35 @@ fn main() {
         } else {
             url
         };
-        let limit = median_of(&runs[2]);
-        for c in 0..2 {
-            let site = median_of(&runs[c]);
-            // The median of the per-round ratios: each round's pair met the same machine.
-            let ratio = median(runs[c].iter().zip(&runs[2]).map(|(s, l)| s.rps / l.rps));
+        for (c, name) in SERVERS.iter().enumerate() {
+            let m = median_of(&runs[c]);
+            let vs = |limit: usize| {
+                if c == limit {
+                    "-".to_string()
+                } else {
+                    format!(
+                        "{:.2} | {:.2}",
+                        ratio(&runs[c], &runs[limit], |r| r.rps),
+                        ratio(&runs[c], &runs[limit], |r| r.p99)
+                    )
+                }
+            };
+            let (to_axum, to_hyper) = (vs(2), vs(3));
+            let to_axum = if to_axum == "-" {
+                "- | -".into()
+            } else {
+                to_axum
+            };
+            let to_hyper = if to_hyper == "-" {
+                "- | -".into()
+            } else {
+                to_hyper
+            };
             println!(
-                "| `{url}` | {} | {:.0} | {} | {} | {:.0} | {} | {} | {ratio:.2} |",
-                CONFIGS[c],
-                site.rps,
-                ms(site.p50),
-                ms(site.p99),
-                limit.rps,
-                ms(limit.p50),
-                ms(limit.p99),
+                "| `{url}` | {name} | {:.0} | {} | {} | {to_axum} | {to_hyper} |",
+                m.rps,
+                ms(m.p50),
+                ms(m.p99),
             );
         }
     }
@@ -340,16 +377,11 @@ fn rss_kib(pid: u32) -> u64 {
         .unwrap_or(0)
 }
 
-/// The limit: axum returning fixed bytes from memory, nothing else.
-fn limit_server(dir: &str, port: &str) {
-    use axum::{
-        body::Bytes,
-        extract::State,
-        http::{HeaderName, HeaderValue, Uri},
-        response::{IntoResponse, Response},
-    };
-    type Headers = Vec<(HeaderName, HeaderValue)>;
-    type Routes = std::sync::Arc<HashMap<String, (Headers, Bytes)>>;
+type Recorded = std::sync::Arc<HashMap<String, (axum::http::HeaderMap, axum::body::Bytes)>>;
+
+/// What the site sent for each URL (`{i}.meta`: the URL, then its headers; `{i}.body`).
+fn recorded(dir: &str) -> Recorded {
+    use axum::http::{HeaderName, HeaderValue};
     let mut routes = HashMap::new();
     for i in 0.. {
         let Ok(meta) = std::fs::read_to_string(format!("{dir}/{i}.meta")) else {
@@ -366,22 +398,36 @@ fn limit_server(dir: &str, port: &str) {
                 )
             })
             .collect();
-        let body = Bytes::from(std::fs::read(format!("{dir}/{i}.body")).unwrap());
-        routes.insert(url, (headers, body));
+        let body = std::fs::read(format!("{dir}/{i}.body")).unwrap();
+        routes.insert(url, (headers, body.into()));
     }
-    let routes: Routes = std::sync::Arc::new(routes);
-    async fn handler(State(routes): State<Routes>, uri: Uri) -> Response {
-        match routes.get(uri.path()) {
-            Some((headers, body)) => {
-                let mut res = body.clone().into_response();
-                for (name, value) in headers {
-                    res.headers_mut().insert(name.clone(), value.clone());
-                }
-                res
-            }
-            None => axum::http::StatusCode::NOT_FOUND.into_response(),
+    std::sync::Arc::new(routes)
+}
+
+/// The recorded response for `path`, or a 404.
+fn replay(routes: &Recorded, path: &str) -> axum::response::Response {
+    use axum::{body::Body, http::StatusCode, response::Response};
+    match routes.get(path) {
+        Some((headers, body)) => {
+            let mut res = Response::new(Body::from(body.clone()));
+            *res.headers_mut() = headers.clone();
+            res
+        }
+        None => {
+            let mut res = Response::new(Body::empty());
+            *res.status_mut() = StatusCode::NOT_FOUND;
+            res
         }
     }
+}
+
+/// A limit: a minimal axum server, one router and one handler replaying the bytes.
+fn axum_limit(dir: &str, port: &str) {
+    use axum::{extract::State, http::Uri, response::Response};
+    async fn handler(State(routes): State<Recorded>, uri: Uri) -> Response {
+        replay(&routes, uri.path())
+    }
+    let routes = recorded(dir);
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async move {
         let app = axum::Router::new().fallback(handler).with_state(routes);
@@ -389,5 +435,32 @@ fn limit_server(dir: &str, port: &str) {
             .await
             .unwrap();
         axum::serve(listener, app).await.unwrap();
+    });
+}
+
+/// A limit: the same HTTP stack as the site (hyper's HTTP/1.1 server, tokio) answering with
+/// the recorded bytes and nothing else: no router, no layers, no logging.
+fn hyper_limit(dir: &str, port: &str) {
+    use axum::http::Request;
+    use hyper_util::{rt::TokioIo, service::TowerToHyperService};
+    let routes = recorded(dir);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(format!("127.0.0.1:{port}"))
+            .await
+            .unwrap();
+        loop {
+            let (socket, _) = listener.accept().await.unwrap();
+            let routes = routes.clone();
+            let service = tower::service_fn(move |req: Request<hyper::body::Incoming>| {
+                let res = replay(&routes, req.uri().path());
+                std::future::ready(Ok::<_, std::convert::Infallible>(res))
+            });
+            tokio::spawn(async move {
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(TokioIo::new(socket), TowerToHyperService::new(service))
+                    .await;
+            });
+        }
     });
 }

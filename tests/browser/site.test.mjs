@@ -207,6 +207,37 @@ describe("page weight: a first visit in a real browser", () => {
   }
 });
 
+describe("layout stability: Persian pages do not move when their font arrives", () => {
+  // A cold cache on a slow mobile link (Lighthouse's mobile assumptions: 150 ms round trips,
+  // 1.6 Mbit/s), so that the font arrives well after the first paint, as it does for
+  // readers in Iran. Layout shifts are summed from Chromium's own layout-shift entries.
+  const SLOW_4G = { offline: false, latency: 150, downloadThroughput: (1.6 * 1024 * 1024) / 8, uploadThroughput: (750 * 1024) / 8 };
+  for (const slug of PAGES) {
+    for (const viewport of VIEWPORTS) {
+      test(`/fa/${slug} at ${viewport.width}px: cumulative layout shift below 0.01`, async () => {
+        const context = await browser.newContext({ viewport });
+        const page = await context.newPage();
+        const cdp = await context.newCDPSession(page);
+        await cdp.send("Network.enable");
+        await cdp.send("Network.emulateNetworkConditions", SLOW_4G);
+        await page.addInitScript(() => {
+          window.__shift = 0;
+          new PerformanceObserver((list) => {
+            for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.__shift += entry.value;
+          }).observe({ type: "layout-shift", buffered: true });
+        });
+        await page.goto(`${base}/fa/${slug}`, { waitUntil: "load" });
+        await page.evaluate(() => document.fonts.ready);
+        await page.waitForTimeout(300);
+        const shift = await page.evaluate(() => window.__shift);
+        console.log(`/fa/${slug} at ${viewport.width}px: cumulative layout shift ${shift.toFixed(4)}`);
+        assert.ok(shift < 0.01, `layout shift ${shift}`);
+        await context.close();
+      });
+    }
+  }
+});
+
 describe("accessibility: axe-core WCAG 2.1 A and AA", () => {
   for (const { lang } of LANGS) {
     for (const slug of PAGES) {
