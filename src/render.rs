@@ -267,6 +267,7 @@ pub fn page_context(
     context! {
         lang => locale.code,
         dir => locale.dir.as_str(),
+        script => locale.script,
         og_locale => locale.og_locale,
         og_alternates,
         share_image => context! {

@@ -73,6 +73,10 @@ pub struct Locale {
     pub name: String,
     /// Open Graph locale, e.g. `fa_IR`.
     pub og_locale: String,
+    /// The script it is written in (ISO 15924, e.g. `Arab`, `Latn`), from the tag or, when
+    /// the tag has none, its likely script (`fa` -> `Arab`). Arabic-script languages are set
+    /// in the site's Persian font.
+    pub script: String,
     /// Share of the reference locale's messages this locale has, 0.0 to 1.0.
     pub completeness: f64,
     /// Offered by negotiation and the switcher (complete enough); otherwise preview only.
@@ -318,9 +322,15 @@ fn load_locale(
             }));
         }
     }
+    let mut likely = id.clone();
+    likely.maximize();
+    let script = likely
+        .script
+        .map_or_else(|| "Zyyy".to_string(), |s| s.to_string());
     Ok(Locale {
         code: id.to_string(),
         dir: Direction::of(&id),
+        script,
         id,
         name: meta.name.clone(),
         og_locale,

@@ -37,7 +37,7 @@ async fn first_visits_fit_the_budget() {
             let css_url = crate::common::attr_of(&html, "rel=\"stylesheet\"", "href").unwrap();
             let css_bytes = brotli_len(&app, css_url).await;
             let css = app.get(css_url).await.body;
-            // The Persian font only applies under :lang(fa) (checked below), so only
+            // The Persian font only applies to Arabic-script pages (checked below), so only
             // Persian pages fetch it; headings are bold, so both weights.
             let mut font_bytes = 0;
             if lang == "fa" {
@@ -58,7 +58,9 @@ async fn first_visits_fit_the_budget() {
 }
 
 #[tokio::test]
-async fn the_persian_font_is_swapped_in_and_confined_to_persian_text() {
+/// The font never moves text that is already shown (`optional`: a page that painted before
+/// the font arrived keeps its system font), and only Arabic-script pages ask for it.
+async fn the_persian_font_never_moves_text_and_is_confined_to_arabic_script() {
     let app = TestApp::new().await;
     let css = app.get("/static/site.css").await.body;
     let faces: Vec<&str> = css
@@ -76,17 +78,30 @@ async fn the_persian_font_is_swapped_in_and_confined_to_persian_text() {
         "weights: {weights:?}"
     );
     for face in &faces {
-        assert!(face.contains("font-display: swap"), "{face}");
+        assert!(face.contains("font-display: optional"), "{face}");
         // Arabic-script ranges only: Latin text never triggers the download.
         let range = face.split("unicode-range:").nth(1).expect("unicode-range");
         assert!(range.contains("U+0600-06FF") && !range.contains("U+0000"));
     }
-    // Outside @font-face, the family is only named in rules for Persian.
+    // Outside @font-face, the family is only named in rules for Arabic-script pages.
     for rule in css.split('}').filter(|r| !r.contains("@font-face")) {
         if let Some((selector, body)) = rule.split_once('{') {
             if body.contains("Vazirmatn") {
-                assert!(selector.contains(":lang(fa)"), "{selector}");
+                assert!(selector.contains("[data-script=\"Arab\"]"), "{selector}");
             }
         }
     }
+    // Persian pages ask for both weights at once; English pages never do.
+    let fa = app.get("/fa/").await.body;
+    let preloads = fa.matches("rel=\"preload\"").count();
+    assert_eq!(preloads, 2, "{fa}");
+    for url in urls(&css).iter().filter(|u| u.ends_with(".woff2")) {
+        assert!(
+            fa.contains(&format!(
+                "<link rel=\"preload\" href=\"{url}\" as=\"font\" type=\"font/woff2\" crossorigin>"
+            )),
+            "{url}"
+        );
+    }
+    assert!(!app.get("/en/").await.body.contains("rel=\"preload\""));
 }

@@ -22,11 +22,15 @@ try {
     for (const slug of PAGES) {
       const url = `${base}/${lang}/${slug}`;
       const { lhr } = await lighthouse(url, { port: chrome.port, output: "json", logLevel: "error" });
-      const scores = CATEGORIES.map((c) => Math.round(lhr.categories[c].score * 100));
-      const fcp = lhr.audits["first-contentful-paint"].numericValue / 1000;
-      const cls = lhr.audits["cumulative-layout-shift"].numericValue;
+      // A score or metric Lighthouse could not measure is shown as "?" and fails the run.
+      const scores = CATEGORIES.map((c) => (lhr.categories[c].score === null ? "?" : Math.round(lhr.categories[c].score * 100)));
+      const metric = (id) => lhr.audits[id]?.numericValue;
+      const fcp = metric("first-contentful-paint");
+      const cls = metric("cumulative-layout-shift");
       rows.push({ page: `/${lang}/${slug}`, scores, fcp, cls });
-      if (scores.some((s) => s < 100) || cls >= 0.01) failed = true;
+      const problem = lhr.runtimeError?.message ?? lhr.audits["cumulative-layout-shift"]?.errorMessage;
+      if (problem) console.error(`/${lang}/${slug}: ${problem}`);
+      if (scores.some((s) => s === "?" || s < 100) || fcp === undefined || cls === undefined || cls >= 0.01) failed = true;
     }
   }
 } finally {
@@ -35,6 +39,8 @@ try {
 console.log(`| page | ${CATEGORIES.join(" | ")} | FCP | CLS |`);
 console.log(`|---|${CATEGORIES.map(() => "---").join("|")}|---|---|`);
 for (const r of rows) {
-  console.log(`| \`${r.page}\` | ${r.scores.join(" | ")} | ${r.fcp.toFixed(2)} s | ${r.cls.toFixed(3)} |`);
+  const fcp = r.fcp === undefined ? "?" : `${(r.fcp / 1000).toFixed(2)} s`;
+  const cls = r.cls === undefined ? "?" : r.cls.toFixed(3);
+  console.log(`| \`${r.page}\` | ${r.scores.join(" | ")} | ${fcp} | ${cls} |`);
 }
 process.exit(failed ? 1 : 0);
