@@ -5,7 +5,12 @@
 use std::{path::Path, sync::Arc, sync::OnceLock};
 
 use minijinja::Value;
-use scdi_site::{assets::Assets, i18n::Locales, render::Renderer, PAGES};
+use scdi_site::{
+    assets::{Assets, Effort},
+    i18n::Locales,
+    render::Renderer,
+    PAGES,
+};
 
 struct Fixture {
     locales: Arc<Locales>,
@@ -17,7 +22,7 @@ fn fixture() -> &'static Fixture {
     F.get_or_init(|| {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let locales = Arc::new(Locales::load(&root.join("locales"), 0.9).unwrap().0);
-        let assets = Assets::load(&root.join("static")).unwrap();
+        let assets = Assets::load(&root.join("static"), Effort::Quick).unwrap();
         let renderer =
             Renderer::new(&root.join("templates"), locales.clone(), assets.urls()).unwrap();
         Fixture { locales, renderer }

@@ -143,10 +143,13 @@ fn main() {
     let ports = [port, lines_port, axum_port, hyper_port];
     // runs[url][server]: one result per round.
     let mut runs: Vec<[Vec<WrkResult>; 4]> = urls.iter().map(|_| Default::default()).collect();
-    for _ in 0..rounds() {
-        for (u, url) in urls.iter().enumerate() {
-            for (c, port) in ports.iter().enumerate() {
-                runs[u][c].push(wrk(*port, url));
+    // Each round takes about a minute, as does some of this machine's own periodic work:
+    // the order of URLs and servers turns every round, so that such noise does not land on
+    // the same pair every time.
+    for round in 0..rounds() {
+        for u in (0..urls.len()).map(|i| (i + round) % urls.len()) {
+            for c in (0..ports.len()).map(|i| (i + round) % ports.len()) {
+                runs[u][c].push(wrk(ports[c], urls[u]));
             }
         }
     }

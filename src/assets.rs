@@ -7,6 +7,7 @@ use std::{collections::HashMap, fs, io, path::Path};
 
 use axum::{http::HeaderMap, response::Response};
 
+pub use crate::precompressed::Effort;
 use crate::precompressed::Precompressed;
 
 pub(crate) struct Asset {
@@ -60,7 +61,7 @@ fn hashed_name(path: &str, hash: &str) -> String {
 }
 
 impl Assets {
-    pub fn load(dir: &Path) -> io::Result<Self> {
+    pub fn load(dir: &Path, effort: Effort) -> io::Result<Self> {
         let mut files = vec![];
         for (rel, path) in crate::files::below(dir)? {
             // Hidden files and folders (editor backups, .gitkeep) are not served.
@@ -81,7 +82,7 @@ impl Assets {
                 bytes = css.into_bytes();
             }
             let (content_type, compress) = kind(&path);
-            let body = Precompressed::new(bytes, content_type, compress);
+            let body = Precompressed::new(bytes, content_type, compress, effort);
             let hashed = hashed_name(&path, &body.hash);
             assets
                 .urls

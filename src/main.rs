@@ -165,6 +165,11 @@ async fn serve(config: Config) -> anyhow::Result<ExitCode> {
         .await
         .with_context(|| format!("binding {}", config.addr))?;
     let state = AppState::new(config, scdi_site::PAGES).await?;
+    // Serving starts with quickly compressed pages; the smaller ones follow in a moment.
+    tokio::spawn({
+        let state = state.clone();
+        async move { state.compress_fully().await }
+    });
     tracing::info!(addr = %listener.local_addr()?, "serving");
     let limits = server::Limits::from_config(&state.config)?;
     let counts = state.clone();

@@ -92,6 +92,8 @@ impl TestApp {
         config.contact_per_hour = 0;
         change(&mut config);
         let state = AppState::new(config, PAGES).await.expect("app state");
+        // As readers get it once the server has started.
+        state.compress_fully().await;
         Self {
             service: Service::new(app(state.clone())),
             state,
