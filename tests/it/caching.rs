@@ -258,13 +258,19 @@ async fn per_request_pages_are_not_stored_by_caches() {
 #[tokio::test]
 async fn the_served_pages_are_soon_fully_compressed() {
     let app = TestApp::new().await;
-    let fully = app.get_with("/fa/", &[("accept-encoding", "br")]).await.bytes;
+    let fully = app
+        .get_with("/fa/", &[("accept-encoding", "br")])
+        .await
+        .bytes;
     let dir = tempfile::tempdir().unwrap();
     let server = crate::common::server::Server::start(&dir.path().join("db.sqlite3"), &[]);
-    let request = b"GET /fa/ HTTP/1.1\r\nHost: localhost\r\nAccept-Encoding: br\r\nConnection: close\r\n\r\n";
+    let request =
+        b"GET /fa/ HTTP/1.1\r\nHost: localhost\r\nAccept-Encoding: br\r\nConnection: close\r\n\r\n";
     let started = std::time::Instant::now();
     loop {
-        let res = crate::common::server::raw(&server.addr, request).await.unwrap();
+        let res = crate::common::server::raw(&server.addr, request)
+            .await
+            .unwrap();
         if res.body == fully {
             break;
         }
