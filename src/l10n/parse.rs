@@ -37,6 +37,10 @@ pub struct PatternInfo {
     pub one_variants: Vec<(usize, String)>,
     /// The pattern's text with each placeable as `{}`: to compare with the reference.
     pub flat: String,
+    /// The text as shown: string literals (`{"\u2066"}`) unescaped, other placeables `{}`.
+    pub shown: String,
+    /// String literals, unescaped, with the offsets of their opening quote.
+    pub literals: Vec<(usize, String)>,
 }
 
 pub struct ParsedLocale {
@@ -142,12 +146,20 @@ fn walk_pattern(source: &str, pattern: &ast::Pattern<&str>, info: &mut PatternIn
                 let offset = offset_in(source, value).unwrap_or(0);
                 info.texts.push((offset, value.to_string()));
                 info.flat.push_str(value);
+                info.shown.push_str(value);
                 if in_one {
                     info.one_variants.push((offset, value.to_string()));
                 }
             }
             ast::PatternElement::Placeable { expression } => {
                 info.flat.push_str("{}");
+                match expression {
+                    ast::Expression::Inline(ast::InlineExpression::StringLiteral { value }) => {
+                        let text = fluent_syntax::unicode::unescape_unicode_to_string(value);
+                        info.shown.push_str(&text);
+                    }
+                    _ => info.shown.push_str("{}"),
+                }
                 walk_expression(source, expression, info, in_one);
             }
         }
@@ -200,8 +212,12 @@ fn walk_inline(source: &str, inline: &ast::InlineExpression<&str>, info: &mut Pa
         ast::InlineExpression::Placeable { expression } => {
             walk_expression(source, expression, info, false)
         }
-        ast::InlineExpression::StringLiteral { .. }
-        | ast::InlineExpression::NumberLiteral { .. } => {}
+        ast::InlineExpression::StringLiteral { value } => {
+            let offset = offset_in(source, value).map_or(0, |o| o.saturating_sub(1));
+            let text = fluent_syntax::unicode::unescape_unicode_to_string(value).into_owned();
+            info.literals.push((offset, text));
+        }
+        ast::InlineExpression::NumberLiteral { .. } => {}
     }
 }
 

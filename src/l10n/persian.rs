@@ -119,14 +119,16 @@ fn digits_and_punctuation(text: &str, hits: &mut Vec<Hit>) {
     }
 }
 
-fn bidi_controls(text: &str, hits: &mut Vec<Hit>) {
+/// Direction controls, but for the left-to-right isolate and its end (U+2066, U+2069),
+/// which are checked as pairs over the whole message ([`isolates`]).
+pub fn bidi_controls(text: &str, hits: &mut Vec<Hit>) {
     for (i, c) in text.char_indices() {
         let name = match c {
             '\u{200E}' => "LEFT-TO-RIGHT MARK",
             '\u{200F}' => "RIGHT-TO-LEFT MARK",
             '\u{061C}' => "ARABIC LETTER MARK",
             '\u{202A}'..='\u{202E}' => "an embedding/override control",
-            '\u{2066}'..='\u{2069}' => "an isolate control",
+            '\u{2067}' | '\u{2068}' => "an isolate control",
             _ => continue,
         };
         hits.push((
@@ -138,6 +140,34 @@ fn bidi_controls(text: &str, hits: &mut Vec<Hit>) {
             ),
         ));
     }
+}
+
+/// The one direction control a Persian message may hold: a Latin run kept left to right
+/// between LRI (U+2066) and PDI (U+2069), as in `({"\u2066"}LGBTQ+{"\u2069"})`, so that it is stored in
+/// logical order and still shown with its `+` after the `Q`. `text` is a whole message
+/// (text and string literals). A problem, if the isolates do not pair up or enclose
+/// Persian.
+pub fn isolates(text: &str) -> Option<String> {
+    let mut open: Option<usize> = None;
+    for (i, c) in text.char_indices() {
+        match (c, open) {
+            ('\u{2066}', None) => open = Some(i + c.len_utf8()),
+            ('\u{2066}', Some(_)) => {
+                return Some("a left-to-right isolate (U+2066) inside another".into())
+            }
+            ('\u{2069}', Some(start)) => {
+                if text[start..i].chars().any(is_arabic_letter) {
+                    return Some("Persian text inside a left-to-right isolate (U+2066 ... U+2069): isolate only Latin text".into());
+                }
+                open = None;
+            }
+            ('\u{2069}', None) => {
+                return Some("the end of an isolate (U+2069) without its start (U+2066)".into())
+            }
+            _ => {}
+        }
+    }
+    open.map(|_| "a left-to-right isolate (U+2066) that is never closed with U+2069".into())
 }
 
 /// In Persian the CLDR plural category `one` also covers 0, so a `[one]` variant must not say
@@ -181,6 +211,21 @@ mod tests {
         assert_eq!(kinds("\u{200F}سلام"), ["bidi-control"]);
         assert!(check_one_variant("یک پیام").is_some());
         assert!(check_one_variant("{ $n } پیام").is_none());
+    }
+
+    #[test]
+    fn left_to_right_isolates_around_latin_runs_are_fine() {
+        // LRI ... PDI keeps `LGBTQ+` in logical order and shown left to right.
+        assert!(isolates("دگرباشان (\u{2066}LGBTQ+\u{2069}) برای").is_none());
+        assert!(isolates("\u{2066}LGBTQ+").is_some(), "never closed");
+        assert!(isolates("LGBTQ+\u{2069}").is_some(), "never opened");
+        assert!(
+            isolates("\u{2066}سلام\u{2069}").is_some(),
+            "Persian isolated as left-to-right"
+        );
+        // Isolates are checked as pairs, not one character at a time.
+        assert!(kinds("(\u{2066}LGBTQ+\u{2069})").is_empty());
+        assert_eq!(kinds("\u{202E}LGBTQ+"), ["bidi-control"]);
     }
 
     #[test]

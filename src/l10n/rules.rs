@@ -198,6 +198,28 @@ pub(super) fn check_persian(c: &mut Checker, en: &ParsedLocale, l: &ParsedLocale
                     );
                 }
             }
+            // Direction controls can hide in string literals too (`{"\u202E"}`).
+            for (offset, text) in &p.literals {
+                let mut hits = vec![];
+                persian::bidi_controls(text, &mut hits);
+                for (_, kind, message) in hits {
+                    c.in_locale(
+                        l,
+                        entry.file,
+                        *offset,
+                        Issue::new(Severity::Warning, kind, Some(id), message),
+                    );
+                }
+            }
+            if let Some(problem) = persian::isolates(&p.shown) {
+                let offset = p.texts.first().map_or(entry.offset, |t| t.0);
+                c.in_locale(
+                    l,
+                    entry.file,
+                    offset,
+                    Issue::new(Severity::Warning, "bidi-control", Some(id), problem),
+                );
+            }
             for (offset, text) in &p.one_variants {
                 if let Some((at, kind, message)) = persian::check_one_variant(text) {
                     c.in_locale(

@@ -238,6 +238,53 @@ describe("layout stability: Persian pages do not move when their font arrives", 
   }
 });
 
+describe("Persian typesetting", () => {
+  test("LGBTQ+ is stored in logical order and shown left to right, its + after the Q", async () => {
+    const { context, page } = await openPage({ viewport: VIEWPORTS[1] });
+    await page.goto(`${base}/fa/platform`);
+    const found = await page.evaluate(() => {
+      const item = [...document.querySelectorAll(".commitments li")].find((li) => li.textContent.includes("LGBTQ"));
+      const walker = document.createTreeWalker(item, NodeFilter.SHOW_TEXT);
+      let node;
+      while ((node = walker.nextNode()) && !node.data.includes("LGBTQ"));
+      const at = node.data.indexOf("LGBTQ+");
+      const box = (i) => {
+        const range = document.createRange();
+        range.setStart(node, i);
+        range.setEnd(node, i + 1);
+        return range.getBoundingClientRect();
+      };
+      const [l, q, plus] = [box(at), box(at + 4), box(at + 5)];
+      return { text: item.textContent, at, l: l.left, q: q.right, plus: plus.left };
+    });
+    assert.ok(found.at >= 0 && !found.text.includes("+LGBTQ"), found.text);
+    assert.ok(found.l < found.q && found.plus >= found.q - 1, `shown as LGBTQ+: ${JSON.stringify(found)}`);
+    await context.close();
+  });
+
+  test("the platform's numbers are Persian on Persian pages", async () => {
+    const { context, page } = await openPage({ viewport: VIEWPORTS[0] });
+    await page.goto(`${base}/fa/platform`);
+    assert.equal(await page.evaluate(() => getComputedStyle(document.querySelector(".commitments")).listStyleType), "persian");
+    await page.goto(`${base}/en/platform`);
+    assert.equal(await page.evaluate(() => getComputedStyle(document.querySelector(".commitments")).listStyleType), "decimal");
+    await context.close();
+  });
+
+  test("empty fields follow the page's direction; typed text sets its own", async () => {
+    const { context, page } = await openPage({ viewport: VIEWPORTS[0] });
+    await page.goto(`${base}/fa/contact`);
+    const direction = (sel) => page.evaluate((s) => getComputedStyle(document.querySelector(s)).direction, sel);
+    assert.equal(await direction("#name"), "rtl", "the Persian placeholder sits on the right");
+    assert.equal(await direction("#message"), "rtl");
+    await page.fill("#name", "Mary Smith");
+    assert.equal(await direction("#name"), "ltr", "an English name reads left to right");
+    await page.fill("#name", "مریم");
+    assert.equal(await direction("#name"), "rtl");
+    await context.close();
+  });
+});
+
 describe("accessibility: axe-core WCAG 2.1 A and AA", () => {
   for (const { lang } of LANGS) {
     for (const slug of PAGES) {
