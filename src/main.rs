@@ -69,9 +69,26 @@ enum ExportFormat {
 
 #[derive(Subcommand)]
 enum L10nCommand {
-    /// Check every locale against English: syntax, missing and obsolete messages, variables,
-    /// references, ids used by templates and code, and Persian typography.
+    /// Check every locale against English: syntax, missing, outdated and obsolete messages,
+    /// variables, references, ids used by templates and code, and Persian typography.
     Check(CheckArgs),
+    /// Record that translations were made from today's English (after translating or
+    /// checking them), so that `check` can tell when the English changes.
+    MarkTranslated(MarkArgs),
+}
+
+#[derive(Args)]
+struct MarkArgs {
+    /// The language, e.g. `fa`.
+    lang: String,
+    /// The messages to mark, e.g. `home-heading nav-home`.
+    #[arg(required_unless_present = "all", conflicts_with = "all")]
+    ids: Vec<String>,
+    /// Mark every message the language has (after checking them all).
+    #[arg(long)]
+    all: bool,
+    #[arg(long, env = "SCDI_LOCALES", default_value = "locales")]
+    locales_dir: PathBuf,
 }
 
 #[derive(Args)]
@@ -99,6 +116,9 @@ fn main() -> anyhow::Result<ExitCode> {
         Some(Command::L10n {
             command: L10nCommand::Check(args),
         }) => l10n_check(args),
+        Some(Command::L10n {
+            command: L10nCommand::MarkTranslated(args),
+        }) => l10n_mark(args),
         Some(Command::Serve(config)) => serve(config),
         Some(Command::Messages { command }) => messages(command),
         None => serve(cli.serve),
@@ -122,6 +142,23 @@ fn l10n_check(args: CheckArgs) -> anyhow::Result<ExitCode> {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
+    })
+}
+
+fn l10n_mark(args: MarkArgs) -> anyhow::Result<ExitCode> {
+    let result = l10n::mark_translated(&args.locales_dir, &args.lang, &args.ids, args.all)?;
+    println!(
+        "{} message(s) of {} marked as translated from today's English.",
+        result.marked.len(),
+        args.lang
+    );
+    for (id, why) in &result.refused {
+        eprintln!("not marked: {id}: {why}");
+    }
+    Ok(if result.refused.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     })
 }
 

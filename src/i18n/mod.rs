@@ -5,16 +5,17 @@
 
 pub mod negotiate;
 pub mod numbers;
+pub mod status;
+pub mod syntax;
 
 use std::{
-    collections::{BTreeMap, HashSet},
+    collections::{BTreeMap, HashMap, HashSet},
     fmt, fs,
     path::{Path, PathBuf},
     sync::Mutex,
 };
 
 use fluent_bundle::{concurrent::FluentBundle, FluentArgs, FluentResource};
-use fluent_syntax::ast;
 use unic_langid::{CharacterDirection, LanguageIdentifier};
 
 /// The reference language: every message exists here, and missing translations fall back to it.
@@ -81,7 +82,12 @@ pub struct Locale {
     pub completeness: f64,
     /// Offered by negotiation and the switcher (complete enough); otherwise preview only.
     pub offered: bool,
-    message_ids: HashSet<String>,
+    /// Each message and term as Fluent source, by id ([`status::canonical`]).
+    texts: HashMap<String, String>,
+    /// What each entry is in English, for the reference locale; empty for the others.
+    reference: HashMap<String, status::English>,
+    /// The English each translation was made from ([`status::RECORD_FILE`]).
+    record: BTreeMap<String, String>,
     bundle: FluentBundle<FluentResource>,
 }
 
@@ -178,13 +184,30 @@ impl Locales {
         if all.first().map(|l| l.code.as_str()) != Some(DEFAULT_LANG) {
             return Err(LoadError::NoDefault);
         }
-        let reference = all[0].message_ids.clone();
+        let reference = std::mem::take(&mut all[0].reference);
+        let messages: Vec<_> = reference
+            .iter()
+            .filter(|(id, _)| !id.starts_with('-'))
+            .collect();
         for locale in &mut all {
-            let have = reference.intersection(&locale.message_ids).count();
-            locale.completeness = if reference.is_empty() {
+            // Only translations that are current (or not yet recorded) count: a copy of the
+            // English or one made from English that has changed since does not.
+            let translated = messages
+                .iter()
+                .filter(|(id, english)| {
+                    locale.code == DEFAULT_LANG
+                        || status::status(
+                            english,
+                            locale.texts.get(*id).map(String::as_str),
+                            locale.record.get(*id).map(String::as_str),
+                        )
+                        .counts()
+                })
+                .count();
+            locale.completeness = if messages.is_empty() {
                 1.0
             } else {
-                have as f64 / reference.len() as f64
+                translated as f64 / messages.len() as f64
             };
             locale.offered = locale.code == DEFAULT_LANG || locale.completeness >= min_completeness;
         }
@@ -292,27 +315,54 @@ fn load_locale(
         path: dir.to_path_buf(),
         message: e.to_string(),
     })?;
-    let mut message_ids = HashSet::new();
+    let mut texts = HashMap::new();
+    let mut reference = HashMap::new();
+    let record = status::read_record(dir).unwrap_or_else(|e| {
+        problems.push(LoadError::Metadata {
+            path: dir.join(status::RECORD_FILE),
+            message: e.to_string(),
+        });
+        BTreeMap::new()
+    });
     for path in ftl_files(dir)? {
         let source = fs::read_to_string(&path).map_err(|source| LoadError::Io {
             path: path.clone(),
             source,
         })?;
         let resource = FluentResource::try_new(source.clone()).unwrap_or_else(|(res, errors)| {
-            for e in errors {
-                let (line, col) = line_col(&source, e.pos.start);
+            // The resource holds its own copy of the text, which its entries point into.
+            let entries: Vec<_> = res.entries().cloned().collect();
+            let explained = syntax::explain(res.source(), &entries, &errors);
+            let mut kept = source.clone();
+            for problem in &explained {
+                let (line, col) = line_col(&source, problem.offset);
+                let id = problem
+                    .id
+                    .as_deref()
+                    .map_or(String::new(), |id| format!("`{id}`: "));
                 problems.push(LoadError::Syntax {
                     path: path.clone(),
                     line,
                     col,
-                    message: e.kind.to_string(),
+                    message: format!("{id}{}", problem.message),
                 });
+                // What parsed of a message a stray line cut short is not served: the whole
+                // message falls back to English (marked as English), never half of it.
+                if let Some((_, range)) = &problem.cut {
+                    blank(&mut kept, range.clone());
+                }
             }
-            res
+            if kept == source {
+                return res;
+            }
+            FluentResource::try_new(kept).unwrap_or_else(|(res, _)| res)
         });
         for entry in resource.entries() {
-            if let ast::Entry::Message(m) = entry {
-                message_ids.insert(m.id.name.to_string());
+            if let Some((id, text)) = status::canonical(entry) {
+                texts.insert(id, text);
+            }
+            if code == DEFAULT_LANG {
+                reference.extend(status::english(entry));
             }
         }
         if let Err(errors) = bundle.add_resource(resource) {
@@ -336,9 +386,21 @@ fn load_locale(
         og_locale,
         completeness: 1.0,
         offered: true,
-        message_ids,
+        texts,
+        reference,
+        record,
         bundle,
     })
+}
+
+/// Replaces the text in `range` by spaces, keeping its line breaks (and so the line numbers
+/// of everything after it).
+fn blank(text: &mut String, range: std::ops::Range<usize>) {
+    let blanked: String = text[range.clone()]
+        .chars()
+        .map(|c| if c == '\n' { '\n' } else { ' ' })
+        .collect();
+    text.replace_range(range, &blanked);
 }
 
 /// The `.ftl` files of one locale folder, sorted.

@@ -2,6 +2,7 @@
 //! `file:line:col` and the offending line. Errors fail the check; warnings fail it only with
 //! `--strict`.
 
+mod mark;
 pub mod parse;
 pub mod persian;
 mod report;
@@ -13,10 +14,15 @@ use std::{
     path::{Path, PathBuf},
 };
 
-use crate::i18n::{line_col, LanguageMeta, DEFAULT_LANG, LANGUAGES_FILE};
+use crate::i18n::{
+    line_col,
+    status::{self, English},
+    LanguageMeta, DEFAULT_LANG, LANGUAGES_FILE,
+};
+pub use mark::{mark_translated, Marked};
 use parse::{parse_locale, Entry, ParsedLocale, PatternInfo};
 pub use report::{Completeness, Finding, Report, Severity};
-use rules::{check_persian, check_references, compare_with_reference};
+use rules::{check_persian, check_plurals, check_references, compare_with_reference};
 use usage::Usage;
 
 pub struct CheckOptions {
@@ -34,6 +40,8 @@ struct Issue {
     kind: &'static str,
     id: Option<String>,
     message: String,
+    /// The English to translate: (today's text, the text translated from, its comment).
+    english: Option<(String, Option<String>, String)>,
 }
 
 impl Issue {
@@ -43,7 +51,19 @@ impl Issue {
             kind,
             id: id.map(str::to_string),
             message,
+            english: None,
         }
+    }
+
+    /// With the English a translator needs beside the finding (and, for an outdated
+    /// translation, the English it was made from).
+    fn with_english(mut self, english: &English, was: Option<&str>) -> Self {
+        self.english = Some((
+            english.text.clone(),
+            was.map(str::to_string),
+            english.comment.clone(),
+        ));
+        self
     }
 }
 
@@ -56,6 +76,21 @@ impl Checker {
     fn at(&mut self, locale: &str, file: &Path, text: &str, offset: usize, issue: Issue) {
         let (line, col) = line_col(text, offset);
         let source_line = text.lines().nth(line - 1).unwrap_or("").to_string();
+        self.push(locale, file, (line, col), source_line, issue);
+    }
+
+    fn push(
+        &mut self,
+        locale: &str,
+        file: &Path,
+        (line, col): (usize, usize),
+        source_line: String,
+        issue: Issue,
+    ) {
+        let (english, english_was, comment) = match issue.english {
+            Some((text, was, comment)) => (Some(text), was, Some(comment)),
+            None => (None, None, None),
+        };
         self.findings.push(Finding {
             severity: issue.severity,
             kind: issue.kind,
@@ -66,6 +101,9 @@ impl Checker {
             id: issue.id,
             message: issue.message,
             source_line,
+            english,
+            english_was,
+            comment,
         });
     }
 
@@ -82,17 +120,8 @@ impl Checker {
             .unwrap_or("")
             .trim_end()
             .to_string();
-        self.findings.push(Finding {
-            severity: Severity::Error,
-            kind,
-            locale: String::new(),
-            file: u.file.display().to_string(),
-            line: u.line,
-            col: u.col,
-            id: Some(u.id.clone()),
-            message,
-            source_line,
-        });
+        let issue = Issue::new(Severity::Error, kind, Some(&u.id), message);
+        self.push("", &u.file, (u.line, u.col), source_line, issue);
     }
 }
 
@@ -180,12 +209,34 @@ pub fn check(opts: &CheckOptions) -> anyhow::Result<Report> {
     let en = &locales[en_index];
     let mut completeness = vec![];
     for l in &locales {
-        for (file, offset, message) in &l.syntax_errors {
+        for (file, problem) in &l.syntax_errors {
+            let mut message = problem.message.clone();
+            // A translated variable name: say which English one to write.
+            if message.starts_with("variable names") {
+                let vars = problem
+                    .id
+                    .as_deref()
+                    .and_then(|id| en.entries.get(id))
+                    .and_then(|e| e.value.as_ref())
+                    .map(|p| {
+                        p.vars
+                            .iter()
+                            .map(|v| format!("`{{ ${v} }}`"))
+                            .collect::<Vec<_>>()
+                    })
+                    .unwrap_or_default();
+                if !vars.is_empty() {
+                    message = format!("{message}: here {}", vars.join(" or "));
+                }
+            }
+            if l.code != DEFAULT_LANG && problem.cut.is_some() {
+                message.push_str("; the message is shown in English until this is fixed");
+            }
             c.in_locale(
                 l,
                 *file,
-                *offset,
-                Issue::new(Severity::Error, "syntax", None, message.clone()),
+                problem.offset,
+                Issue::new(Severity::Error, "syntax", problem.id.as_deref(), message),
             );
         }
         for (file, offset, id) in &l.duplicates {
@@ -201,10 +252,21 @@ pub fn check(opts: &CheckOptions) -> anyhow::Result<Report> {
                 ),
             );
         }
+        // Counted as the server counts: current (or not yet recorded) translations only.
         let total = en.message_ids().count();
         let translated = en
             .message_ids()
-            .filter(|id| l.entries.contains_key(*id))
+            .filter(|id| {
+                l.code == DEFAULT_LANG
+                    || en.english.get(*id).is_some_and(|english| {
+                        status::status(
+                            english,
+                            l.texts.get(*id).map(String::as_str),
+                            l.record.get(*id).map(String::as_str),
+                        )
+                        .counts()
+                    })
+            })
             .count();
         let percent = if total == 0 {
             100.0
@@ -220,11 +282,12 @@ pub fn check(opts: &CheckOptions) -> anyhow::Result<Report> {
             offered,
         });
         check_references(&mut c, l);
+        check_plurals(&mut c, l);
         if l.code != DEFAULT_LANG {
             compare_with_reference(&mut c, en, l, offered, &passed);
         }
         if l.code.split('-').next() == Some("fa") {
-            check_persian(&mut c, en, l);
+            check_persian(&mut c, l);
         }
     }
 

@@ -3,14 +3,18 @@
 //! variables, references and plural `[one]` variants.
 
 use std::{
-    collections::{BTreeMap, BTreeSet},
+    collections::{BTreeMap, BTreeSet, HashMap, HashSet},
     fs, io,
     path::{Path, PathBuf},
 };
 
 use fluent_syntax::{ast, parser};
 
-use crate::i18n::ftl_files;
+use crate::i18n::{
+    ftl_files,
+    status::{self, English},
+    syntax,
+};
 
 pub struct SourceFile {
     pub path: PathBuf,
@@ -41,15 +45,31 @@ pub struct PatternInfo {
     pub shown: String,
     /// String literals, unescaped, with the offsets of their opening quote.
     pub literals: Vec<(usize, String)>,
+    /// The variant keys of select expressions on a number (keys all plural category names:
+    /// `zero`, `one`, `two`, `few`, `many`, `other`), with their offsets.
+    pub plural_keys: Vec<(usize, String)>,
 }
+
+/// The CLDR plural categories.
+const PLURAL_CATEGORIES: [&str; 6] = ["zero", "one", "two", "few", "many", "other"];
 
 pub struct ParsedLocale {
     pub code: String,
+    /// Its folder.
+    pub dir: PathBuf,
     pub files: Vec<SourceFile>,
     /// Keyed by id (terms keep their leading `-`).
     pub entries: BTreeMap<String, Entry>,
-    /// (file, byte offset, message)
-    pub syntax_errors: Vec<(usize, usize, String)>,
+    /// Each entry as Fluent source, by id (what the server compares too).
+    pub texts: HashMap<String, String>,
+    /// What each entry says as a reference (used for English).
+    pub english: HashMap<String, English>,
+    /// The English each translation was made from.
+    pub record: BTreeMap<String, String>,
+    /// Ids of entries that did not parse: their syntax error is reported, not their absence.
+    pub broken_ids: HashSet<String>,
+    /// Syntax errors, explained, with their file.
+    pub syntax_errors: Vec<(usize, syntax::Problem)>,
     /// (file, byte offset, id) of a second definition.
     pub duplicates: Vec<(usize, usize, String)>,
 }
@@ -69,7 +89,12 @@ pub fn parse_locale(code: &str, dir: &Path) -> io::Result<ParsedLocale> {
     }
     let mut locale = ParsedLocale {
         code: code.to_string(),
+        dir: dir.to_path_buf(),
         entries: BTreeMap::new(),
+        texts: HashMap::new(),
+        english: HashMap::new(),
+        record: status::read_record(dir)?,
+        broken_ids: HashSet::new(),
         syntax_errors: vec![],
         duplicates: vec![],
         files: vec![],
@@ -77,14 +102,19 @@ pub fn parse_locale(code: &str, dir: &Path) -> io::Result<ParsedLocale> {
     for (index, file) in files.iter().enumerate() {
         let source = file.text.as_str();
         let resource = parser::parse(source).unwrap_or_else(|(res, errors)| {
-            for e in errors {
-                locale
-                    .syntax_errors
-                    .push((index, e.pos.start, e.kind.to_string()));
+            for problem in syntax::explain(source, &res.body, &errors) {
+                // A message that does not parse, or that a stray line cut short, is reported
+                // as the syntax error it is, not as missing.
+                locale.broken_ids.extend(problem.id.clone());
+                locale.syntax_errors.push((index, problem));
             }
             res
         });
         for entry in resource.body {
+            if let Some((id, text)) = status::canonical(&entry) {
+                locale.texts.entry(id).or_insert(text);
+            }
+            locale.english.extend(status::english(&entry));
             let (id, offset, value, attributes) = match entry {
                 ast::Entry::Message(m) => {
                     let offset = offset_in(source, m.id.name).unwrap_or(0);
@@ -176,6 +206,19 @@ fn walk_expression(
         ast::Expression::Inline(inline) => walk_inline(source, inline, info),
         ast::Expression::Select { selector, variants } => {
             walk_inline(source, selector, info);
+            let names: Vec<_> = variants
+                .iter()
+                .filter_map(|v| match &v.key {
+                    ast::VariantKey::Identifier { name } => Some(*name),
+                    ast::VariantKey::NumberLiteral { .. } => None,
+                })
+                .collect();
+            if !names.is_empty() && names.iter().all(|n| PLURAL_CATEGORIES.contains(n)) {
+                for name in names {
+                    let offset = offset_in(source, name).unwrap_or(0);
+                    info.plural_keys.push((offset, name.to_string()));
+                }
+            }
             for v in variants {
                 let one = matches!(&v.key, ast::VariantKey::Identifier { name } if *name == "one");
                 walk_pattern(source, &v.value, info, in_one || one);

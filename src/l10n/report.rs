@@ -31,6 +31,15 @@ pub struct Finding {
     pub message: String,
     /// The offending line of the file.
     pub source_line: String,
+    /// For a message to translate (missing, outdated...): its English today, as Fluent source.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub english: Option<String>,
+    /// For an outdated translation: the English it was made from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub english_was: Option<String>,
+    /// The English message's comment: where it appears, what it is for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -70,6 +79,14 @@ impl Report {
             );
             if !f.source_line.is_empty() {
                 let _ = writeln!(out, "    | {}", excerpt(&f.source_line, f.col));
+            }
+            // Beside a message to translate: its English, now and (outdated) before.
+            let english = [("English now", &f.english), ("English was", &f.english_was)];
+            for (label, text) in english {
+                if let Some(text) = text {
+                    let text = text.replace('\n', "\n      ");
+                    let _ = writeln!(out, "    = {label}: {text}");
+                }
             }
         }
         let _ = writeln!(

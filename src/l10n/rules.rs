@@ -3,12 +3,11 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use super::{
-    has_id,
-    parse::{ParsedLocale, PatternInfo},
-    patterns, persian, Checker, Issue, Severity,
+use super::{has_id, parse::ParsedLocale, patterns, persian, Checker, Issue, Severity};
+use crate::i18n::{
+    status::{self, Status, SAME_IN_TRANSLATION},
+    DEFAULT_LANG,
 };
-use crate::i18n::DEFAULT_LANG;
 
 pub(super) fn check_references(c: &mut Checker, l: &ParsedLocale) {
     for (id, entry) in &l.entries {
@@ -49,47 +48,64 @@ pub(super) fn compare_with_reference(
     } else {
         Severity::Warning
     };
-    let anchor = |l: &ParsedLocale| {
-        l.files
-            .iter()
-            .position(|f| f.path.file_name().is_some_and(|n| n == "shared.ftl"))
-            .unwrap_or(0)
-    };
     for (id, en_entry) in &en.entries {
+        let Some(english) = en.english.get(id) else {
+            continue;
+        };
+        let st = status::status(
+            english,
+            l.texts.get(id).map(String::as_str),
+            l.record.get(id).map(String::as_str),
+        );
+        let mark = format!("scdi-site l10n mark-translated {} {id}", l.code);
         let Some(entry) = l.entries.get(id) else {
-            if !l.files.is_empty() {
-                let en_file = en.files[en_entry.file]
-                    .path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().to_string())
-                    .unwrap_or_default();
+            // A message whose syntax error is reported is not missing as well.
+            if st == Status::Missing && !l.broken_ids.contains(id) {
+                // Reported against the file it belongs in (the English file's name), which
+                // may not exist yet.
                 let file = l
-                    .files
-                    .iter()
-                    .position(|f| {
-                        f.path
-                            .file_name()
-                            .is_some_and(|n| n.to_string_lossy() == en_file)
-                    })
-                    .unwrap_or_else(|| anchor(l));
-                c.in_locale(
-                    l,
-                    file,
-                    0,
-                    Issue::new(
-                        missing_severity,
-                        "missing",
-                        Some(id),
-                        format!("`{id}` (in {DEFAULT_LANG}/{en_file}) is missing"),
-                    ),
-                );
-                // The finding is about the file as a whole: no line to show.
-                if let Some(f) = c.findings.last_mut() {
-                    f.source_line.clear();
-                }
+                    .dir
+                    .join(en.files[en_entry.file].path.file_name().unwrap_or_default());
+                let message = format!("`{id}` is missing: translate it into {}", file.display());
+                let issue = Issue::new(missing_severity, "missing", Some(id), message)
+                    .with_english(english, None);
+                c.push(&l.code, &file, (1, 1), String::new(), issue);
             }
             continue;
         };
+        let (kind, message) = match &st {
+            Status::SameAsEnglish => (
+                "untranslated",
+                format!(
+                    "`{id}` is the English text, not a translation (if it must stay so, its English \
+                     comment says `{SAME_IN_TRANSLATION} ...`)"
+                ),
+            ),
+            Status::Outdated { .. } => (
+                "outdated",
+                format!(
+                    "`{id}` was translated from English that has changed since: compare it with \
+                     today's English, update it, then run `{mark}`"
+                ),
+            ),
+            Status::Unmarked => (
+                "unmarked",
+                format!(
+                    "`{id}` is not recorded as translated from today's English: when it matches, \
+                     run `{mark}`"
+                ),
+            ),
+            Status::Missing | Status::Current => ("", String::new()),
+        };
+        if !kind.is_empty() {
+            let was = match &st {
+                Status::Outdated { was } => Some(was.as_str()),
+                _ => None,
+            };
+            let issue =
+                Issue::new(Severity::Warning, kind, Some(id), message).with_english(english, was);
+            c.in_locale(l, entry.file, entry.offset, issue);
+        }
         for attr in en_entry
             .attrs
             .keys()
@@ -185,7 +201,7 @@ pub(super) fn compare_with_reference(
     }
 }
 
-pub(super) fn check_persian(c: &mut Checker, en: &ParsedLocale, l: &ParsedLocale) {
+pub(super) fn check_persian(c: &mut Checker, l: &ParsedLocale) {
     for (id, entry) in &l.entries {
         for p in patterns(entry) {
             for (offset, text) in &p.texts {
@@ -231,27 +247,65 @@ pub(super) fn check_persian(c: &mut Checker, en: &ParsedLocale, l: &ParsedLocale
                 }
             }
         }
-        let same = |a: &PatternInfo, b: &PatternInfo| {
-            a.flat.trim() == b.flat.trim() && a.flat.chars().any(char::is_alphabetic)
-        };
-        if let (Some(p), Some(en_p)) = (
-            &entry.value,
-            en.entries.get(id).and_then(|e| e.value.as_ref()),
-        ) {
-            if same(p, en_p) {
-                let offset = p.texts.first().map_or(entry.offset, |t| t.0);
+    }
+}
+
+/// Plural variants a language can never choose: keys outside its CLDR categories.
+pub(super) fn check_plurals(c: &mut Checker, l: &ParsedLocale) {
+    let Some(categories) = plural_categories(&l.code) else {
+        return;
+    };
+    for (id, entry) in &l.entries {
+        for p in patterns(entry) {
+            for (offset, key) in &p.plural_keys {
+                if categories.contains(key.as_str()) {
+                    continue;
+                }
+                let forms: Vec<String> = ["zero", "one", "two", "few", "many", "other"]
+                    .iter()
+                    .filter(|c| categories.contains(*c))
+                    .map(|c| format!("`[{c}]`"))
+                    .collect();
+                let message = format!(
+                    "`{id}`: {} has no plural form `[{key}]`, so it is never chosen; its forms are {}",
+                    l.code,
+                    forms.join(", ")
+                );
                 c.in_locale(
                     l,
                     entry.file,
-                    offset,
-                    Issue::new(
-                        Severity::Warning,
-                        "untranslated",
-                        Some(id),
-                        format!("`{id}` is identical to the English text: probably untranslated"),
-                    ),
+                    *offset,
+                    Issue::new(Severity::Error, "plural-category", Some(id), message),
                 );
             }
         }
     }
+}
+
+/// The cardinal plural categories of language `code` (CLDR, through the rules Fluent uses),
+/// found by asking for the category of enough numbers: every integer to 1000, a million,
+/// and some decimals.
+fn plural_categories(code: &str) -> Option<BTreeSet<&'static str>> {
+    use intl_pluralrules::{PluralCategory, PluralRuleType, PluralRules};
+    let id: unic_langid::LanguageIdentifier = code.parse().ok()?;
+    let rules = PluralRules::create(id, PluralRuleType::CARDINAL).ok()?;
+    let decimals = [
+        "0.5", "1.5", "2.5", "0.1", "1.1", "10.5", "100.5", "1000000",
+    ];
+    let mut found = BTreeSet::new();
+    let numbers = (0..=1000)
+        .map(|n| n.to_string())
+        .chain(decimals.map(String::from));
+    for n in numbers {
+        let category = rules.select(n.as_str()).ok()?;
+        found.insert(match category {
+            PluralCategory::ZERO => "zero",
+            PluralCategory::ONE => "one",
+            PluralCategory::TWO => "two",
+            PluralCategory::FEW => "few",
+            PluralCategory::MANY => "many",
+            PluralCategory::OTHER => "other",
+        });
+    }
+    Some(found)
 }

@@ -27,9 +27,12 @@ fn find<'a>(report: &'a Report, kind: &str, file_suffix: &str, line: usize) -> &
 #[test]
 fn every_kind_of_problem_is_found_with_its_position() {
     let report = check(&fixture()).unwrap();
+    // At the `{` that is never closed, naming the message.
     let syntax = find(&report, "syntax", "fa/broken.ftl", 3);
-    assert_eq!((syntax.col, syntax.severity), (13, Severity::Error));
+    assert_eq!((syntax.col, syntax.severity), (8, Severity::Error));
     assert_eq!(syntax.source_line, "oops = { $x ]");
+    assert_eq!(syntax.id.as_deref(), Some("oops"));
+    assert!(syntax.message.contains("never closed"), "{}", syntax.message);
 
     assert_eq!(
         find(&report, "duplicate", "fa/dup.ftl", 2).severity,
@@ -181,8 +184,9 @@ fn json_output_and_exit_code() {
     let syntax = findings.iter().find(|f| f["kind"] == "syntax").unwrap();
     assert_eq!(
         (syntax["line"].as_u64(), syntax["col"].as_u64()),
-        (Some(3), Some(13))
+        (Some(3), Some(8))
     );
+    assert_eq!(syntax["id"], "oops");
     assert!(syntax["file"].as_str().unwrap().ends_with("fa/broken.ftl"));
 }
 
@@ -206,4 +210,196 @@ fn warnings_fail_only_with_strict() {
     assert!(out.contains("warning[ascii-digit]"), "{out}");
     let (code, _) = run_check(&["--strict"], dir.path());
     assert_eq!(code, 1);
+}
+
+/// A copy of the site's locales, templates and sources, to change.
+fn site_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for sub in ["locales", "templates", "src"] {
+        copy_dir(&repo_root().join(sub), &dir.path().join(sub));
+    }
+    dir
+}
+
+fn replace_in(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{from} in {}", path.display());
+    std::fs::write(path, text.replace(from, to)).unwrap();
+}
+
+fn check_copy(dir: &Path) -> Report {
+    check(&CheckOptions {
+        locales_dir: dir.join("locales"),
+        templates_dir: dir.join("templates"),
+        src_dir: dir.join("src"),
+        min_completeness: 90.0,
+    })
+    .unwrap()
+}
+
+fn completeness<'a>(report: &'a Report, locale: &str) -> &'a scdi_site::l10n::Completeness {
+    report
+        .completeness
+        .iter()
+        .find(|c| c.locale == locale)
+        .unwrap()
+}
+
+/// When an English message changes, its Persian translation is reported outdated, with the
+/// old and the new English; it still counts against completeness until it is marked.
+#[test]
+fn a_changed_english_message_makes_its_translation_outdated() {
+    let dir = site_copy();
+    replace_in(
+        &dir.path().join("locales/en/home.ftl"),
+        "home-heading = About the campaign",
+        "home-heading = About us",
+    );
+    let report = check_copy(dir.path());
+    let outdated = report
+        .findings
+        .iter()
+        .find(|f| f.kind == "outdated" && f.id.as_deref() == Some("home-heading"))
+        .unwrap_or_else(|| panic!("{}", report.to_text()));
+    assert_eq!(outdated.locale, "fa");
+    assert!(outdated.file.ends_with("locales/fa/home.ftl"));
+    assert_eq!(outdated.severity, Severity::Warning);
+    assert_eq!(outdated.english.as_deref(), Some("About us"));
+    assert_eq!(outdated.english_was.as_deref(), Some("About the campaign"));
+    assert!(outdated
+        .comment
+        .as_deref()
+        .unwrap()
+        .contains("Main heading"));
+    assert!(outdated.message.contains("mark-translated fa home-heading"));
+    let fa = completeness(&report, "fa");
+    assert_eq!((fa.translated, fa.total), (91, 92));
+    let text = report.to_text();
+    assert!(
+        text.contains("About the campaign") && text.contains("About us"),
+        "{text}"
+    );
+
+    // Once the translator has checked it, marking it clears the finding.
+    let marked = scdi_site::l10n::mark_translated(
+        &dir.path().join("locales"),
+        "fa",
+        &["home-heading".to_string()],
+        false,
+    )
+    .unwrap();
+    assert_eq!(marked.marked, ["home-heading"]);
+    let report = check_copy(dir.path());
+    assert!(!report.findings.iter().any(|f| f.kind == "outdated"));
+    assert_eq!(completeness(&report, "fa").translated, 92);
+}
+
+/// A language made by copying the English files and translating a few messages is as
+/// incomplete as it is: copies do not count as translations, in any language.
+#[test]
+fn copied_english_is_not_counted_as_translated() {
+    let dir = site_copy();
+    let locales = dir.path().join("locales");
+    copy_dir(&locales.join("en"), &locales.join("ckb"));
+    let mut meta = std::fs::read_to_string(locales.join("languages.toml")).unwrap();
+    meta.push_str("\n[ckb]\nname = \"کوردی\"\n");
+    std::fs::write(locales.join("languages.toml"), meta).unwrap();
+    for (from, to) in [
+        ("nav-home = Home", "nav-home = سەرەکی"),
+        ("nav-contact = Contact", "nav-contact = پەیوەندی"),
+        ("nav-platform = Our platform", "nav-platform = بەرنامەکەمان"),
+        ("nav-people = Who we are", "nav-people = ئێمە کێین"),
+    ] {
+        replace_in(&locales.join("ckb/shared.ftl"), from, to);
+    }
+    let report = check_copy(dir.path());
+    let ckb = completeness(&report, "ckb");
+    // Four translated; the four names may stay as in English (their comment says so), and
+    // three messages have no words of their own (`{ -site-name }`, `{ $page } – ...`).
+    assert_eq!(
+        (ckb.translated, ckb.total, ckb.offered),
+        (11, 92, false),
+        "{}",
+        report.to_text()
+    );
+    let copies = report
+        .findings
+        .iter()
+        .filter(|f| f.locale == "ckb" && f.kind == "untranslated")
+        .count();
+    // The copied messages, and the `-site-name` term.
+    assert_eq!(copies, 92 - 11 + 1);
+    assert!(!report
+        .findings
+        .iter()
+        .any(|f| f.kind == "untranslated" && f.id.as_deref() == Some("people-phipps-name")));
+}
+
+/// A message missing from a file that does not exist yet is reported against that file
+/// (named as the English one), not another.
+#[test]
+fn missing_messages_are_reported_against_the_file_they_belong_in() {
+    let dir = site_copy();
+    std::fs::remove_file(dir.path().join("locales/fa/home.ftl")).unwrap();
+    let report = check_copy(dir.path());
+    let missing = report
+        .findings
+        .iter()
+        .find(|f| f.kind == "missing" && f.id.as_deref() == Some("home-heading"))
+        .unwrap();
+    assert!(
+        missing.file.ends_with("locales/fa/home.ftl"),
+        "{}",
+        missing.file
+    );
+    assert_eq!(missing.english.as_deref(), Some("About the campaign"));
+}
+
+/// A syntax error is reported once, on its line and with its message's id: not also as the
+/// message being missing.
+#[test]
+fn a_syntax_error_is_not_also_reported_as_missing() {
+    let dir = site_copy();
+    replace_in(
+        &dir.path().join("locales/fa/home.ftl"),
+        "home-heading = دربارهٔ کارزار",
+        "home-heading = دربارهٔ { کارزار",
+    );
+    let report = check_copy(dir.path());
+    let about: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.id.as_deref() == Some("home-heading"))
+        .map(|f| f.kind)
+        .collect();
+    assert_eq!(about, ["syntax"], "{}", report.to_text());
+}
+
+/// Plural variants are checked against the language's CLDR categories: Persian has `one`
+/// and `other`, so a `[many]` variant can never be chosen.
+#[test]
+fn plural_variants_are_checked_against_the_languages_categories() {
+    let dir = site_copy();
+    let en = dir.path().join("locales/en/shared.ftl");
+    let fa = dir.path().join("locales/fa/shared.ftl");
+    let mut text = std::fs::read_to_string(&en).unwrap();
+    text.push_str("\n# Used for the test: $n (number) messages.\nmessage-count = { $n ->\n    [one] { $n } message\n   *[other] { $n } messages\n}\n");
+    std::fs::write(&en, text).unwrap();
+    let mut text = std::fs::read_to_string(&fa).unwrap();
+    text.push_str("message-count = { $n ->\n    [one] { $n } پیام\n   *[many] { $n } پیام\n}\n");
+    std::fs::write(&fa, text).unwrap();
+    let report = check_copy(dir.path());
+    let wrong = report
+        .findings
+        .iter()
+        .find(|f| f.kind == "plural-category")
+        .unwrap_or_else(|| panic!("{}", report.to_text()));
+    assert_eq!(wrong.severity, Severity::Error);
+    assert_eq!(wrong.id.as_deref(), Some("message-count"));
+    assert!(
+        wrong.message.contains("`[many]`") && wrong.message.contains("`[one]`, `[other]`"),
+        "{}",
+        wrong.message
+    );
+    assert!(wrong.source_line.contains("*[many]"));
 }

@@ -178,7 +178,7 @@ async fn watch_mode_reloads_and_survives_broken_edits() {
     assert!(page.body.contains("class=\"reload-error\""));
     let line = good.lines().count() + 1;
     assert!(
-        page.body.contains(&format!("home.ftl:{line}:15")),
+        page.body.contains(&format!("home.ftl:{line}:10")),
         "{}",
         page.body
     );

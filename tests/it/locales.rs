@@ -150,11 +150,55 @@ fn a_syntax_error_is_reported_with_its_position_and_the_rest_still_served() {
     let (locales, problems) = Locales::load(dir.path(), 0.9).unwrap();
     let report: Vec<String> = problems.iter().map(ToString::to_string).collect();
     assert_eq!(report.len(), 1, "{report:?}");
-    assert!(report[0].contains("broken.ftl:3:15"), "{report:?}");
+    // At the `{` that is never closed, in plain words, naming the message.
+    assert!(report[0].contains("broken.ftl:3:10"), "{report:?}");
+    assert!(
+        report[0].contains("`broken`: this `{` is never closed"),
+        "{report:?}"
+    );
     let fa = locales.get("fa").unwrap();
     // The entries around the typo, and all other files, still work.
     assert_eq!(fa.format("ok", None).as_deref(), Some("خوب"));
     assert_eq!(fa.format("next", None).as_deref(), Some("بعدی"));
     assert!(fa.has("home-heading"));
     assert!(!fa.has("broken"));
+}
+
+/// A tab at the start of a continuation line ends the message there: the first half of the
+/// sentence would be served as if it were all. The whole message falls back to English
+/// instead, marked as English, and the log says why.
+#[tokio::test]
+async fn a_message_cut_short_by_a_syntax_error_falls_back_whole_to_english() {
+    let dir = tempfile::tempdir().unwrap();
+    crate::common::copy_locales(dir.path());
+    let path = dir.path().join("fa/home.ftl");
+    let text = fs::read_to_string(&path).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("home-statement-3 = "))
+        .unwrap();
+    let (first, second) = line.split_at(line.find(" و همبستگی").unwrap());
+    fs::write(
+        &path,
+        text.replace(line, &format!("{first}\n\t{}", second.trim_start())),
+    )
+    .unwrap();
+
+    let (_, problems) = Locales::load(dir.path(), 0.9).unwrap();
+    let report: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    assert!(
+        report
+            .iter()
+            .any(|p| p.contains("`home-statement-3`") && p.contains("not a tab")),
+        "{report:?}"
+    );
+    let app =
+        crate::common::TestApp::with_config(|c| c.locales_dir = dir.path().to_path_buf()).await;
+    let page = app.get("/fa/").await.body;
+    let persian_half = first.trim_start_matches("home-statement-3 = ");
+    assert!(!page.contains(persian_half), "half a sentence served");
+    assert!(
+        page.contains("<span lang=\"en\" dir=\"ltr\">The Socialist Campaign for Democracy in Iran is committed"),
+        "the whole message in English"
+    );
 }

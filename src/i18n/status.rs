@@ -1,0 +1,215 @@
+//! Whether a translated message is up to date with the English it was made from.
+//!
+//! Each language keeps, in `locales/{lang}/translated-from.toml`, the English text each of its
+//! messages was translated from, written by `scdi-site l10n mark-translated` (translators never
+//! edit it). A translation is then:
+//! - current: made from today's English;
+//! - outdated: made from English that has changed since;
+//! - unmarked: not yet recorded (just translated, or never checked);
+//! - the same as English: copied, not translated (unless the English comment says
+//!   `Same in translation: ...`, as for a name);
+//! - missing.
+//!
+//! Only current and unmarked translations count towards a language's completeness. The server
+//! (which languages to offer) and `l10n check` (the report) both count with [`status`].
+
+use std::{collections::BTreeMap, fs, io, path::Path};
+
+use fluent_syntax::{ast, parser::Slice, serializer};
+
+/// The file in each language folder.
+pub const RECORD_FILE: &str = "translated-from.toml";
+
+/// The comment line by which an English message says a translation may be identical.
+pub const SAME_IN_TRANSLATION: &str = "Same in translation:";
+
+/// What the English reference says of one message or term.
+#[derive(Debug, Clone)]
+pub struct English {
+    /// The entry as Fluent source, without its comment ([`canonical`]).
+    pub text: String,
+    /// Its comment: where it appears, what it is for.
+    pub comment: String,
+    /// Whether it has words (a message of only placeables and punctuation, such as
+    /// `{ $page } – { -site-name }`, may well read the same in translation).
+    pub has_words: bool,
+    /// Its comment says a translation may be identical (a name, an acronym).
+    pub may_stay_the_same: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    Missing,
+    SameAsEnglish,
+    /// Translated from English that has changed since: `was` is that English.
+    Outdated {
+        was: String,
+    },
+    Unmarked,
+    Current,
+}
+
+impl Status {
+    /// Whether the message counts as translated (towards completeness).
+    pub fn counts(&self) -> bool {
+        matches!(self, Status::Current | Status::Unmarked)
+    }
+}
+
+/// The status of a translation (its [`canonical`] text, if the language has the message).
+pub fn status(english: &English, translation: Option<&str>, recorded: Option<&str>) -> Status {
+    let Some(translation) = translation else {
+        return Status::Missing;
+    };
+    if translation == english.text && english.has_words && !english.may_stay_the_same {
+        return Status::SameAsEnglish;
+    }
+    match recorded {
+        None => Status::Unmarked,
+        Some(was) if was == english.text => Status::Current,
+        Some(was) => Status::Outdated {
+            was: was.to_string(),
+        },
+    }
+}
+
+/// The id (terms with their `-`) and the Fluent source of a message or term after its
+/// `id =`, without its comment: the same text however the file was laid out.
+pub fn canonical<'s, S: Slice<'s>>(entry: &ast::Entry<S>) -> Option<(String, String)> {
+    let (id, entry) = match entry {
+        ast::Entry::Message(m) => (
+            m.id.name.as_ref().to_string(),
+            ast::Entry::Message(ast::Message {
+                comment: None,
+                ..m.clone()
+            }),
+        ),
+        ast::Entry::Term(t) => (
+            format!("-{}", t.id.name.as_ref()),
+            ast::Entry::Term(ast::Term {
+                comment: None,
+                ..t.clone()
+            }),
+        ),
+        _ => return None,
+    };
+    let text = serializer::serialize(&ast::Resource { body: vec![entry] });
+    // Without the `id =` every entry starts with: the value, then any attributes.
+    let body = text
+        .strip_prefix(&id)
+        .and_then(|t| t.strip_prefix(" ="))
+        .unwrap_or(&text);
+    Some((id, body.trim_start_matches(' ').trim_end().to_string()))
+}
+
+/// What the English reference says of `entry` (with [`canonical`]'s id), if it is a message
+/// or term.
+pub fn english<'s, S: Slice<'s>>(entry: &ast::Entry<S>) -> Option<(String, English)> {
+    let (id, text) = canonical(entry)?;
+    let (comment, value, attributes) = match entry {
+        ast::Entry::Message(m) => (&m.comment, m.value.as_ref(), &m.attributes),
+        ast::Entry::Term(t) => (&t.comment, Some(&t.value), &t.attributes),
+        _ => return None,
+    };
+    let comment = comment.as_ref().map_or(String::new(), |c| {
+        let lines: Vec<&str> = c.content.iter().map(|l| l.as_ref()).collect();
+        lines.join("\n")
+    });
+    let has_words = value
+        .into_iter()
+        .chain(attributes.iter().map(|a| &a.value))
+        .any(has_words);
+    let may_stay_the_same = comment
+        .lines()
+        .any(|l| l.trim_start().starts_with(SAME_IN_TRANSLATION));
+    Some((
+        id,
+        English {
+            text,
+            comment,
+            has_words,
+            may_stay_the_same,
+        },
+    ))
+}
+
+fn has_words<'s, S: Slice<'s>>(pattern: &ast::Pattern<S>) -> bool {
+    pattern.elements.iter().any(|e| match e {
+        ast::PatternElement::TextElement { value } => {
+            value.as_ref().chars().any(char::is_alphabetic)
+        }
+        ast::PatternElement::Placeable {
+            expression: ast::Expression::Select { variants, .. },
+        } => variants.iter().any(|v| has_words(&v.value)),
+        ast::PatternElement::Placeable { .. } => false,
+    })
+}
+
+/// The record of a language folder: id -> the English it was translated from. Empty when the
+/// file does not exist yet.
+pub fn read_record(dir: &Path) -> io::Result<BTreeMap<String, String>> {
+    let path = dir.join(RECORD_FILE);
+    match fs::read_to_string(&path) {
+        Ok(text) => toml::from_str(&text).map_err(|e| {
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("{}: {}", path.display(), e.message()),
+            )
+        }),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(BTreeMap::new()),
+        Err(e) => Err(e),
+    }
+}
+
+/// Writes the record of a language folder, one line per message, sorted (stable diffs).
+pub fn write_record(dir: &Path, lang: &str, record: &BTreeMap<String, String>) -> io::Result<()> {
+    let body = toml::to_string(record).map_err(io::Error::other)?;
+    let text = format!(
+        "# The English each {lang} translation was made from, written by\n\
+         # `scdi-site l10n mark-translated {lang}`. Do not edit it by hand: `l10n check` compares it\n\
+         # with today's English to tell which translations are outdated.\n\n{body}"
+    );
+    fs::write(dir.join(RECORD_FILE), text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entries(source: &str) -> Vec<(String, English)> {
+        let resource = fluent_syntax::parser::parse(source).unwrap();
+        resource.body.iter().filter_map(english).collect()
+    }
+
+    #[test]
+    fn canonical_text_ignores_layout_and_comments() {
+        let a = entries("# A comment\nhello = Hello,\n    world\n");
+        let b = entries("hello =\n    Hello,\n    world\n");
+        assert_eq!(a[0].1.text, b[0].1.text);
+        assert_eq!(a[0].1.comment, "A comment");
+    }
+
+    #[test]
+    fn statuses() {
+        let en = entries(
+            "greet = Hello\n# Same in translation: a name.\nname = Mike Phipps\ntitle = { $page } – { -site }\n",
+        );
+        let (greet, name, title) = (&en[0].1, &en[1].1, &en[2].1);
+        assert_eq!(status(greet, None, None), Status::Missing);
+        assert_eq!(greet.text, "Hello");
+        assert_eq!(status(greet, Some("Hello"), None), Status::SameAsEnglish);
+        assert_eq!(status(name, Some("Mike Phipps"), None), Status::Unmarked);
+        assert_eq!(
+            status(title, Some(&title.text), None),
+            Status::Unmarked,
+            "no words"
+        );
+        assert_eq!(status(greet, Some("سلام"), None), Status::Unmarked);
+        assert_eq!(status(greet, Some("سلام"), Some("Hello")), Status::Current);
+        assert_eq!(
+            status(greet, Some("سلام"), Some("Hi")),
+            Status::Outdated { was: "Hi".into() }
+        );
+        assert!(Status::Unmarked.counts() && !Status::SameAsEnglish.counts());
+    }
+}

@@ -1,0 +1,73 @@
+//! `scdi-site l10n mark-translated fa [ID...] [--all]`: records that these translations were
+//! made from today's English, in `locales/fa/translated-from.toml`. Translators never edit
+//! that file; `l10n check` compares it with the English to tell what is outdated.
+
+use std::path::Path;
+
+use super::parse::parse_locale;
+use crate::i18n::{status, DEFAULT_LANG};
+
+/// What was recorded, and what could not be, with why.
+#[derive(Debug, Default)]
+pub struct Marked {
+    pub marked: Vec<String>,
+    pub refused: Vec<(String, String)>,
+}
+
+/// Marks `ids` (all the language's translations with `all`) of language `lang` as translated
+/// from today's English. Entries for messages English no longer has are dropped.
+pub fn mark_translated(
+    locales_dir: &Path,
+    lang: &str,
+    ids: &[String],
+    all: bool,
+) -> anyhow::Result<Marked> {
+    anyhow::ensure!(
+        lang != DEFAULT_LANG,
+        "{DEFAULT_LANG} is the reference: only translations are marked"
+    );
+    let dir = locales_dir.join(lang);
+    anyhow::ensure!(dir.is_dir(), "no language folder {}", dir.display());
+    let en = parse_locale(DEFAULT_LANG, &locales_dir.join(DEFAULT_LANG))?;
+    let l = parse_locale(lang, &dir)?;
+    let mut record = l.record.clone();
+    record.retain(|id, _| en.english.contains_key(id));
+    let wanted: Vec<String> = if all {
+        let mut ids: Vec<_> = l
+            .texts
+            .keys()
+            .filter(|id| en.english.contains_key(*id))
+            .cloned()
+            .collect();
+        ids.sort();
+        ids
+    } else {
+        ids.to_vec()
+    };
+    let mut result = Marked::default();
+    for id in wanted {
+        let Some(english) = en.english.get(&id) else {
+            result
+                .refused
+                .push((id, "English has no such message".into()));
+            continue;
+        };
+        let translation = l.texts.get(&id).map(String::as_str);
+        match status::status(english, translation, None) {
+            status::Status::Missing => {
+                result
+                    .refused
+                    .push((id, format!("not translated into {lang} yet")));
+            }
+            status::Status::SameAsEnglish => result
+                .refused
+                .push((id, "still the English text: translate it first".into())),
+            _ => {
+                record.insert(id.clone(), english.text.clone());
+                result.marked.push(id);
+            }
+        }
+    }
+    status::write_record(&dir, lang, &record)?;
+    Ok(result)
+}
