@@ -72,6 +72,9 @@ enum L10nCommand {
     /// Check every locale against English: syntax, missing, outdated and obsolete messages,
     /// variables, references, ids used by templates and code, and Persian typography.
     Check(CheckArgs),
+    /// One language's to-do: each message to translate or check, with its English and what
+    /// it is for, then the language's other findings.
+    Todo(TodoArgs),
     /// Record that translations were made from today's English (after translating or
     /// checking them), so that `check` can tell when the English changes.
     MarkTranslated(MarkArgs),
@@ -93,12 +96,34 @@ struct MarkArgs {
 
 #[derive(Args)]
 struct CheckArgs {
-    /// Print the findings as JSON.
-    #[arg(long)]
+    /// Print the findings as JSON (the same as `--format json`).
+    #[arg(long, conflicts_with = "format")]
     json: bool,
-    /// Fail on warnings too.
+    /// How to print the findings: for people, as JSON, or as GitHub annotations (which a
+    /// pull request shows on the changed lines).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Fail on warnings too, for the languages readers are offered (a language still in
+    /// preview is expected to have warnings).
     #[arg(long)]
     strict: bool,
+    /// Only this language's findings (and only they decide the exit status).
+    #[arg(long)]
+    locale: Option<String>,
+    #[command(flatten)]
+    dirs: L10nDirs,
+}
+
+#[derive(Clone, Copy, PartialEq, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
+    Github,
+}
+
+/// Where the check looks.
+#[derive(Args)]
+struct L10nDirs {
     #[arg(long, env = "SCDI_LOCALES", default_value = "locales")]
     locales_dir: PathBuf,
     #[arg(long, env = "SCDI_TEMPLATES", default_value = "templates")]
@@ -110,6 +135,25 @@ struct CheckArgs {
     min_completeness: f64,
 }
 
+impl L10nDirs {
+    fn check(self) -> anyhow::Result<l10n::Report> {
+        l10n::check(&l10n::CheckOptions {
+            locales_dir: self.locales_dir,
+            templates_dir: self.templates_dir,
+            src_dir: self.src_dir,
+            min_completeness: self.min_completeness,
+        })
+    }
+}
+
+#[derive(Args)]
+struct TodoArgs {
+    /// The language, e.g. `fa`.
+    lang: String,
+    #[command(flatten)]
+    dirs: L10nDirs,
+}
+
 fn main() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
     match cli.command {
@@ -119,6 +163,9 @@ fn main() -> anyhow::Result<ExitCode> {
         Some(Command::L10n {
             command: L10nCommand::MarkTranslated(args),
         }) => l10n_mark(args),
+        Some(Command::L10n {
+            command: L10nCommand::Todo(args),
+        }) => l10n_todo(args),
         Some(Command::Serve(config)) => serve(config),
         Some(Command::Messages { command }) => messages(command),
         None => serve(cli.serve),
@@ -126,16 +173,15 @@ fn main() -> anyhow::Result<ExitCode> {
 }
 
 fn l10n_check(args: CheckArgs) -> anyhow::Result<ExitCode> {
-    let report = l10n::check(&l10n::CheckOptions {
-        locales_dir: args.locales_dir,
-        templates_dir: args.templates_dir,
-        src_dir: args.src_dir,
-        min_completeness: args.min_completeness,
-    })?;
-    let text = if args.json {
-        serde_json::to_string_pretty(&report)? + "\n"
-    } else {
-        report.to_text()
+    let mut report = args.dirs.check()?;
+    if let Some(locale) = &args.locale {
+        report = report.only(locale);
+    }
+    let format = if args.json { Format::Json } else { args.format };
+    let text = match format {
+        Format::Text => report.to_text(),
+        Format::Json => serde_json::to_string_pretty(&report)? + "\n",
+        Format::Github => report.to_github(),
     };
     quiet_on_broken_pipe(std::io::stdout().lock().write_all(text.as_bytes()))?;
     Ok(if report.failed(args.strict) {
@@ -143,6 +189,22 @@ fn l10n_check(args: CheckArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn l10n_todo(args: TodoArgs) -> anyhow::Result<ExitCode> {
+    let languages = std::fs::read_to_string(args.dirs.locales_dir.join("languages.toml"))?;
+    let name = toml::from_str::<toml::Table>(&languages)?
+        .get(&args.lang)
+        .and_then(|l| l.get("name"))
+        .and_then(|n| n.as_str())
+        .map(str::to_string);
+    let Some(name) = name else {
+        anyhow::bail!("no language `{}` in languages.toml", args.lang);
+    };
+    let lang = args.lang.clone();
+    let text = args.dirs.check()?.to_todo(&lang, &name);
+    quiet_on_broken_pipe(std::io::stdout().lock().write_all(text.as_bytes()))?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn l10n_mark(args: MarkArgs) -> anyhow::Result<ExitCode> {

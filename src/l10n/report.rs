@@ -60,12 +60,144 @@ pub struct Report {
 }
 
 impl Report {
+    /// Whether the check fails: on any error, and with `strict` on any warning about what
+    /// readers are offered (an offered language, English, templates and code). A language
+    /// still in preview is expected to have warnings: they never fail it.
     pub fn failed(&self, strict: bool) -> bool {
-        self.errors > 0 || (strict && self.warnings > 0)
+        let offered = |locale: &str| {
+            locale.is_empty()
+                || self
+                    .completeness
+                    .iter()
+                    .any(|c| c.locale == locale && c.offered)
+        };
+        self.errors > 0
+            || (strict
+                && self
+                    .findings
+                    .iter()
+                    .any(|f| f.severity == Severity::Warning && offered(&f.locale)))
     }
 
-    /// The human-readable report.
-    pub fn to_text(&self) -> String {
+    /// The report for one language only.
+    pub fn only(&self, locale: &str) -> Report {
+        let findings: Vec<Finding> = self
+            .findings
+            .iter()
+            .filter(|f| f.locale == locale)
+            .cloned()
+            .collect();
+        let errors = findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .count();
+        Report {
+            warnings: findings.len() - errors,
+            errors,
+            findings,
+            completeness: self
+                .completeness
+                .iter()
+                .filter(|c| c.locale == locale)
+                .cloned()
+                .collect(),
+        }
+    }
+
+    /// GitHub Actions workflow commands: each finding an annotation on its file and line, so
+    /// that a translator who edits on the web sees it on their change.
+    pub fn to_github(&self) -> String {
+        let mut out = String::new();
+        for f in &self.findings {
+            let level = match f.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            };
+            let title = match &f.id {
+                Some(id) => format!("{} ({id})", f.kind),
+                None => f.kind.to_string(),
+            };
+            let mut message = f.message.clone();
+            for (label, text) in [("English now", &f.english), ("English was", &f.english_was)] {
+                if let Some(text) = text {
+                    let _ = write!(message, "\n{label}: {text}");
+                }
+            }
+            let _ = writeln!(
+                out,
+                "::{level} file={},line={},col={},title={}::{}",
+                github_property(&f.file),
+                f.line,
+                f.col,
+                github_property(&title),
+                github_data(&message)
+            );
+        }
+        out
+    }
+
+    /// A translator's to-do for `locale`: each message to translate or check, with what it
+    /// is for and its English (and, when outdated, the English it was translated from),
+    /// then the language's other findings.
+    pub fn to_todo(&self, locale: &str, language: &str) -> String {
+        let report = self.only(locale);
+        let (todo, other): (Vec<&Finding>, Vec<&Finding>) =
+            report.findings.iter().partition(|f| f.english.is_some());
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "To do in {language} ({locale}): {} message(s)\n",
+            todo.len()
+        );
+        for f in &todo {
+            let id = f.id.as_deref().unwrap_or("");
+            let _ = writeln!(out, "{id}  [{}]  {}:{}", f.kind, f.file, f.line);
+            if let Some(comment) = f.comment.as_deref().filter(|c| !c.is_empty()) {
+                let _ = writeln!(out, "  What it is: {}", comment.replace('\n', " "));
+            }
+            if let Some(was) = &f.english_was {
+                let _ = writeln!(out, "  English was: {}", indent(was));
+            }
+            if let Some(now) = &f.english {
+                let _ = writeln!(out, "  English now: {}", indent(now));
+            }
+            if !f.source_line.is_empty() {
+                let _ = writeln!(out, "  Translation now: {}", f.source_line);
+            }
+            if matches!(f.kind, "outdated" | "unmarked") {
+                let _ = writeln!(
+                    out,
+                    "  When it matches: scdi-site l10n mark-translated {locale} {id}"
+                );
+            }
+            out.push('\n');
+        }
+        if !other.is_empty() {
+            let _ = writeln!(out, "Other findings in {language} ({locale}):");
+            let others = Report {
+                findings: other.into_iter().cloned().collect(),
+                ..report.clone()
+            };
+            out.push_str(&others.findings_text());
+        }
+        for c in &report.completeness {
+            let offered = if c.offered {
+                "offered"
+            } else {
+                "not offered yet (preview only)"
+            };
+            let _ = writeln!(
+                out,
+                "\nCompleteness: {:.1}% ({}/{}), {offered}",
+                c.percent, c.translated, c.total
+            );
+        }
+        out
+    }
+
+    /// The findings, each with its line of the file (and, beside a message to translate,
+    /// its English now and, when outdated, before).
+    fn findings_text(&self) -> String {
         let mut out = String::new();
         for f in &self.findings {
             let sev = match f.severity {
@@ -80,15 +212,19 @@ impl Report {
             if !f.source_line.is_empty() {
                 let _ = writeln!(out, "    | {}", excerpt(&f.source_line, f.col));
             }
-            // Beside a message to translate: its English, now and (outdated) before.
             let english = [("English now", &f.english), ("English was", &f.english_was)];
             for (label, text) in english {
                 if let Some(text) = text {
-                    let text = text.replace('\n', "\n      ");
-                    let _ = writeln!(out, "    = {label}: {text}");
+                    let _ = writeln!(out, "    = {label}: {}", indent(text));
                 }
             }
         }
+        out
+    }
+
+    /// The human-readable report.
+    pub fn to_text(&self) -> String {
+        let mut out = self.findings_text();
         let _ = writeln!(
             out,
             "\nCompleteness (messages translated / messages in {DEFAULT_LANG}):"
@@ -130,4 +266,21 @@ fn excerpt(line: &str, col: usize) -> String {
         s.push('…');
     }
     s
+}
+
+/// Continuation lines of a multi-line text, indented under the first.
+fn indent(text: &str) -> String {
+    text.replace('\n', "\n      ")
+}
+
+/// A workflow command's property value (file, title), escaped as GitHub wants.
+fn github_property(s: &str) -> String {
+    github_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// A workflow command's message, escaped as GitHub wants.
+fn github_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }

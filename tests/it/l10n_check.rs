@@ -32,7 +32,11 @@ fn every_kind_of_problem_is_found_with_its_position() {
     assert_eq!((syntax.col, syntax.severity), (8, Severity::Error));
     assert_eq!(syntax.source_line, "oops = { $x ]");
     assert_eq!(syntax.id.as_deref(), Some("oops"));
-    assert!(syntax.message.contains("never closed"), "{}", syntax.message);
+    assert!(
+        syntax.message.contains("never closed"),
+        "{}",
+        syntax.message
+    );
 
     assert_eq!(
         find(&report, "duplicate", "fa/dup.ftl", 2).severity,
@@ -402,4 +406,99 @@ fn plural_variants_are_checked_against_the_languages_categories() {
         wrong.message
     );
     assert!(wrong.source_line.contains("*[many]"));
+}
+
+/// Two languages in progress: a Persian translator sees only Persian, side by side with the
+/// English; `--strict` fails only for what a language that readers are offered lacks.
+#[test]
+fn each_language_has_its_own_todo_and_strictness() {
+    let dir = site_copy();
+    let locales = dir.path().join("locales");
+    // Kurdish in preview: one file, a few messages.
+    std::fs::create_dir(locales.join("ckb")).unwrap();
+    std::fs::write(locales.join("ckb/shared.ftl"), "nav-home = سەرەکی\n").unwrap();
+    let mut meta = std::fs::read_to_string(locales.join("languages.toml")).unwrap();
+    meta.push_str("\n[ckb]\nname = \"کوردی\"\n");
+    std::fs::write(locales.join("languages.toml"), meta).unwrap();
+    // Persian: one message outdated.
+    replace_in(
+        &locales.join("en/home.ftl"),
+        "home-heading = About the campaign",
+        "home-heading = About us",
+    );
+
+    // Kurdish's many warnings never fail --strict, which is for offered languages.
+    let kurdish_only = site_copy();
+    copy_dir(
+        &locales.join("ckb"),
+        &kurdish_only.path().join("locales/ckb"),
+    );
+    std::fs::copy(
+        locales.join("languages.toml"),
+        kurdish_only.path().join("locales/languages.toml"),
+    )
+    .unwrap();
+    let (code, out) = run_check(&["--strict"], kurdish_only.path());
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("warning[missing]"), "{out}");
+
+    // Persian's outdated message does.
+    let (code, out) = run_check(&["--strict", "--locale", "fa"], dir.path());
+    assert_eq!(code, 1, "{out}");
+    assert!(!out.contains("locales/ckb"), "only Persian: {out}");
+    assert!(out.contains("warning[outdated]"), "{out}");
+
+    // The to-do: each message with its English (then and now) and what it is for.
+    let out = Command::new(env!("CARGO_BIN_EXE_scdi-site"))
+        .args(["l10n", "todo", "fa"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let todo = String::from_utf8(out.stdout).unwrap();
+    assert!(!todo.contains("ckb") && !todo.contains("کوردی"), "{todo}");
+    for expected in [
+        "home-heading",
+        "outdated",
+        "English was: About the campaign",
+        "English now: About us",
+        "What it is: Main heading of the home page.",
+        "Translation now: home-heading = دربارهٔ کارزار",
+        "scdi-site l10n mark-translated fa home-heading",
+    ] {
+        assert!(todo.contains(expected), "{expected} in:\n{todo}");
+    }
+}
+
+/// `--format github`: findings as workflow-command annotations, which GitHub shows on the
+/// changed lines of a pull request, for translators who edit on the web.
+#[test]
+fn findings_as_github_annotations() {
+    let dir = site_copy();
+    replace_in(
+        &dir.path().join("locales/fa/home.ftl"),
+        "home-heading = دربارهٔ کارزار",
+        "home-heading = دربارهٔ { کارزار",
+    );
+    replace_in(
+        &dir.path().join("locales/en/shared.ftl"),
+        "nav-home = Home",
+        "nav-home = Home page",
+    );
+    let (code, out) = run_check(&["--format", "github"], dir.path());
+    assert_eq!(code, 1);
+    let syntax = out
+        .lines()
+        .find(|l| l.starts_with("::error file=locales/fa/home.ftl,line=4,col="))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(syntax.contains("title=syntax (home-heading)::"), "{syntax}");
+    assert!(syntax.contains("inside `{ }` write a variable"), "{syntax}");
+    let outdated = out
+        .lines()
+        .find(|l| l.starts_with("::warning file=locales/fa/shared.ftl,") && l.contains("outdated"))
+        .unwrap_or_else(|| panic!("{out}"));
+    // Line breaks inside a message are escaped, as the format wants.
+    assert!(
+        outdated.contains("%0AEnglish now: Home page%0AEnglish was: Home"),
+        "{outdated}"
+    );
 }
