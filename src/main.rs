@@ -78,6 +78,24 @@ enum L10nCommand {
     /// Record that translations were made from today's English (after translating or
     /// checking them), so that `check` can tell when the English changes.
     MarkTranslated(MarkArgs),
+    /// Start a language: its folder, with every English message as a comment where its
+    /// translation goes, and its entry in languages.toml.
+    NewLanguage(NewLanguageArgs),
+}
+
+#[derive(Args)]
+struct NewLanguageArgs {
+    /// Its language tag (BCP 47), e.g. `ckb` (Central Kurdish), `ar`, `az-Arab`.
+    tag: String,
+    /// Its name in its own script, for the language switcher, e.g. `کوردی`.
+    #[arg(long)]
+    name: String,
+    /// Its Open Graph locale for link previews, e.g. `ckb_IQ` (derived from the tag if not
+    /// given).
+    #[arg(long)]
+    og_locale: Option<String>,
+    #[arg(long, env = "SCDI_LOCALES", default_value = "locales")]
+    locales_dir: PathBuf,
 }
 
 #[derive(Args)]
@@ -166,6 +184,9 @@ fn main() -> anyhow::Result<ExitCode> {
         Some(Command::L10n {
             command: L10nCommand::Todo(args),
         }) => l10n_todo(args),
+        Some(Command::L10n {
+            command: L10nCommand::NewLanguage(args),
+        }) => l10n_new_language(args),
         Some(Command::Serve(config)) => serve(config),
         Some(Command::Messages { command }) => messages(command),
         None => serve(cli.serve),
@@ -204,6 +225,43 @@ fn l10n_todo(args: TodoArgs) -> anyhow::Result<ExitCode> {
     let lang = args.lang.clone();
     let text = args.dirs.check()?.to_todo(&lang, &name);
     quiet_on_broken_pipe(std::io::stdout().lock().write_all(text.as_bytes()))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn l10n_new_language(args: NewLanguageArgs) -> anyhow::Result<ExitCode> {
+    let made = l10n::new_language(
+        &args.locales_dir,
+        &args.tag,
+        &args.name,
+        args.og_locale.as_deref(),
+    )?;
+    let tag = &args.tag;
+    println!(
+        "Made {} with {} files to translate, and its entry in languages.toml.",
+        made.dir.display(),
+        made.files.len()
+    );
+    println!(
+        "It is written {}{}.",
+        match made.direction {
+            scdi_site::i18n::Direction::Rtl => "right to left",
+            scdi_site::i18n::Direction::Ltr => "left to right",
+        },
+        if made.script == "Arab" {
+            ", in the site's Persian font (Arabic script)"
+        } else {
+            ""
+        }
+    );
+    println!(
+        "\nNext:\n\
+         1. Translate: in each file, write each message again without its `#`, your language after `=`.\n\
+         2. See what is left, with the English beside it: scdi-site l10n todo {tag}\n\
+         3. Preview as you go: scdi-site serve --watch, then open /{tag}/ (a notice says it is a preview).\n\
+         4. When a message is done: scdi-site l10n mark-translated {tag} ID (or --all when all are checked).\n\
+         5. Readers are offered it (by their browser's language and in the switcher) once 90 % is translated.\n\
+         Nothing else is needed: no code changes. The guide: locales/README.md."
+    );
     Ok(ExitCode::SUCCESS)
 }
 

@@ -264,10 +264,13 @@ pub fn page_context(
         .filter(|l| l.code != locale.code)
         .map(|l| l.og_locale.as_str())
         .collect();
+    // A language not yet offered says so on every page, with how much is translated.
+    let preview = (!locale.offered).then(|| (locale.completeness * 100.0).floor() as i64);
     context! {
         lang => locale.code,
         dir => locale.dir.as_str(),
         script => locale.script,
+        preview,
         og_locale => locale.og_locale,
         og_alternates,
         share_image => context! {

@@ -26,6 +26,11 @@ nav-contact = Contact
 # Accessible name of the language switcher (read by screen readers, not shown).
 switcher-label = Language
 
+# Notice at the top of every page of a language still being translated, which readers are
+# not offered yet (it can be previewed at its address). $percent (number): how much of the
+# site is translated.
+preview-notice = Preview: { $percent } % of this language is translated. It is not offered to readers yet; what is not translated shows in English.
+
 # Banner on every page in `serve --watch` mode when the last edit of a locale or template file
 # could not be loaded; the error itself follows it (in English, with file:line:col).
 reload-error-title = Your last edit could not be loaded, so the previous version is still shown. The error:

@@ -11,6 +11,7 @@ nav-platform = برنامهٔ ما
 nav-people = ما کیستیم
 nav-contact = تماس با ما
 switcher-label = زبان
+preview-notice = پیش‌نمایش: { $percent } درصد از این زبان ترجمه شده است. این زبان هنوز به خوانندگان پیشنهاد نمی‌شود و آنچه ترجمه نشده به انگلیسی نمایش داده می‌شود.
 reload-error-title = آخرین ویرایش شما بارگذاری نشد و نسخهٔ پیشین همچنان نمایش داده می‌شود. خطا:
 footer-campaign = { -site-name }
 footer-contact = با ما در تماس باشید

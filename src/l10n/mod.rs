@@ -3,6 +3,7 @@
 //! `--strict`.
 
 mod mark;
+mod new_language;
 pub mod parse;
 pub mod persian;
 mod report;
@@ -20,6 +21,7 @@ use crate::i18n::{
     LanguageMeta, DEFAULT_LANG, LANGUAGES_FILE,
 };
 pub use mark::{mark_translated, Marked};
+pub use new_language::{new_language, NewLanguage};
 use parse::{parse_locale, Entry, ParsedLocale, PatternInfo};
 pub use report::{Completeness, Finding, Report, Severity};
 use rules::{check_persian, check_plurals, check_references, compare_with_reference};

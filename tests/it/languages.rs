@@ -50,6 +50,20 @@ async fn a_partial_locale_is_previewable_but_not_offered() {
         .body
         .contains("<title>Our platform – Socialist Campaign for Democracy in Iran</title>"));
 
+    // It says on every page that it is a preview, and how far along it is (here 4 of the
+    // 92 messages: 4 %; the names and wordless messages are not in the file at all).
+    assert!(
+        page.body.contains("class=\"preview-notice\"") && page.body.contains(" 4 %"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("data-script=\"Arab\""),
+        "set in the Persian font"
+    );
+    assert!(!app.get("/fa/").await.body.contains("preview-notice"));
+    assert!(!app.get("/en/").await.body.contains("preview-notice"));
+
     // Not offered: negotiation, the remembered choice, the switcher and hreflang ignore it.
     let res = app
         .get_with("/", &[("accept-language", "ckb, fa;q=0.5")])
@@ -211,4 +225,83 @@ async fn watch_mode_reloads_and_survives_broken_edits() {
         page.contains("wrap prose edited") && page.contains("home.html:"),
         "{page}"
     );
+}
+
+/// `scdi-site l10n new-language`: a folder with one file per English file, each message's
+/// English kept as comments beside where its translation goes, and the languages.toml entry;
+/// the new language is at once previewable, in its direction and script.
+#[tokio::test]
+async fn new_language_makes_a_folder_ready_to_translate() {
+    let dir = tempfile::tempdir().unwrap();
+    let locales = dir.path().join("locales");
+    copy_locales(&locales);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_scdi-site"))
+        .args([
+            "l10n",
+            "new-language",
+            "ckb",
+            "--name",
+            "کوردی",
+            "--og-locale",
+            "ckb_IQ",
+        ])
+        .arg("--locales-dir")
+        .arg(&locales)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{said}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        said.contains("l10n todo ckb") && said.contains("/ckb/"),
+        "{said}"
+    );
+    let mut files: Vec<_> = fs::read_dir(locales.join("ckb"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    files.sort();
+    let mut english: Vec<_> = fs::read_dir(locales.join("en"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    english.sort();
+    assert_eq!(files, english);
+    let home = fs::read_to_string(locales.join("ckb/home.ftl")).unwrap();
+    assert!(home.contains("# Main heading of the home page."), "{home}");
+    assert!(
+        home.contains("# home-heading = About the campaign"),
+        "{home}"
+    );
+    let meta = fs::read_to_string(locales.join("languages.toml")).unwrap();
+    assert!(
+        meta.contains("[ckb]\nname = \"کوردی\"\nog_locale = \"ckb_IQ\""),
+        "{meta}"
+    );
+    // Twice is refused: nothing is overwritten.
+    let again = std::process::Command::new(env!("CARGO_BIN_EXE_scdi-site"))
+        .args([
+            "l10n",
+            "new-language",
+            "ckb",
+            "--name",
+            "x",
+            "--locales-dir",
+        ])
+        .arg(&locales)
+        .output()
+        .unwrap();
+    assert!(!again.status.success());
+    assert_eq!(
+        fs::read_to_string(locales.join("ckb/home.ftl")).unwrap(),
+        home
+    );
+
+    let app = TestApp::with_config(|c| c.locales_dir = locales.clone()).await;
+    let page = app.get("/ckb/").await.body;
+    assert!(page.contains("<html lang=\"ckb\" dir=\"rtl\">"));
+    assert!(page.contains("data-script=\"Arab\"") && page.contains("preview-notice"));
 }
