@@ -28,7 +28,7 @@ pub fn new_language(
         .parse()
         .map_err(|_| anyhow::anyhow!("`{tag}` is not a language tag (like `ckb` or `ar`)"))?;
     anyhow::ensure!(
-        id.to_string() == tag,
+        id == tag,
         "write the tag as `{id}` (the folder name and the URL prefix)"
     );
     anyhow::ensure!(

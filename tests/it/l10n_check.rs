@@ -277,7 +277,7 @@ fn a_changed_english_message_makes_its_translation_outdated() {
         .contains("Main heading"));
     assert!(outdated.message.contains("mark-translated fa home-heading"));
     let fa = completeness(&report, "fa");
-    assert_eq!((fa.translated, fa.total), (91, 92));
+    assert_eq!(fa.translated, fa.total - 1);
     let text = report.to_text();
     assert!(
         text.contains("About the campaign") && text.contains("About us"),
@@ -295,7 +295,8 @@ fn a_changed_english_message_makes_its_translation_outdated() {
     assert_eq!(marked.marked, ["home-heading"]);
     let report = check_copy(dir.path());
     assert!(!report.findings.iter().any(|f| f.kind == "outdated"));
-    assert_eq!(completeness(&report, "fa").translated, 92);
+    let fa = completeness(&report, "fa");
+    assert_eq!(fa.translated, fa.total);
 }
 
 /// A language made by copying the English files and translating a few messages is as
@@ -321,8 +322,8 @@ fn copied_english_is_not_counted_as_translated() {
     // Four translated; the four names may stay as in English (their comment says so), and
     // three messages have no words of their own (`{ -site-name }`, `{ $page } – ...`).
     assert_eq!(
-        (ckb.translated, ckb.total, ckb.offered),
-        (11, 92, false),
+        (ckb.translated, ckb.offered),
+        (11, false),
         "{}",
         report.to_text()
     );
@@ -332,7 +333,7 @@ fn copied_english_is_not_counted_as_translated() {
         .filter(|f| f.locale == "ckb" && f.kind == "untranslated")
         .count();
     // The copied messages, and the `-site-name` term.
-    assert_eq!(copies, 92 - 11 + 1);
+    assert_eq!(copies, ckb.total - 11 + 1);
     assert!(!report
         .findings
         .iter()
