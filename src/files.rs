@@ -1,7 +1,7 @@
 //! The one directory walk behind static files, templates and the l10n source scan.
 
 use std::{
-    io,
+    fs, io,
     path::{Path, PathBuf},
 };
 
@@ -23,5 +23,20 @@ pub(crate) fn below(dir: &Path) -> io::Result<Vec<(String, PathBuf)>> {
         out.push((rel, entry.into_path()));
     }
     out.sort();
+    Ok(out)
+}
+
+/// All templates (`*.html`, `*.xml`, `*.txt`) below `dir`, as (name relative to `dir`,
+/// source): for the renderer, and for the l10n check's scan of the ids they use.
+pub(crate) fn templates(dir: &Path) -> io::Result<Vec<(String, String)>> {
+    let mut out = vec![];
+    for (name, path) in below(dir)? {
+        if path
+            .extension()
+            .is_some_and(|e| e == "html" || e == "xml" || e == "txt")
+        {
+            out.push((name, fs::read_to_string(&path)?));
+        }
+    }
     Ok(out)
 }

@@ -13,16 +13,16 @@ mod routes;
 // Floor 2: the state the application works with, and the binary's other parts.
 /// `messages list|export`: the stored messages for organisers (text, CSV, JSON).
 pub mod export;
-/// `scdi-site l10n check`: the translators' report on `locales/`.
-pub mod l10n;
 /// The HTTP/1.1 server: bounded headers, header timeout, connection caps, graceful shutdown.
 pub mod server;
 /// Shared application state: one cheap `Clone` handle, with the current site snapshot.
 mod state;
 
-// Floor 3: pages and files.
+// Floor 3: pages, files and the translators' tools.
 /// Static files in memory: content-hashed URLs, precompressed.
 pub mod assets;
+/// `scdi-site l10n ...`: the translators' check, to-do, records and new languages.
+pub mod l10n;
 /// The minijinja environment, the `t()` function bound to the page's locale, the page context.
 pub mod render;
 

@@ -3,7 +3,7 @@
 //! `t()` returns plain text, so minijinja's auto-escaping of `*.html` templates applies to
 //! every translated word and every Fluent argument.
 
-use std::{collections::HashMap, fs, path::Path, sync::Arc};
+use std::{collections::HashMap, path::Path, sync::Arc};
 
 use fluent_bundle::{FluentArgs, FluentValue};
 use minijinja::{
@@ -62,7 +62,7 @@ impl Renderer {
         assets: HashMap<String, String>,
     ) -> Result<Self, TemplateError> {
         let mut env = Environment::new();
-        for (name, source) in read_templates(dir)? {
+        for (name, source) in crate::files::templates(dir)? {
             env.add_template_owned(name.clone(), source)
                 .map_err(|e| TemplateError::Syntax {
                     path: dir.join(&name).display().to_string(),
@@ -162,20 +162,6 @@ pub fn escape_html(s: &str) -> String {
         }
     }
     out
-}
-
-/// All templates (`*.html`, `*.xml`, `*.txt`) below `dir`, as (name relative to `dir`, source).
-pub fn read_templates(dir: &Path) -> std::io::Result<Vec<(String, String)>> {
-    let mut out = vec![];
-    for (name, path) in crate::files::below(dir)? {
-        if path
-            .extension()
-            .is_some_and(|e| e == "html" || e == "xml" || e == "txt")
-        {
-            out.push((name, fs::read_to_string(&path)?));
-        }
-    }
-    Ok(out)
 }
 
 fn translate(

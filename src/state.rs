@@ -15,12 +15,13 @@ use crate::{
     assets::Assets,
     config::Config,
     i18n::{LoadError, Locales},
+    l10n,
     limit::ContactLimiter,
     precompressed::{Effort, Precompressed},
     render::{Page, Renderer, TemplateError},
     store::Store,
     traffic::Traffic,
-    watch::Watch,
+    watch::{Problems, Watch},
 };
 
 /// Pages may be kept by browsers and shared caches for a short while.
@@ -160,11 +161,13 @@ impl AppState {
             .await
             .with_context(|| format!("opening database {}", config.db.display()))?;
         let watch = config.watch.then(|| {
-            Watch::new(vec![
+            let watch = Watch::new(vec![
                 config.locales_dir.clone(),
                 config.templates_dir.clone(),
                 config.static_dir.clone(),
-            ])
+            ]);
+            watch.set(watch_problems(&config, None));
+            watch
         });
         let contact_limiter = ContactLimiter::new(
             config.contact_per_hour,
@@ -223,16 +226,19 @@ impl AppState {
         let reloaded = tokio::task::spawn_blocking(move || {
             let Some(watch) = &state.watch else { return };
             let reload = || Site::load(&state.config, state.pages, true, Effort::Best);
-            watch.reload_if_changed(|| match reload() {
-                Ok(site) => {
-                    state.site.store(Arc::new(site));
-                    tracing::info!("locales and templates reloaded");
-                    None
-                }
-                Err(e) => {
-                    tracing::error!("reload failed, still serving the last good version:\n{e}");
-                    Some(e.to_string())
-                }
+            watch.reload_if_changed(|| {
+                let failed = match reload() {
+                    Ok(site) => {
+                        state.site.store(Arc::new(site));
+                        tracing::info!("locales and templates reloaded");
+                        None
+                    }
+                    Err(e) => {
+                        tracing::error!("reload failed, still serving the last good version:\n{e}");
+                        Some(e.to_string())
+                    }
+                };
+                watch_problems(&state.config, failed)
             });
         })
         .await;
@@ -259,9 +265,10 @@ impl AppState {
         }
     }
 
-    /// In watch mode, the error of the last failed reload, shown on every page.
-    pub(crate) fn reload_error(&self) -> Option<String> {
-        self.watch.as_ref().and_then(Watch::error)
+    /// In watch mode, what is wrong with the files (a failed reload, the locale check's
+    /// errors), shown on every page.
+    pub(crate) fn watch_problems(&self) -> Option<Problems> {
+        self.watch.as_ref().and_then(Watch::problems)
     }
 }
 
@@ -270,4 +277,31 @@ impl Deref for AppState {
     fn deref(&self) -> &Inner {
         &self.0
     }
+}
+
+/// What the watch-mode banner says: why a reload failed, if it did, and every error the
+/// locale check finds in the files (a misspelt variable or term is served as it is, so
+/// without this nobody would be told).
+fn watch_problems(config: &Config, reload_failed: Option<String>) -> Option<Problems> {
+    let checked = l10n::check(&l10n::CheckOptions {
+        locales_dir: config.locales_dir.clone(),
+        templates_dir: config.templates_dir.clone(),
+        // The sources, when run from the repository (as translators and developers do).
+        src_dir: "src".into(),
+        min_completeness: config.min_completeness,
+    });
+    let errors = match checked {
+        Ok(report) => report.errors_text(),
+        Err(e) => format!("the locale check could not run: {e:#}\n"),
+    };
+    let failed = reload_failed.is_some();
+    let text = [reload_failed.unwrap_or_default(), errors]
+        .into_iter()
+        .filter(|t| !t.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join("\n");
+    (!text.is_empty()).then_some(Problems {
+        reload_failed: failed,
+        text,
+    })
 }

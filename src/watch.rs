@@ -12,8 +12,17 @@ use std::{
 pub(crate) struct Watch {
     dirs: Vec<PathBuf>,
     fingerprint: Mutex<u64>,
-    /// The error of the last failed reload, shown on every page until a reload succeeds.
-    error: Mutex<Option<String>>,
+    /// What is wrong with the files now, shown on every page until it is fixed.
+    problems: Mutex<Option<Problems>>,
+}
+
+/// What the banner in watch mode says.
+#[derive(Clone, Debug, serde::Serialize)]
+pub(crate) struct Problems {
+    /// The last edit could not be loaded: the previous version is still served.
+    pub(crate) reload_failed: bool,
+    /// The errors, with file, line, message id and the line itself.
+    pub(crate) text: String,
 }
 
 impl Watch {
@@ -22,26 +31,32 @@ impl Watch {
         Self {
             dirs,
             fingerprint,
-            error: Mutex::default(),
+            problems: Mutex::default(),
         }
     }
 
     /// Runs `reload` when a watched file changed since the last look. The look and the
     /// reload happen under one lock, so a caller that comes meanwhile waits and then sees
-    /// the reloaded site. `reload` returns the error to show, if it failed. Blocking: walks
+    /// the reloaded site. `reload` returns what is wrong, if anything. Blocking: walks
     /// folders (and `reload` renders), so it belongs off the async workers.
-    pub(crate) fn reload_if_changed(&self, reload: impl FnOnce() -> Option<String>) {
+    pub(crate) fn reload_if_changed(&self, reload: impl FnOnce() -> Option<Problems>) {
         let mut last = self.fingerprint.lock().unwrap_or_else(|e| e.into_inner());
         let now = fingerprint(&self.dirs);
         if std::mem::replace(&mut *last, now) == now {
             return;
         }
-        let error = reload();
-        *self.error.lock().unwrap_or_else(|e| e.into_inner()) = error;
+        self.set(reload());
     }
 
-    pub(crate) fn error(&self) -> Option<String> {
-        self.error.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    pub(crate) fn set(&self, problems: Option<Problems>) {
+        *self.problems.lock().unwrap_or_else(|e| e.into_inner()) = problems;
+    }
+
+    pub(crate) fn problems(&self) -> Option<Problems> {
+        self.problems
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 }
 

@@ -222,6 +222,20 @@ impl Report {
         out
     }
 
+    /// The errors only, as in the text report (for the watch-mode banner).
+    pub fn errors_text(&self) -> String {
+        Report {
+            findings: self
+                .findings
+                .iter()
+                .filter(|f| f.severity == Severity::Error)
+                .cloned()
+                .collect(),
+            ..self.clone()
+        }
+        .findings_text()
+    }
+
     /// The human-readable report.
     pub fn to_text(&self) -> String {
         let mut out = self.findings_text();

@@ -6,7 +6,7 @@ use std::{
     path::{Path, PathBuf},
 };
 
-use crate::{i18n::line_col, render::read_templates};
+use crate::{files, i18n::line_col};
 
 /// One use of a message id.
 #[derive(Debug, Clone)]
@@ -22,7 +22,7 @@ pub struct Usage {
 /// Literal ids passed to `t()` / `t_attr()` in every template under `dir`.
 pub fn scan_templates(dir: &Path) -> io::Result<Vec<Usage>> {
     let mut out = vec![];
-    for (name, source) in read_templates(dir)? {
+    for (name, source) in files::templates(dir)? {
         for func in ["t(", "t_attr("] {
             for (at, _) in source.match_indices(func) {
                 // The function itself, not the end of another name (`set(`, `format(`).
@@ -82,7 +82,7 @@ pub fn scan_rust(dir: &Path) -> io::Result<Vec<Usage>> {
     if !dir.is_dir() {
         return Ok(out);
     }
-    for (_, path) in crate::files::below(dir)? {
+    for (_, path) in files::below(dir)? {
         if path.extension().is_none_or(|e| e != "rs") {
             continue;
         }

@@ -41,7 +41,7 @@ pub(crate) async fn localize_errors(
         status => status.as_u16(),
         title_id,
         body_id,
-        reload_error => state.reload_error(),
+        watch_problems => state.watch_problems(),
         ..render::page_context(&site.locales, locale, None, state.config.base_url.as_str())
     };
     let (mut parts, _) = res.into_parts();

@@ -23,7 +23,7 @@ pub(super) async fn show_page(
     serve_page(&state, &localized, &headers, page)
 }
 
-/// The page from memory, or rendered now when a failed reload's banner must show on it.
+/// The page from memory, or rendered now when the watch-mode banner must show on it.
 fn serve_page(
     state: &AppState,
     localized: &Localized,
@@ -31,7 +31,7 @@ fn serve_page(
     page: &Page,
 ) -> Result<Response, AppError> {
     let rendered = localized.site.page(&localized.locale().code, page.slug());
-    match (rendered, state.reload_error()) {
+    match (rendered, state.watch_problems()) {
         (Some(rendered), None) => Ok(rendered.respond(headers)),
         _ => render_page(state, localized, page, Value::UNDEFINED, StatusCode::OK),
     }
@@ -46,7 +46,7 @@ pub(super) fn render_page(
     status: StatusCode,
 ) -> Result<Response, AppError> {
     let locale = localized.locale();
-    let extra = context! { reload_error => state.reload_error(), ..extra };
+    let extra = context! { watch_problems => state.watch_problems(), ..extra };
     let html = localized.site.renderer.render_page(
         &localized.site.locales,
         locale,

@@ -9,8 +9,8 @@ use crate::common::repo_root;
 /// Floors, top first. `msg` is `i18n`'s macro.
 const FLOORS: &[&[&str]] = &[
     &["routes", "middleware"],
-    &["state", "l10n", "server", "export"],
-    &["render", "assets"],
+    &["state", "server", "export"],
+    &["render", "assets", "l10n"],
     &["form"],
     &[
         "config",

@@ -305,3 +305,55 @@ async fn new_language_makes_a_folder_ready_to_translate() {
     assert!(page.contains("<html lang=\"ckb\" dir=\"rtl\">"));
     assert!(page.contains("data-script=\"Arab\"") && page.contains("preview-notice"));
 }
+
+/// In watch mode the banner shows every error the locale check finds, not only those that
+/// stop a reload: a misspelt variable or term otherwise renders raw with nothing said. Each
+/// with its file, line, message id and the line itself.
+#[tokio::test]
+async fn the_watch_banner_shows_every_check_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let locales = dir.path().join("locales");
+    copy_locales(&locales);
+    let app = TestApp::with_config(|c| {
+        c.locales_dir = locales.clone();
+        c.watch = true;
+    })
+    .await;
+    assert!(!app.get("/fa/contact").await.body.contains("reload-error"));
+
+    let contact = locales.join("fa/contact.ftl");
+    let good = fs::read_to_string(&contact).unwrap();
+    let line = good
+        .lines()
+        .position(|l| l.starts_with("contact-message-hint"))
+        .unwrap()
+        + 1;
+    fs::write(&contact, good.replace("{ $max }", "{ $maks }")).unwrap();
+    let shared = locales.join("fa/shared.ftl");
+    let shared_good = fs::read_to_string(&shared).unwrap();
+    fs::write(
+        &shared,
+        shared_good.replace(
+            "footer-campaign = { -site-name }",
+            "footer-campaign = { -site-nam }",
+        ),
+    )
+    .unwrap();
+    let page = app.get("/fa/contact").await.body;
+    assert!(page.contains("class=\"reload-error\""), "{page}");
+    for expected in [
+        format!("contact.ftl:{line}:"),
+        "contact-message-hint".to_string(),
+        "{ $maks }".to_string(),
+        "footer-campaign".to_string(),
+        "-site-nam".to_string(),
+    ] {
+        assert!(page.contains(&expected), "{expected} in the banner: {page}");
+    }
+    // The edit did load (it shows as it is): the banner says the check found errors.
+    assert!(page.contains("{ $maks }") || page.contains("$maks"));
+
+    fs::write(&contact, &good).unwrap();
+    fs::write(&shared, &shared_good).unwrap();
+    assert!(!app.get("/fa/contact").await.body.contains("reload-error"));
+}
