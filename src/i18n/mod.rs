@@ -361,9 +361,12 @@ fn load_locale(
             if let Some((id, text)) = status::canonical(entry) {
                 texts.insert(id, text);
             }
-            if code == DEFAULT_LANG {
-                reference.extend(status::english(entry));
-            }
+        }
+        if code == DEFAULT_LANG {
+            // The bundle's parser skips comments, and the reference needs them (`Same in
+            // translation:`): the English files are parsed once more, in full.
+            let full = fluent_syntax::parser::parse(source.as_str()).unwrap_or_else(|(r, _)| r);
+            reference.extend(full.body.iter().filter_map(status::english));
         }
         if let Err(errors) = bundle.add_resource(resource) {
             problems.extend(errors.into_iter().map(|e| LoadError::Bundle {

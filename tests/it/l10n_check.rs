@@ -338,6 +338,16 @@ fn copied_english_is_not_counted_as_translated() {
         .findings
         .iter()
         .any(|f| f.kind == "untranslated" && f.id.as_deref() == Some("people-phipps-name")));
+    // The server counts the same way: not offered to readers.
+    let (locales, _) = scdi_site::i18n::Locales::load(&locales, 0.9).unwrap();
+    let served = locales.get("ckb").unwrap();
+    assert!(!served.offered);
+    assert!(
+        (served.completeness * 100.0 - ckb.percent).abs() < 1e-9,
+        "server {} vs check {}",
+        served.completeness * 100.0,
+        ckb.percent
+    );
 }
 
 /// A message missing from a file that does not exist yet is reported against that file
