@@ -6,9 +6,14 @@ pub struct Config {
     /// Address to listen on (HOST:PORT).
     #[arg(long, env = "SCDI_ADDR", default_value = "127.0.0.1:3000")]
     pub addr: String,
-    /// SQLite database file; created with its schema on first run.
+    /// Where messages are stored: a SQLite file (created with its schema on first run), or a
+    /// PostgreSQL URL (`postgres://user@host/db`) for several instances.
     #[arg(long, env = "SCDI_DB", default_value = "data/scdi.sqlite3")]
-    pub db: PathBuf,
+    pub db: Database,
+    /// A file holding the PostgreSQL password (first line); or set `SCDI_DB_PASSWORD`. Either
+    /// keeps it out of the command line, which `ps` shows.
+    #[arg(long, env = "SCDI_DB_PASSWORD_FILE")]
+    pub db_password_file: Option<PathBuf>,
     /// Folder with one sub-folder of `.ftl` files per language.
     #[arg(long, env = "SCDI_LOCALES", default_value = "locales")]
     pub locales_dir: PathBuf,
@@ -68,10 +73,11 @@ pub struct Config {
 impl Config {
     /// A configuration rooted at `root` (the repository), with the given database file.
     /// Used by tests and tools that do not go through the command line.
-    pub fn rooted(root: &std::path::Path, db: PathBuf) -> Self {
+    pub fn rooted(root: &std::path::Path, db: impl Into<Database>) -> Self {
         Self {
             addr: "127.0.0.1:0".into(),
-            db,
+            db: db.into(),
+            db_password_file: None,
             locales_dir: root.join("locales"),
             templates_dir: root.join("templates"),
             static_dir: root.join("static"),
@@ -88,6 +94,84 @@ impl Config {
             max_connections: 4096,
             max_connections_per_client: 64,
         }
+    }
+}
+
+impl Config {
+    /// The PostgreSQL password, from `--db-password-file` (its first line) or
+    /// `SCDI_DB_PASSWORD`, if given.
+    pub fn db_password(&self) -> std::io::Result<Option<String>> {
+        db_password(self.db_password_file.as_deref())
+    }
+}
+
+/// The PostgreSQL password from a file (its first line), else from `SCDI_DB_PASSWORD`.
+pub fn db_password(file: Option<&std::path::Path>) -> std::io::Result<Option<String>> {
+    if let Some(file) = file {
+        let text = std::fs::read_to_string(file)?;
+        return Ok(Some(text.lines().next().unwrap_or("").to_string()));
+    }
+    Ok(std::env::var("SCDI_DB_PASSWORD").ok())
+}
+
+/// Where messages are stored.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Database {
+    /// A SQLite file: the embedded default.
+    File(PathBuf),
+    /// A PostgreSQL URL, for several instances on one database. Never shown with its
+    /// password (in logs, errors or `Debug`).
+    Postgres(String),
+}
+
+impl FromStr for Database {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        if !(s.starts_with("postgres://") || s.starts_with("postgresql://")) {
+            return if s.is_empty() {
+                Err("give a SQLite file or a postgres:// URL".into())
+            } else {
+                Ok(Database::File(s.into()))
+            };
+        }
+        let url = url::Url::parse(s).map_err(|e| {
+            format!("not a PostgreSQL URL ({e}): give one like postgres://scdi@localhost/scdi")
+        })?;
+        if url.host_str().is_none_or(str::is_empty) && !url.query_pairs().any(|(k, _)| k == "host")
+        {
+            return Err("a PostgreSQL URL needs a host: postgres://scdi@localhost/scdi".into());
+        }
+        Ok(Database::Postgres(s.to_string()))
+    }
+}
+
+impl From<PathBuf> for Database {
+    fn from(path: PathBuf) -> Self {
+        Database::File(path)
+    }
+}
+
+impl fmt::Display for Database {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Database::File(path) => write!(f, "{}", path.display()),
+            Database::Postgres(url) => match url::Url::parse(url) {
+                Ok(mut url) => {
+                    if url.password().is_some() {
+                        let _ = url.set_password(Some("***"));
+                    }
+                    write!(f, "{url}")
+                }
+                Err(_) => f.write_str("postgres://***"),
+            },
+        }
+    }
+}
+
+impl fmt::Debug for Database {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Database({self})")
     }
 }
 
@@ -140,6 +224,22 @@ impl fmt::Display for BaseUrl {
 #[cfg(test)]
 mod tests {
     use super::BaseUrl;
+
+    #[test]
+    fn database_urls_never_show_their_password() {
+        use super::Database;
+        let db: Database = "postgres://scdi:s3cret@db.example.org:5432/scdi"
+            .parse()
+            .unwrap();
+        assert_eq!(
+            db.to_string(),
+            "postgres://scdi:***@db.example.org:5432/scdi"
+        );
+        assert!(!format!("{db:?}").contains("s3cret"));
+        let file: Database = "data/scdi.sqlite3".parse().unwrap();
+        assert_eq!(file, Database::File("data/scdi.sqlite3".into()));
+        assert!("postgres://".parse::<Database>().is_err());
+    }
 
     #[test]
     fn base_urls_are_normalised() {

@@ -42,6 +42,11 @@ impl AppError {
     }
 }
 
+/// Marks a response for machines (health checks): sent as it is, never made a localized
+/// page, never logged.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ForMachines;
+
 /// Marks a response whose body is to be replaced by the localized error page.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct ErrorPage;

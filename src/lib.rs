@@ -31,8 +31,6 @@ pub mod render;
 pub mod form;
 
 // Floor 5: the foundations.
-/// Command-line and environment configuration (clap), validated at startup.
-pub mod config;
 /// `AppError`: every failure a visitor can meet, as a status; made a page by middleware.
 mod error;
 /// The directory walk shared by the loaders (static files, templates, l10n scan).
@@ -50,9 +48,11 @@ mod traffic;
 /// `serve --watch`: tells whether locale, template or static files changed.
 mod watch;
 
-// Floor 6.
+// Floor 6: what everything may use.
 /// The weighted lists of `Accept-Language` and `Accept-Encoding`: one parser for both.
 mod accept;
+/// Command-line and environment configuration (clap), validated at startup.
+pub mod config;
 
 use std::convert::Infallible;
 

@@ -5,7 +5,7 @@ use std::{io::Write, path::PathBuf, process::ExitCode, time::Duration};
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
-use scdi_site::{app, export, l10n, server, store::Store, AppState, Config};
+use scdi_site::{app, config::Database, export, l10n, server, store::Store, AppState, Config};
 use tracing_subscriber::EnvFilter;
 
 /// How often the request counts are logged (the default access log).
@@ -52,9 +52,12 @@ enum MessagesCommand {
 
 #[derive(Args)]
 struct MessagesArgs {
-    /// The database the site writes to.
+    /// The database the site writes to: a SQLite file or a postgres:// URL.
     #[arg(long, env = "SCDI_DB", default_value = "data/scdi.sqlite3")]
-    db: PathBuf,
+    db: Database,
+    /// A file holding the PostgreSQL password; or set `SCDI_DB_PASSWORD`.
+    #[arg(long, env = "SCDI_DB_PASSWORD_FILE")]
+    db_password_file: Option<PathBuf>,
     /// Only messages received on or after this UTC date (2026-11-01) or time
     /// (2026-11-01T08:30:00Z).
     #[arg(long, value_parser = export::parse_since)]
@@ -288,9 +291,11 @@ async fn messages(command: MessagesCommand) -> anyhow::Result<ExitCode> {
         MessagesCommand::List(args) => (None, args),
         MessagesCommand::Export { format, args } => (Some(format), args),
     };
-    let store = Store::open_read_only(&args.db)
+    let password = scdi_site::config::db_password(args.db_password_file.as_deref())
+        .context("reading the database password")?;
+    let store = Store::open_read_only(&args.db, password.as_deref())
         .await
-        .with_context(|| format!("opening {}", args.db.display()))?;
+        .with_context(|| format!("opening {}", args.db))?;
     let messages = store.list_since(args.since.as_deref()).await?;
     store.close().await;
     let out = std::io::BufWriter::new(std::io::stdout().lock());

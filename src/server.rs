@@ -293,7 +293,7 @@ mod tests {
 
     #[test]
     fn behind_a_trusted_proxy_there_is_no_per_client_cap() {
-        let mut config = Config::rooted(Path::new("."), "db".into());
+        let mut config = Config::rooted(Path::new("."), std::path::PathBuf::from("db"));
         assert_eq!(
             Limits::from_config(&config).unwrap().max_per_client,
             Some(64)

@@ -1,7 +1,11 @@
 use std::{
     collections::HashMap,
+    net::IpAddr,
     ops::Deref,
-    sync::{atomic::AtomicU64, Arc},
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Arc,
+    },
     time::Duration,
 };
 
@@ -16,7 +20,7 @@ use crate::{
     config::Config,
     i18n::{LoadError, Locales},
     l10n,
-    limit::ContactLimiter,
+    limit::{per_slash_64, ContactLimiter},
     precompressed::{Effort, Precompressed},
     render::{Page, Renderer, TemplateError},
     store::Store,
@@ -37,6 +41,8 @@ pub struct Inner {
     pub(crate) contact_limiter: ContactLimiter,
     /// Submissions dropped because a bot filled the honeypot (logged, never stored).
     pub(crate) honeypot_drops: AtomicU64,
+    /// Rate-limit checks made (with PostgreSQL: to forget full buckets now and then).
+    limit_checks: AtomicU64,
     /// Request counts, unless every request is logged (`--access-log`).
     pub(crate) traffic: Option<Arc<Traffic>>,
     /// The pages of the site, rendered at every load.
@@ -157,9 +163,12 @@ impl AppState {
                 "locale loaded"
             );
         }
-        let store = Store::open(&config.db)
+        let password = config
+            .db_password()
+            .context("reading the database password")?;
+        let store = Store::open(&config.db, password.as_deref())
             .await
-            .with_context(|| format!("opening database {}", config.db.display()))?;
+            .with_context(|| format!("opening database {}", config.db))?;
         let watch = config.watch.then(|| {
             let watch = Watch::new(vec![
                 config.locales_dir.clone(),
@@ -180,6 +189,7 @@ impl AppState {
             store,
             contact_limiter,
             honeypot_drops: AtomicU64::new(0),
+            limit_checks: AtomicU64::new(0),
             traffic,
             pages,
             site: ArcSwap::from_pointee(site),
@@ -244,6 +254,45 @@ impl AppState {
         .await;
         if let Err(e) = reloaded {
             tracing::error!(error = %e, "reload task failed");
+        }
+    }
+
+    /// Whether this client may send a message now; otherwise how long to wait. With
+    /// PostgreSQL the limit is kept in the database, shared by every instance and kept over
+    /// restarts; with SQLite (one instance) in memory. Should the database not answer, the
+    /// message is let through to the store, whose failure the reader is then told of.
+    pub(crate) async fn check_contact_limit(&self, client: Option<IpAddr>) -> Result<(), Duration> {
+        let (per_hour, burst) = (self.config.contact_per_hour, self.config.contact_burst);
+        if per_hour == 0 {
+            return Ok(());
+        }
+        if !self.store.shares_limits() {
+            return self.contact_limiter.check(client);
+        }
+        let key = client.map_or_else(|| "-".to_string(), |ip| per_slash_64(ip).to_string());
+        let per_second = f64::from(per_hour) / 3600.0;
+        let burst = f64::from(burst.max(1));
+        // Now and then, forget the clients whose bucket is full again.
+        if self
+            .limit_checks
+            .fetch_add(1, Ordering::Relaxed)
+            .is_multiple_of(256)
+        {
+            let store = self.store.clone();
+            let full_after = Duration::from_secs_f64(burst / per_second);
+            tokio::spawn(async move {
+                if let Err(e) = store.forget_full_buckets(full_after).await {
+                    tracing::warn!(error = %e, "could not forget full rate-limit buckets");
+                }
+            });
+        }
+        match self.store.take_token(&key, per_second, burst).await {
+            Ok(None) => Ok(()),
+            Ok(Some(wait)) => Err(wait),
+            Err(e) => {
+                tracing::warn!(error = %e, "rate limit not checked: the database did not answer");
+                Ok(())
+            }
         }
     }
 

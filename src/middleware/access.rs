@@ -13,7 +13,7 @@ use axum::{
 };
 
 use super::around::Around;
-use crate::traffic::Traffic;
+use crate::{error::ForMachines, traffic::Traffic};
 
 /// The route that handled a request, put in the response's extensions by whoever matched
 /// it: the router ([`record_route`]) or the fast path.
@@ -45,6 +45,10 @@ impl Around for AccessLog {
     }
 
     fn on_response((method, start, traffic): Self::State, res: &mut Response) {
+        // Health checks come every few seconds from machines: not logged.
+        if res.extensions().get::<ForMachines>().is_some() {
+            return;
+        }
         let route = res.extensions_mut().remove::<Route>();
         let route = route.map_or(Cow::Borrowed("-"), |r| r.0);
         let status = res.status().as_u16();

@@ -9,7 +9,12 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
-use crate::{error::ErrorPage, i18n::negotiate::request_locale, msg, render, state::AppState};
+use crate::{
+    error::{ErrorPage, ForMachines},
+    i18n::negotiate::request_locale,
+    msg, render,
+    state::AppState,
+};
 
 pub(crate) async fn localize_errors(
     State(state): State<AppState>,
@@ -30,6 +35,9 @@ pub(crate) async fn localize_errors(
         .headers()
         .get(header::CONTENT_TYPE)
         .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    if res.extensions().get::<ForMachines>().is_some() {
+        return res;
+    }
     let marked = res.extensions().get::<ErrorPage>().is_some();
     if !(marked || (status.as_u16() >= 400 && !is_html)) {
         return res;

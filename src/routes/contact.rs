@@ -55,8 +55,8 @@ pub(super) async fn submit(
     let socket = client.ok().map(|ConnectInfo(addr)| addr);
     let client = state.contact_limiter.client(socket, &headers);
     state
-        .contact_limiter
-        .check(client)
+        .check_contact_limit(client)
+        .await
         .map_err(AppError::TooManyRequests)?;
     let stored = state
         .store

@@ -3,6 +3,7 @@
 //! files, the sitemap.
 
 mod contact;
+mod health;
 mod pages;
 mod sitemap;
 
@@ -77,6 +78,8 @@ pub(crate) fn router(config: &Config) -> Router<AppState> {
         .route("/sitemap.xml", get(sitemap::sitemap))
         .route("/robots.txt", get(sitemap::robots))
         .route("/favicon.ico", get(favicon))
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
         .route("/lang/{code}", get(switch_language))
         .route("/lang/{code}/{*page}", get(switch_language));
     for page in PAGES {

@@ -13,7 +13,6 @@ const FLOORS: &[&[&str]] = &[
     &["render", "assets", "l10n"],
     &["form"],
     &[
-        "config",
         "error",
         "files",
         "i18n",
@@ -23,7 +22,7 @@ const FLOORS: &[&[&str]] = &[
         "traffic",
         "watch",
     ],
-    &["accept"],
+    &["accept", "config"],
 ];
 
 fn floor_of(module: &str) -> Option<usize> {

@@ -263,7 +263,7 @@ async fn the_served_pages_are_soon_fully_compressed() {
         .await
         .bytes;
     let dir = tempfile::tempdir().unwrap();
-    let server = crate::common::server::Server::start(&dir.path().join("db.sqlite3"), &[]);
+    let server = crate::common::server::Server::start(dir.path().join("db.sqlite3"), &[]);
     let request =
         b"GET /fa/ HTTP/1.1\r\nHost: localhost\r\nAccept-Encoding: br\r\nConnection: close\r\n\r\n";
     let started = std::time::Instant::now();

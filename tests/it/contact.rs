@@ -1,51 +1,53 @@
 //! The contact form: validation in both languages, durable storage, cross-site and malformed
 //! requests.
 
-use crate::common::{attr_of, form_body, TestApp};
+use crate::common::{attr_of, form_body, Backend, TestApp};
 
 const ZWNJ_MESSAGE: &str = "سلام، می\u{200c}خواهیم با شما همکاری کنیم. کتاب\u{200c}ها را فرستادیم.";
 
 #[tokio::test]
 async fn valid_submission_is_stored_then_thanked() {
-    let app = TestApp::new().await;
-    for (lang, name, message) in [
-        ("en", "Jane Doe", "Hello & welcome <b>"),
-        ("fa", "مریم\u{200c}السادات", ZWNJ_MESSAGE),
-    ] {
-        let body = form_body(&[
-            ("name", name),
-            ("email", "reader@example.org"),
-            ("message", message),
-            ("website", ""),
-        ]);
-        let res = app.post_form(&format!("/{lang}/contact"), body).await;
-        assert_eq!(res.status, 303, "{lang}: {}", res.body);
+    for backend in Backend::BOTH {
+        let app = TestApp::on(backend).await;
+        for (lang, name, message) in [
+            ("en", "Jane Doe", "Hello & welcome <b>"),
+            ("fa", "مریم\u{200c}السادات", ZWNJ_MESSAGE),
+        ] {
+            let body = form_body(&[
+                ("name", name),
+                ("email", "reader@example.org"),
+                ("message", message),
+                ("website", ""),
+            ]);
+            let res = app.post_form(&format!("/{lang}/contact"), body).await;
+            assert_eq!(res.status, 303, "{lang}: {}", res.body);
+            assert_eq!(
+                res.location(),
+                Some(format!("/{lang}/contact/thanks").as_str())
+            );
+        }
+        let rows = app.state.store.list().await.unwrap();
+        assert_eq!(rows.len(), 2);
         assert_eq!(
-            res.location(),
-            Some(format!("/{lang}/contact/thanks").as_str())
+            (
+                rows[0].name.as_str(),
+                rows[0].body.as_str(),
+                rows[0].locale.as_str()
+            ),
+            ("Jane Doe", "Hello & welcome <b>", "en")
+        );
+        // Persian, ZWNJ included, byte for byte.
+        assert_eq!(rows[1].body.as_bytes(), ZWNJ_MESSAGE.as_bytes());
+        assert_eq!(rows[1].name.as_bytes(), "مریم\u{200c}السادات".as_bytes());
+        assert_eq!(rows[1].locale, "fa");
+        assert_eq!(rows[1].email, "reader@example.org");
+        // UTC timestamp, RFC 3339.
+        assert!(
+            rows[1].created_at.ends_with('Z') && rows[1].created_at.contains('T'),
+            "{}",
+            rows[1].created_at
         );
     }
-    let rows = app.state.store.list().await.unwrap();
-    assert_eq!(rows.len(), 2);
-    assert_eq!(
-        (
-            rows[0].name.as_str(),
-            rows[0].body.as_str(),
-            rows[0].locale.as_str()
-        ),
-        ("Jane Doe", "Hello & welcome <b>", "en")
-    );
-    // Persian, ZWNJ included, byte for byte.
-    assert_eq!(rows[1].body.as_bytes(), ZWNJ_MESSAGE.as_bytes());
-    assert_eq!(rows[1].name.as_bytes(), "مریم\u{200c}السادات".as_bytes());
-    assert_eq!(rows[1].locale, "fa");
-    assert_eq!(rows[1].email, "reader@example.org");
-    // UTC timestamp, RFC 3339.
-    assert!(
-        rows[1].created_at.ends_with('Z') && rows[1].created_at.contains('T'),
-        "{}",
-        rows[1].created_at
-    );
 }
 
 #[tokio::test]
@@ -258,28 +260,30 @@ async fn malformed_bodies_get_localized_4xx() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_submissions_are_all_stored() {
-    let app = TestApp::new().await;
-    let mut tasks = vec![];
-    for i in 0..64 {
-        let app = app.clone();
-        tasks.push(tokio::spawn(async move {
-            let body = form_body(&[
-                ("name", &format!("Reader {i}")),
-                ("email", "r@example.org"),
-                ("message", "همبستگی"),
-            ]);
-            app.post_form("/fa/contact", body).await.status
-        }));
+    for backend in Backend::BOTH {
+        let app = TestApp::on(backend).await;
+        let mut tasks = vec![];
+        for i in 0..64 {
+            let app = app.clone();
+            tasks.push(tokio::spawn(async move {
+                let body = form_body(&[
+                    ("name", &format!("Reader {i}")),
+                    ("email", "r@example.org"),
+                    ("message", "همبستگی"),
+                ]);
+                app.post_form("/fa/contact", body).await.status
+            }));
+        }
+        for t in tasks {
+            assert_eq!(t.await.unwrap(), 303);
+        }
+        let rows = app.state.store.list().await.unwrap();
+        assert_eq!(rows.len(), 64);
+        let mut names: Vec<_> = rows.iter().map(|r| r.name.clone()).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), 64, "each message once");
     }
-    for t in tasks {
-        assert_eq!(t.await.unwrap(), 303);
-    }
-    let rows = app.state.store.list().await.unwrap();
-    assert_eq!(rows.len(), 64);
-    let mut names: Vec<_> = rows.iter().map(|r| r.name.clone()).collect();
-    names.sort();
-    names.dedup();
-    assert_eq!(names.len(), 64, "each message once");
 }
 
 /// What organisers read can't be forged: the address is one bare address, and nothing in it
@@ -336,59 +340,61 @@ async fn the_email_field_takes_one_bare_address() {
 /// Persian, ZWNJ, RLM/LRM, tabs and newlines are kept.
 #[tokio::test]
 async fn line_breaks_are_normalised_and_limits_count_what_is_stored() {
-    let app = TestApp::new().await;
-    let name = "\u{200F}مریم\u{200C}السادات (Maryam)\u{200E}";
-    let sent = "  سلام\r\nخط دوم\rخط سوم\n\tتورفته  \r\n";
-    let res = app
-        .post_form(
-            "/fa/contact",
-            form_body(&[
-                ("name", &format!("   {name}   ")),
-                ("email", "m@example.org"),
-                ("message", sent),
-            ]),
-        )
-        .await;
-    assert_eq!(res.status, 303, "{}", res.body);
-    let row = app.state.store.list().await.unwrap().remove(0);
-    assert_eq!(row.name, name);
-    assert_eq!(row.body, "سلام\nخط دوم\nخط سوم\n\tتورفته");
-
-    // 4,998 letters, a CRLF and one more letter are 5,000 characters once stored.
-    let at_limit = format!("{}\r\nب", "ا".repeat(4998));
-    let over = format!("{}\r\nب", "ا".repeat(4999));
-    let padded_name = format!("{}{}{}", " ".repeat(100), "ن".repeat(200), " ".repeat(100));
-    for (message, status) in [(at_limit.as_str(), 303), (over.as_str(), 422)] {
+    for backend in Backend::BOTH {
+        let app = TestApp::on(backend).await;
+        let name = "\u{200F}مریم\u{200C}السادات (Maryam)\u{200E}";
+        let sent = "  سلام\r\nخط دوم\rخط سوم\n\tتورفته  \r\n";
         let res = app
             .post_form(
                 "/fa/contact",
                 form_body(&[
-                    ("name", &padded_name),
+                    ("name", &format!("   {name}   ")),
                     ("email", "m@example.org"),
-                    ("message", message),
+                    ("message", sent),
                 ]),
             )
             .await;
-        assert_eq!(res.status, status);
+        assert_eq!(res.status, 303, "{}", res.body);
+        let row = app.state.store.list().await.unwrap().remove(0);
+        assert_eq!(row.name, name);
+        assert_eq!(row.body, "سلام\nخط دوم\nخط سوم\n\tتورفته");
+
+        // 4,998 letters, a CRLF and one more letter are 5,000 characters once stored.
+        let at_limit = format!("{}\r\nب", "ا".repeat(4998));
+        let over = format!("{}\r\nب", "ا".repeat(4999));
+        let padded_name = format!("{}{}{}", " ".repeat(100), "ن".repeat(200), " ".repeat(100));
+        for (message, status) in [(at_limit.as_str(), 303), (over.as_str(), 422)] {
+            let res = app
+                .post_form(
+                    "/fa/contact",
+                    form_body(&[
+                        ("name", &padded_name),
+                        ("email", "m@example.org"),
+                        ("message", message),
+                    ]),
+                )
+                .await;
+            assert_eq!(res.status, status);
+        }
+        for row in app.state.store.list().await.unwrap() {
+            assert!(row.name.chars().count() <= 200);
+            assert!(row.body.chars().count() <= 5000);
+            assert!(!row.body.contains('\r') && !row.name.contains('\r'));
+        }
+        // A line break in a name is refused, not stored.
+        let res = app
+            .post_form(
+                "/en/contact",
+                form_body(&[
+                    ("name", "A\r\nB"),
+                    ("email", "m@example.org"),
+                    ("message", "hi"),
+                ]),
+            )
+            .await;
+        assert_eq!(res.status, 422);
+        assert!(res
+            .body
+            .contains("Your name contains characters that cannot be used."));
     }
-    for row in app.state.store.list().await.unwrap() {
-        assert!(row.name.chars().count() <= 200);
-        assert!(row.body.chars().count() <= 5000);
-        assert!(!row.body.contains('\r') && !row.name.contains('\r'));
-    }
-    // A line break in a name is refused, not stored.
-    let res = app
-        .post_form(
-            "/en/contact",
-            form_body(&[
-                ("name", "A\r\nB"),
-                ("email", "m@example.org"),
-                ("message", "hi"),
-            ]),
-        )
-        .await;
-    assert_eq!(res.status, 422);
-    assert!(res
-        .body
-        .contains("Your name contains characters that cannot be used."));
 }

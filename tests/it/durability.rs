@@ -15,7 +15,6 @@ use crate::common::server::{form_post, get, raw, Server};
 use axum::body::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper_util::{client::legacy::Client, rt::TokioExecutor};
-use scdi_site::store::Store;
 use tokio::io::AsyncWriteExt;
 
 fn message(name: &str) -> String {
@@ -27,7 +26,7 @@ fn message(name: &str) -> String {
 }
 
 async fn stored_names(db: &std::path::Path) -> (Vec<String>, bool) {
-    let store = Store::open(db).await.unwrap();
+    let store = crate::common::sqlite_store(db).await;
     let names = store
         .list()
         .await
@@ -46,7 +45,7 @@ async fn concurrent_submissions_exactly_the_acknowledged_ones_are_stored() {
     // 200 readers, all on loopback: one address, so no per-address connection cap. With a
     // log line per request, to check what those lines hold.
     let server = Server::start(
-        &dir.path().join("db.sqlite3"),
+        dir.path().join("db.sqlite3"),
         &[
             "--contact-per-hour",
             "3600",
@@ -169,7 +168,7 @@ async fn sigkill_mid_load_loses_no_acknowledged_message() {
 /// stored, then the process exits 0.
 async fn in_flight_requests_finish_then_exits_0(signal: &str) {
     let dir = tempfile::tempdir().unwrap();
-    let mut server = Server::start(&dir.path().join("db.sqlite3"), &["--contact-per-hour", "0"]);
+    let mut server = Server::start(dir.path().join("db.sqlite3"), &["--contact-per-hour", "0"]);
     let mut slow = vec![];
     for i in 0..8 {
         let addr = server.addr.clone();
@@ -232,7 +231,7 @@ async fn load_run_without_5xx_and_with_bounded_memory() {
     let dir = tempfile::tempdir().unwrap();
     // 128 readers, all on loopback: one address, so no per-address connection cap.
     let server = Server::start(
-        &dir.path().join("db.sqlite3"),
+        dir.path().join("db.sqlite3"),
         &[
             "--contact-per-hour",
             "0",
@@ -315,7 +314,7 @@ async fn load_run_without_5xx_and_with_bounded_memory() {
 async fn oversized_headers_and_slow_headers_are_cut_off() {
     let dir = tempfile::tempdir().unwrap();
     let server = Server::start(
-        &dir.path().join("db.sqlite3"),
+        dir.path().join("db.sqlite3"),
         &["--header-timeout-secs", "1"],
     );
     let huge = format!(
@@ -361,7 +360,7 @@ async fn one_address_holding_many_connections_cannot_lock_out_other_readers() {
     rlimit::increase_nofile_limit(4096).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let server = Server::try_start(
-        &dir.path().join("db.sqlite3"),
+        dir.path().join("db.sqlite3"),
         &[],
         &["prlimit", "--nofile=1024:1024", "--"],
     )
@@ -399,7 +398,7 @@ async fn one_address_holding_many_connections_cannot_lock_out_other_readers() {
 #[tokio::test]
 async fn by_default_requests_are_counted_not_logged_one_by_one() {
     let dir = tempfile::tempdir().unwrap();
-    let mut server = Server::start(&dir.path().join("db.sqlite3"), &[]);
+    let mut server = Server::start(dir.path().join("db.sqlite3"), &[]);
     for _ in 0..7 {
         assert_eq!(raw(&server.addr, &get("/fa/")).await.unwrap().status, 200);
     }

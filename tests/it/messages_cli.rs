@@ -2,27 +2,55 @@
 
 use std::process::Command;
 
-use scdi_site::store::{NewMessage, Store};
+use scdi_site::{
+    config::Database,
+    store::{NewMessage, Store},
+};
+
+use crate::common::Backend;
 
 const PERSIAN: &str = "سلام، می\u{200c}خواهیم همکاری کنیم؛ «زن، زندگی، آزادی»\nخط دوم, with a comma";
 
-async fn database() -> (tempfile::TempDir, std::path::PathBuf) {
+/// A database holding some messages, and the `--db` value that names it.
+struct Filled {
+    /// `--db`: the SQLite file or the PostgreSQL URL.
+    arg: String,
+    dir: tempfile::TempDir,
+    _postgres: Option<crate::common::postgres::TestDatabase>,
+}
+
+/// A database of `backend` holding `messages` (name, body, locale).
+async fn filled(backend: Backend, messages: &[(&str, &str, &str)]) -> Filled {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("site.sqlite3");
-    let store = Store::open(&db).await.unwrap();
-    for (name, body, locale) in [("Jane \"JD\" Doe", "Hello", "en"), ("مریم", PERSIAN, "fa")] {
-        store
-            .insert(&NewMessage {
-                name,
-                email: "r@example.org",
-                body,
-                locale,
-            })
-            .await
-            .unwrap();
+    let (db, postgres) = backend.database(dir.path()).await;
+    let store = Store::open(&db, None).await.unwrap();
+    for (name, body, locale) in messages {
+        let m = NewMessage {
+            name,
+            email: "r@example.org",
+            body,
+            locale,
+        };
+        store.insert(&m).await.unwrap();
     }
     store.close().await;
-    (dir, db)
+    let arg = match &db {
+        Database::File(path) => path.display().to_string(),
+        Database::Postgres(url) => url.clone(),
+    };
+    Filled {
+        arg,
+        dir,
+        _postgres: postgres,
+    }
+}
+
+async fn database(backend: Backend) -> Filled {
+    filled(
+        backend,
+        &[("Jane \"JD\" Doe", "Hello", "en"), ("مریم", PERSIAN, "fa")],
+    )
+    .await
 }
 
 fn run(args: &[&str]) -> (i32, Vec<u8>, String) {
@@ -40,107 +68,92 @@ fn run(args: &[&str]) -> (i32, Vec<u8>, String) {
 
 #[tokio::test]
 async fn list_shows_every_message() {
-    let (_dir, db) = database().await;
-    let (code, out, _) = run(&["messages", "list", "--db", db.to_str().unwrap()]);
-    assert_eq!(code, 0);
-    let out = String::from_utf8(out).unwrap();
-    assert!(out.contains("[fa] مریم <r@example.org>"));
-    assert!(out.contains(
-        "    سلام، می\u{200c}خواهیم همکاری کنیم؛ «زن، زندگی، آزادی»\n    خط دوم, with a comma"
-    ));
-    assert!(out.ends_with("2 message(s)\n"));
+    for backend in Backend::BOTH {
+        let db = database(backend).await;
+        let (code, out, _) = run(&["messages", "list", "--db", &db.arg]);
+        assert_eq!(code, 0);
+        let out = String::from_utf8(out).unwrap();
+        assert!(out.contains("[fa] مریم <r@example.org>"));
+        assert!(out.contains(
+            "    سلام، می\u{200c}خواهیم همکاری کنیم؛ «زن، زندگی، آزادی»\n    خط دوم, with a comma"
+        ));
+        assert!(out.ends_with("2 message(s)\n"));
+    }
 }
 
 #[tokio::test]
 async fn csv_export_is_utf8_with_bom_and_round_trips() {
-    let (_dir, db) = database().await;
-    let (code, out, _) = run(&[
-        "messages",
-        "export",
-        "--format",
-        "csv",
-        "--db",
-        db.to_str().unwrap(),
-    ]);
-    assert_eq!(code, 0);
-    assert!(
-        out.starts_with("\u{FEFF}".as_bytes()),
-        "BOM for spreadsheet programs"
-    );
-    let mut reader = csv::Reader::from_reader(&out[3..]);
-    assert_eq!(
-        reader.headers().unwrap(),
-        vec!["id", "created_at", "locale", "name", "email", "message"]
-    );
-    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
-    assert_eq!(rows.len(), 2);
-    assert_eq!(&rows[0][3], "Jane \"JD\" Doe");
-    assert_eq!(
-        rows[1][5].as_bytes(),
-        PERSIAN.as_bytes(),
-        "byte for byte, ZWNJ and newline included"
-    );
+    for backend in Backend::BOTH {
+        let db = database(backend).await;
+        let (code, out, _) = run(&["messages", "export", "--format", "csv", "--db", &db.arg]);
+        assert_eq!(code, 0);
+        assert!(
+            out.starts_with("\u{FEFF}".as_bytes()),
+            "BOM for spreadsheet programs"
+        );
+        let mut reader = csv::Reader::from_reader(&out[3..]);
+        assert_eq!(
+            reader.headers().unwrap(),
+            vec!["id", "created_at", "locale", "name", "email", "message"]
+        );
+        let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(&rows[0][3], "Jane \"JD\" Doe");
+        assert_eq!(
+            rows[1][5].as_bytes(),
+            PERSIAN.as_bytes(),
+            "byte for byte, ZWNJ and newline included"
+        );
+    }
 }
 
 #[tokio::test]
 async fn json_export_and_since() {
-    let (_dir, db) = database().await;
-    let (code, out, _) = run(&[
-        "messages",
-        "export",
-        "--format",
-        "json",
-        "--db",
-        db.to_str().unwrap(),
-    ]);
-    assert_eq!(code, 0);
-    let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
-    assert_eq!(json[1]["body"], PERSIAN);
-    assert_eq!(json[1]["locale"], "fa");
+    for backend in Backend::BOTH {
+        let db = database(backend).await;
+        let (code, out, _) = run(&["messages", "export", "--format", "json", "--db", &db.arg]);
+        assert_eq!(code, 0);
+        let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(json[1]["body"], PERSIAN);
+        assert_eq!(json[1]["locale"], "fa");
 
-    let (_, out, _) = run(&[
-        "messages",
-        "export",
-        "--format",
-        "json",
-        "--since",
-        "2999-01-01",
-        "--db",
-        db.to_str().unwrap(),
-    ]);
-    assert_eq!(
-        serde_json::from_slice::<serde_json::Value>(&out).unwrap(),
-        serde_json::json!([])
-    );
-    let (_, out, _) = run(&[
-        "messages",
-        "export",
-        "--format",
-        "json",
-        "--since",
-        "2000-01-01T00:00:00Z",
-        "--db",
-        db.to_str().unwrap(),
-    ]);
-    assert_eq!(
-        serde_json::from_slice::<serde_json::Value>(&out)
-            .unwrap()
-            .as_array()
-            .unwrap()
-            .len(),
-        2
-    );
+        let (_, out, _) = run(&[
+            "messages",
+            "export",
+            "--format",
+            "json",
+            "--since",
+            "2999-01-01",
+            "--db",
+            &db.arg,
+        ]);
+        assert_eq!(
+            serde_json::from_slice::<serde_json::Value>(&out).unwrap(),
+            serde_json::json!([])
+        );
+        let (_, out, _) = run(&[
+            "messages",
+            "export",
+            "--format",
+            "json",
+            "--since",
+            "2000-01-01T00:00:00Z",
+            "--db",
+            &db.arg,
+        ]);
+        assert_eq!(
+            serde_json::from_slice::<serde_json::Value>(&out)
+                .unwrap()
+                .as_array()
+                .unwrap()
+                .len(),
+            2
+        );
 
-    let (code, _, err) = run(&[
-        "messages",
-        "list",
-        "--since",
-        "last week",
-        "--db",
-        db.to_str().unwrap(),
-    ]);
-    assert_eq!(code, 2);
-    assert!(err.contains("is not a date"), "{err}");
+        let (code, _, err) = run(&["messages", "list", "--since", "last week", "--db", &db.arg]);
+        assert_eq!(code, 2);
+        assert!(err.contains("is not a date"), "{err}");
+    }
 }
 
 #[test]
@@ -159,85 +172,79 @@ fn a_missing_database_is_an_error_not_a_new_file() {
 const HOSTILE_NAME: &str = "Eve\u{1b}]0;pwned\u{7}\u{202E}";
 const HOSTILE_BODY: &str = "hello\r\n#9 2026-01-01T00:00:00.000Z [en] Fake <f@example.org>\n\u{1b}[2J\u{9b}31m\u{2066}x\u{2069}\rover\u{2028}end";
 
-async fn hostile_database() -> (tempfile::TempDir, std::path::PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("site.sqlite3");
-    let store = Store::open(&db).await.unwrap();
-    for (name, body) in [
-        (HOSTILE_NAME, HOSTILE_BODY),
-        (
-            "=HYPERLINK(\"http://evil.example\")",
-            "+1+cmd|' /C calc'!A0",
-        ),
-        ("-2+3", "@SUM(A1:A9)"),
-        ("\tTab", "\rCarriage"),
-        ("Plain", "a = b, and -1 is fine inside"),
-    ] {
-        store
-            .insert(&NewMessage {
-                name,
-                email: "e@example.org",
-                body,
-                locale: "en",
-            })
-            .await
-            .unwrap();
-    }
-    store.close().await;
-    (dir, db)
+async fn hostile_database(backend: Backend) -> Filled {
+    filled(
+        backend,
+        &[
+            (HOSTILE_NAME, HOSTILE_BODY, "en"),
+            (
+                "=HYPERLINK(\"http://evil.example\")",
+                "+1+cmd|' /C calc'!A0",
+                "en",
+            ),
+            ("-2+3", "@SUM(A1:A9)", "en"),
+            ("\tTab", "\rCarriage", "en"),
+            ("Plain", "a = b, and -1 is fine inside", "en"),
+        ],
+    )
+    .await
 }
 
 #[tokio::test]
 async fn list_never_writes_raw_control_characters_to_the_terminal() {
-    let (_dir, db) = hostile_database().await;
-    let (code, out, _) = run(&["messages", "list", "--db", db.to_str().unwrap()]);
-    assert_eq!(code, 0);
-    let out = String::from_utf8(out).unwrap();
-    for raw in [
-        '\u{1b}', '\u{7}', '\u{9b}', '\r', '\u{202E}', '\u{2066}', '\u{2069}', '\u{2028}',
-    ] {
-        assert!(!out.contains(raw), "raw {raw:?} in {out:?}");
+    for backend in Backend::BOTH {
+        let db = hostile_database(backend).await;
+        let (code, out, _) = run(&["messages", "list", "--db", &db.arg]);
+        assert_eq!(code, 0);
+        let out = String::from_utf8(out).unwrap();
+        for raw in [
+            '\u{1b}', '\u{7}', '\u{9b}', '\r', '\u{202E}', '\u{2066}', '\u{2069}', '\u{2028}',
+        ] {
+            assert!(!out.contains(raw), "raw {raw:?} in {out:?}");
+        }
+        for shown in [
+            "\\u{1b}]0;pwned\\u{7}\\u{202e}",
+            "\\u{1b}[2J\\u{9b}31m",
+            "\\u{2066}x\\u{2069}\\u{d}over\\u{2028}end",
+        ] {
+            assert!(out.contains(shown), "{shown} in {out}");
+        }
+        // Only real headers start a line with `#`: message text is always indented.
+        let headers: Vec<_> = out.lines().filter(|l| l.starts_with('#')).collect();
+        assert_eq!(headers.len(), 5, "{out}");
+        assert!(out.contains("\n    #9 2026-01-01T00:00:00.000Z [en] Fake"));
     }
-    for shown in [
-        "\\u{1b}]0;pwned\\u{7}\\u{202e}",
-        "\\u{1b}[2J\\u{9b}31m",
-        "\\u{2066}x\\u{2069}\\u{d}over\\u{2028}end",
-    ] {
-        assert!(out.contains(shown), "{shown} in {out}");
-    }
-    // Only real headers start a line with `#`: message text is always indented.
-    let headers: Vec<_> = out.lines().filter(|l| l.starts_with('#')).collect();
-    assert_eq!(headers.len(), 5, "{out}");
-    assert!(out.contains("\n    #9 2026-01-01T00:00:00.000Z [en] Fake"));
 }
 
 #[tokio::test]
 async fn csv_cells_cannot_become_formulas_and_json_stays_exact() {
-    let (_dir, db) = hostile_database().await;
-    let db = db.to_str().unwrap();
-    let (code, out, _) = run(&["messages", "export", "--format", "csv", "--db", db]);
-    assert_eq!(code, 0);
-    let mut reader = csv::Reader::from_reader(&out[3..]);
-    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
-    let cells: Vec<(&str, &str)> = rows.iter().map(|r| (&r[3], &r[5])).collect();
-    assert_eq!(
-        cells[1..],
-        [
-            (
-                "'=HYPERLINK(\"http://evil.example\")",
-                "'+1+cmd|' /C calc'!A0"
-            ),
-            ("'-2+3", "'@SUM(A1:A9)"),
-            ("'\tTab", "'\rCarriage"),
-            ("Plain", "a = b, and -1 is fine inside"),
-        ]
-    );
+    for backend in Backend::BOTH {
+        let db = hostile_database(backend).await;
+        let db = db.arg.as_str();
+        let (code, out, _) = run(&["messages", "export", "--format", "csv", "--db", db]);
+        assert_eq!(code, 0);
+        let mut reader = csv::Reader::from_reader(&out[3..]);
+        let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        let cells: Vec<(&str, &str)> = rows.iter().map(|r| (&r[3], &r[5])).collect();
+        assert_eq!(
+            cells[1..],
+            [
+                (
+                    "'=HYPERLINK(\"http://evil.example\")",
+                    "'+1+cmd|' /C calc'!A0"
+                ),
+                ("'-2+3", "'@SUM(A1:A9)"),
+                ("'\tTab", "'\rCarriage"),
+                ("Plain", "a = b, and -1 is fine inside"),
+            ]
+        );
 
-    let (_, out, _) = run(&["messages", "export", "--format", "json", "--db", db]);
-    let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
-    assert_eq!(json[0]["name"], HOSTILE_NAME);
-    assert_eq!(json[0]["body"], HOSTILE_BODY);
-    assert_eq!(json[1]["name"], "=HYPERLINK(\"http://evil.example\")");
+        let (_, out, _) = run(&["messages", "export", "--format", "json", "--db", db]);
+        let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(json[0]["name"], HOSTILE_NAME);
+        assert_eq!(json[0]["body"], HOSTILE_BODY);
+        assert_eq!(json[1]["name"], "=HYPERLINK(\"http://evil.example\")");
+    }
 }
 
 /// Runs the binary as a user who may read the database but not write it or its folder:
@@ -271,7 +278,8 @@ fn run_read_only(dir: &std::path::Path, args: &[&str]) -> (i32, Vec<u8>, String)
 
 #[tokio::test]
 async fn organisers_with_read_access_only_can_read_and_nothing_is_written() {
-    let (dir, db) = database().await;
+    let filled = database(Backend::Sqlite).await;
+    let (dir, db) = (&filled.dir, std::path::PathBuf::from(&filled.arg));
     let before: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name())
@@ -299,7 +307,7 @@ async fn organisers_with_read_access_only_can_read_and_nothing_is_written() {
 async fn output_into_a_pipe_closed_early_ends_quietly() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("site.sqlite3");
-    let store = Store::open(&db).await.unwrap();
+    let store = crate::common::sqlite_store(&db).await;
     let long = "همبستگی ".repeat(600);
     for _ in 0..60 {
         let m = NewMessage {

@@ -69,7 +69,7 @@ async fn submit(server: &Server, lang: &str, prefix: &str, count: usize) -> Outc
 }
 
 async fn stored(db: &Path) -> BTreeSet<String> {
-    let store = Store::open(db).await.unwrap();
+    let store = crate::common::sqlite_store(db).await;
     let names = store.list().await.unwrap().into_iter().map(|m| m.name);
     let names = names.collect();
     assert!(store.integrity_ok().await.unwrap());
@@ -226,7 +226,7 @@ async fn a_removed_database_is_not_recreated_and_nothing_is_acknowledged() {
     assert_eq!(raw(&server.addr, &get("/en/")).await.unwrap().status, 200);
 
     // The operator puts a database back: the same server stores into it, with no restart.
-    Store::open(&db).await.unwrap().close().await;
+    crate::common::sqlite_store(&db).await.close().await;
     let restored = submit(&server, "fa", "Restored", 3).await;
     assert_eq!(restored.acknowledged.len(), 3, "{restored:?}");
     drop(server);
@@ -267,7 +267,7 @@ async fn stores_opening_a_new_database_at_once_all_succeed() {
         let opens: Vec<_> = (0..8)
             .map(|_| {
                 let db = db.clone();
-                tokio::spawn(async move { Store::open(&db).await })
+                tokio::spawn(async move { Store::open(&db.into(), None).await })
             })
             .collect();
         for open in opens {

@@ -1,6 +1,7 @@
 //! Shared helpers: the app built in-process on a temporary database, and one request
 //! builder behind every in-process request.
 
+pub(crate) mod postgres;
 pub(crate) mod server;
 
 use std::{
@@ -28,6 +29,34 @@ pub(crate) const SAME_ORIGIN_FORM: &[(&str, &str)] = &[
     ("sec-fetch-site", "same-origin"),
 ];
 
+/// The two databases messages can be stored in: store tests run on both.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub(crate) const BOTH: [Backend; 2] = [Backend::Sqlite, Backend::Postgres];
+
+    /// A new, empty database of this kind, and what keeps it alive.
+    pub(crate) async fn database(
+        self,
+        dir: &Path,
+    ) -> (scdi_site::config::Database, Option<postgres::TestDatabase>) {
+        match self {
+            Backend::Sqlite => (dir.join("test.sqlite3").into(), None),
+            Backend::Postgres => {
+                let db = postgres::TestDatabase::new().await;
+                (
+                    scdi_site::config::Database::Postgres(db.url.clone()),
+                    Some(db),
+                )
+            }
+        }
+    }
+}
+
 /// The app, in-process, on its own temporary database. Cheap to clone (for concurrent
 /// requests); [`TestApp::as_client`] gives a copy whose requests come from an address.
 #[derive(Clone)]
@@ -36,6 +65,7 @@ pub(crate) struct TestApp {
     pub(crate) service: Service,
     pub(crate) state: AppState,
     _dir: Arc<TempDir>,
+    _postgres: Option<Arc<postgres::TestDatabase>>,
 }
 
 pub(crate) struct TestResponse {
@@ -85,8 +115,18 @@ impl TestApp {
 
     /// The app with a configuration changed by `change` (the database is always temporary).
     pub(crate) async fn with_config(change: impl FnOnce(&mut Config)) -> Self {
+        Self::on_with_config(Backend::Sqlite, change).await
+    }
+
+    /// The app storing messages in `backend`.
+    pub(crate) async fn on(backend: Backend) -> Self {
+        Self::on_with_config(backend, |_| {}).await
+    }
+
+    pub(crate) async fn on_with_config(backend: Backend, change: impl FnOnce(&mut Config)) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        let mut config = Config::rooted(repo_root(), dir.path().join("test.sqlite3"));
+        let (db, postgres) = backend.database(dir.path()).await;
+        let mut config = Config::rooted(repo_root(), db);
         // In-process requests carry no client address, so they would all share one rate
         // limit bucket; the tests of the limit turn it back on.
         config.contact_per_hour = 0;
@@ -98,6 +138,7 @@ impl TestApp {
             service: Service::new(app(state.clone())),
             state,
             _dir: Arc::new(dir),
+            _postgres: postgres.map(Arc::new),
         }
     }
 
@@ -203,4 +244,11 @@ pub(crate) fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(&path, &target).unwrap();
         }
     }
+}
+
+/// The SQLite store at `path` (created if need be), as the site opens it.
+pub(crate) async fn sqlite_store(path: &Path) -> scdi_site::store::Store {
+    scdi_site::store::Store::open(&path.to_path_buf().into(), None)
+        .await
+        .expect("open the SQLite store")
 }

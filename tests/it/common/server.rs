@@ -25,13 +25,19 @@ pub(crate) struct Server {
 impl Server {
     /// Starts `scdi-site serve` from the repository root with `db` and extra arguments, and
     /// waits until it logs the address it serves on.
-    pub(crate) fn start(db: &Path, extra: &[&str]) -> Server {
+    pub(crate) fn start(db: impl AsRef<Path>, extra: &[&str]) -> Server {
         Self::try_start(db, extra, &[]).expect("the server reports its address")
     }
 
     /// As [`Server::start`], with the binary run through `wrapper` (e.g. `prlimit
     /// --fsize=...`); `Err` with the log when the process exits before serving.
-    pub(crate) fn try_start(db: &Path, extra: &[&str], wrapper: &[&str]) -> Result<Server, String> {
+    /// `db`: a SQLite file or a PostgreSQL URL, as `--db` takes it.
+    pub(crate) fn try_start(
+        db: impl AsRef<Path>,
+        extra: &[&str],
+        wrapper: &[&str],
+    ) -> Result<Server, String> {
+        let db = db.as_ref();
         let bin = env!("CARGO_BIN_EXE_scdi-site");
         let mut command = match wrapper.split_first() {
             Some((program, args)) => {

@@ -1,4 +1,4 @@
-//! Contact messages in SQLite, through sqlx. WAL with `synchronous=FULL`: a message is on
+//! Messages in SQLite, the embedded default. WAL with `synchronous=FULL`: a message is on
 //! disk before the reader is told it was received.
 //!
 //! Every write runs in an explicit transaction whose `COMMIT` is awaited. In autocommit mode
@@ -9,35 +9,16 @@
 
 use std::{fs::File, path::Path, str::FromStr, time::Duration};
 
-use serde::Serialize;
 use sqlx::{
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
     ConnectOptions, Connection, SqliteConnection, SqlitePool,
 };
 
+use super::{Message, NewMessage};
+
 #[derive(Clone)]
-pub struct Store {
+pub(super) struct Store {
     pool: SqlitePool,
-}
-
-/// A message about to be stored.
-pub struct NewMessage<'a> {
-    pub name: &'a str,
-    pub email: &'a str,
-    pub body: &'a str,
-    pub locale: &'a str,
-}
-
-/// A stored message.
-#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
-pub struct Message {
-    pub id: i64,
-    pub name: String,
-    pub email: String,
-    pub body: String,
-    pub locale: String,
-    /// UTC, RFC 3339 with milliseconds.
-    pub created_at: String,
 }
 
 /// How long a writer waits for another to finish before giving up.
@@ -60,7 +41,7 @@ impl Store {
     /// lock file beside the database (`<db>-lock`), so that instances starting together
     /// migrate one at a time; the pool's connections never create a file, so a database
     /// removed later is an error, not a new empty one.
-    pub async fn open(path: &Path) -> Result<Self, sqlx::Error> {
+    pub(super) async fn open(path: &Path) -> Result<Self, sqlx::Error> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent)?;
         }
@@ -77,7 +58,9 @@ impl Store {
         .await
         .map_err(|e| sqlx::Error::Io(std::io::Error::other(e)))??;
         let mut conn = options(path)?.create_if_missing(true).connect().await?;
-        sqlx::migrate!("./migrations").run_direct(&mut conn).await?;
+        sqlx::migrate!("./migrations/sqlite")
+            .run_direct(&mut conn)
+            .await?;
         conn.close().await?;
         drop(lock);
         let pool = SqlitePoolOptions::new()
@@ -90,7 +73,7 @@ impl Store {
 
     /// Opens an existing database read-only, for organisers: never creates, migrates or
     /// writes, so read access to the file is enough and a mistyped path is an error.
-    pub async fn open_read_only(path: &Path) -> Result<Self, sqlx::Error> {
+    pub(super) async fn open_read_only(path: &Path) -> Result<Self, sqlx::Error> {
         if !path.is_file() {
             return Err(sqlx::Error::Io(std::io::Error::new(
                 std::io::ErrorKind::NotFound,
@@ -118,7 +101,7 @@ impl Store {
     /// write failed is closed rather than returned to the pool: whatever broke it (a full
     /// disk, a file removed or replaced) is not carried into the next write, which opens a
     /// fresh connection, so the site recovers by itself once the cause is gone.
-    pub async fn insert(&self, m: &NewMessage<'_>) -> Result<i64, sqlx::Error> {
+    pub(super) async fn insert(&self, m: &NewMessage<'_>) -> Result<i64, sqlx::Error> {
         let mut conn = self.pool.acquire().await?;
         let result = insert_message(&mut conn, m).await;
         if result.is_err() {
@@ -127,14 +110,12 @@ impl Store {
         result
     }
 
-    /// All messages, oldest first.
-    pub async fn list(&self) -> Result<Vec<Message>, sqlx::Error> {
-        self.list_since(None).await
-    }
-
     /// Messages received at or after `since` (an RFC 3339 UTC prefix such as `2026-11-01`),
     /// oldest first.
-    pub async fn list_since(&self, since: Option<&str>) -> Result<Vec<Message>, sqlx::Error> {
+    pub(super) async fn list_since(
+        &self,
+        since: Option<&str>,
+    ) -> Result<Vec<Message>, sqlx::Error> {
         // Timestamps are ISO 8601 in UTC, so text order is time order.
         sqlx::query_as(
             "SELECT id, name, email, body, locale, created_at FROM messages \
@@ -146,16 +127,29 @@ impl Store {
     }
 
     /// SQLite's own consistency check: `true` when it answers `ok`.
-    pub async fn integrity_ok(&self) -> Result<bool, sqlx::Error> {
+    pub(super) async fn integrity_ok(&self) -> Result<bool, sqlx::Error> {
         let result: String = sqlx::query_scalar("PRAGMA integrity_check")
             .fetch_one(&self.pool)
             .await?;
         Ok(result == "ok")
     }
 
+    /// Whether the database answers.
+    pub(super) async fn ping(&self) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT 1").execute(&self.pool).await.map(drop)
+    }
+
     /// Waits for open connections to finish and closes them (checkpointing the WAL).
-    pub async fn close(&self) {
+    pub(super) async fn close(&self) {
         self.pool.close().await;
+        // A connection handed back just before is closed by a task of sqlx's own, which
+        // `close` does not wait for: wait until none is left, so that closed means closed.
+        for _ in 0..1000 {
+            if self.pool.size() == 0 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
     }
 }
 
@@ -206,4 +200,39 @@ async fn file_has_moved(conn: &mut SqliteConnection) -> Result<bool, sqlx::Error
         ))));
     }
     Ok(moved != 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Closed means closed: the write-ahead log is checkpointed into the database file and
+    /// removed by the time `close` returns (sqlx's own close could return first).
+    #[tokio::test]
+    async fn close_returns_once_the_log_is_checkpointed_and_gone() {
+        for _ in 0..10 {
+            let dir = tempfile::tempdir().unwrap();
+            let db = dir.path().join("site.sqlite3");
+            let store = Store::open(&db).await.unwrap();
+            let m = NewMessage {
+                name: "Maryam",
+                email: "m@example.org",
+                body: "سلام",
+                locale: "fa",
+            };
+            store.insert(&m).await.unwrap();
+            store.insert(&m).await.unwrap();
+            store.close().await;
+            let files: Vec<_> = std::fs::read_dir(dir.path())
+                .unwrap()
+                .map(|e| e.unwrap().file_name().into_string().unwrap())
+                .collect();
+            assert!(
+                !files
+                    .iter()
+                    .any(|f| f.ends_with("-wal") || f.ends_with("-shm")),
+                "{files:?}"
+            );
+        }
+    }
 }

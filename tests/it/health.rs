@@ -1,0 +1,65 @@
+//! `/healthz` (the process serves) and `/readyz` (the store answers) for load balancers and
+//! process managers: plain text, never cached, not localized, not in the sitemap, not
+//! logged per request.
+
+use std::time::Duration;
+
+use crate::common::{
+    server::{get, raw, Server},
+    Backend, TestApp,
+};
+
+#[tokio::test]
+async fn health_and_readiness_in_plain_text_on_both_stores() {
+    for backend in Backend::BOTH {
+        let app = TestApp::on(backend).await;
+        for (path, body) in [("/healthz", "ok\n"), ("/readyz", "ready\n")] {
+            let res = app.get_with(path, &[("accept-language", "fa")]).await;
+            assert_eq!(res.status, 200, "{backend:?} {path}");
+            assert_eq!(res.body, body);
+            assert_eq!(
+                res.header("content-type"),
+                Some("text/plain; charset=utf-8")
+            );
+            assert_eq!(res.header("cache-control"), Some("no-store"));
+            assert_eq!(res.header("content-language"), None, "not localized");
+        }
+        let sitemap = app.get("/sitemap.xml").await.body;
+        assert!(!sitemap.contains("healthz") && !sitemap.contains("readyz"));
+    }
+}
+
+/// When the database is gone, `/readyz` says so at once, in plain text, while `/healthz`
+/// (the process) is still fine.
+#[tokio::test]
+async fn readiness_follows_the_database() {
+    let app = TestApp::on(Backend::Postgres).await;
+    assert_eq!(app.get("/readyz").await.status, 200);
+    app.state.store.close().await;
+    let started = std::time::Instant::now();
+    let res = app.get("/readyz").await;
+    assert_eq!(res.status, 503);
+    assert!(res.body.starts_with("not ready"), "{}", res.body);
+    assert_eq!(
+        res.header("content-type"),
+        Some("text/plain; charset=utf-8")
+    );
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert_eq!(app.get("/healthz").await.status, 200);
+}
+
+/// A load balancer asks every few seconds: none of it is logged, even with a line per
+/// request.
+#[tokio::test]
+async fn health_checks_are_not_logged() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = Server::start(dir.path().join("db.sqlite3"), &["--access-log"]);
+    for path in ["/healthz", "/readyz", "/healthz", "/en/"] {
+        raw(&server.addr, &get(path)).await.unwrap();
+    }
+    server.signal("-TERM");
+    server.child.wait().unwrap();
+    let log = server.log_text();
+    assert!(log.contains("route=/{lang}/"), "{log}");
+    assert!(!log.contains("healthz") && !log.contains("readyz"), "{log}");
+}
