@@ -7,6 +7,7 @@ mod common;
 mod architecture;
 mod caching;
 mod contact;
+mod deploy;
 mod durability;
 mod findable;
 mod hardening;

@@ -1,0 +1,348 @@
+//! The files in `deploy/`, tested rather than just written: the systemd unit (verified by
+//! systemd, and its settings given to the binary as the unit gives them), and nginx with the
+//! site's upstream and proxy snippet in front of two instances on one PostgreSQL, one of
+//! them killed in the middle of 400 concurrent submissions.
+
+use std::{
+    collections::BTreeMap,
+    process::{Child, Command, Stdio},
+    sync::{
+        atomic::{AtomicBool, AtomicU64, Ordering},
+        Arc,
+    },
+    time::{Duration, Instant},
+};
+
+use scdi_site::{config::Database, store::Store};
+use tokio::{io::AsyncWriteExt, net::TcpSocket};
+
+use crate::common::{
+    form_body,
+    postgres::TestDatabase,
+    repo_root,
+    server::{get, raw, read_response, Server},
+};
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The unit's `Environment=` settings and its `ExecStart`, with `%i` as `port`.
+fn unit_settings(port: u16) -> (Vec<(String, String)>, String, String) {
+    let unit = std::fs::read_to_string(repo_root().join("deploy/scdi-site@.service")).unwrap();
+    let mut env = vec![];
+    let (mut exec, mut dir) = (String::new(), String::new());
+    for line in unit.lines() {
+        let line = line.replace("%i", &port.to_string());
+        if let Some(setting) = line.strip_prefix("Environment=") {
+            let (k, v) = setting.split_once('=').unwrap();
+            env.push((k.to_string(), v.to_string()));
+        } else if let Some(command) = line.strip_prefix("ExecStart=") {
+            exec = command.to_string();
+        } else if let Some(d) = line.strip_prefix("WorkingDirectory=") {
+            dir = d.to_string();
+        }
+    }
+    (env, exec, dir)
+}
+
+#[test]
+fn the_systemd_unit_is_hardened_and_verifies() {
+    let unit = std::fs::read_to_string(repo_root().join("deploy/scdi-site@.service")).unwrap();
+    for directive in [
+        "DynamicUser=yes",
+        "ProtectSystem=strict",
+        "ReadWritePaths=/var/lib/scdi-site",
+        "NoNewPrivileges=yes",
+        "Restart=on-failure",
+    ] {
+        assert!(unit.lines().any(|l| l == directive), "{directive}");
+    }
+    // systemd's own check, with the binary where the unit expects it.
+    let dir = tempfile::tempdir().unwrap();
+    let unit_path = dir.path().join("scdi-site@3001.service");
+    std::fs::write(
+        &unit_path,
+        unit.replace("/usr/local/bin/scdi-site", env!("CARGO_BIN_EXE_scdi-site")),
+    )
+    .unwrap();
+    let out = Command::new("systemd-analyze")
+        .arg("verify")
+        .arg(&unit_path)
+        .output()
+        .expect("systemd-analyze (Debian's systemd package)");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() && said.trim().is_empty(), "{said}");
+}
+
+/// The binary started as the unit starts it (its environment, its command), with the unit's
+/// paths in a temporary folder: it serves, and keeps its database where the unit allows it
+/// to write.
+#[tokio::test]
+async fn the_binary_runs_with_the_units_settings() {
+    let state = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let (env, exec, workdir) = unit_settings(port);
+    assert_eq!(workdir, "/usr/local/share/scdi-site");
+    let mut args = exec.split_whitespace();
+    assert_eq!(args.next(), Some("/usr/local/bin/scdi-site"));
+    let mut command = Command::new(env!("CARGO_BIN_EXE_scdi-site"));
+    command
+        .args(args)
+        .current_dir(repo_root())
+        .stdout(Stdio::null());
+    for (k, v) in &env {
+        let v = v.replace("/var/lib/scdi-site", state.path().to_str().unwrap());
+        command.env(k, v);
+    }
+    command.env_remove("SCDI_DB_PASSWORD_FILE");
+    let mut child = command.spawn().unwrap();
+    let addr = format!("127.0.0.1:{port}");
+    let started = Instant::now();
+    let ready = loop {
+        if let Ok(res) = raw(&addr, &get("/readyz")).await {
+            break res;
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "it serves");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(ready.status, 200);
+    assert!(state.path().join("scdi.sqlite3").exists());
+}
+
+/// nginx, run by the test on a prefix of its own.
+struct Nginx {
+    child: Child,
+    port: u16,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Nginx {
+    /// A fast shutdown (SIGTERM), so that the master takes its workers with it.
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+/// nginx with everything of `deploy/nginx/scdi-site.conf` above its first `server` block
+/// (zones, cache, the upstream) and a server that includes `scdi-site-proxy.conf`, both as
+/// they are but for the instances' ports and the cache's path. Only the TLS lines of the
+/// real server blocks are left out: there is no certificate to test with.
+fn nginx_in_front_of(instances: &[&Server]) -> Nginx {
+    let dir = tempfile::tempdir().unwrap();
+    let prefix = dir.path();
+    // Workers may run as another user (when started by root): let them write here.
+    for sub in ["", "cache", "temp", "logs"] {
+        std::fs::create_dir_all(prefix.join(sub)).unwrap();
+        Command::new("chmod")
+            .arg("0777")
+            .arg(prefix.join(sub))
+            .status()
+            .unwrap();
+    }
+    let site = std::fs::read_to_string(repo_root().join("deploy/nginx/scdi-site.conf")).unwrap();
+    let upstream_part = &site[..site.find("\nserver {").unwrap()];
+    let mut upstream_part = upstream_part.replace(
+        "/var/cache/nginx/scdi-site",
+        prefix.join("cache").to_str().unwrap(),
+    );
+    for (i, server) in instances.iter().enumerate() {
+        upstream_part = upstream_part.replace(&format!("127.0.0.1:300{}", i + 1), &server.addr);
+    }
+    assert!(
+        !upstream_part.contains("127.0.0.1:300"),
+        "an instance per upstream line"
+    );
+    let port = free_port();
+    let snippet = repo_root().join("deploy/nginx/scdi-site-proxy.conf");
+    let temp = prefix.join("temp");
+    let conf = format!(
+        "daemon off;\n\
+         worker_processes 1;\n\
+         pid {pid};\n\
+         error_log {logs}/error.log warn;\n\
+         events {{ worker_connections 4096; }}\n\
+         http {{\n\
+         access_log off;\n\
+         client_body_temp_path {temp}/body;\n\
+         proxy_temp_path {temp}/proxy;\n\
+         fastcgi_temp_path {temp}/fastcgi;\n\
+         uwsgi_temp_path {temp}/uwsgi;\n\
+         scgi_temp_path {temp}/scgi;\n\
+         {upstream_part}\n\
+         server {{\n\
+             listen 127.0.0.1:{port};\n\
+             include {snippet};\n\
+         }}\n\
+         }}\n",
+        pid = prefix.join("nginx.pid").display(),
+        logs = prefix.join("logs").display(),
+        temp = temp.display(),
+        snippet = snippet.display(),
+    );
+    let conf_path = prefix.join("nginx.conf");
+    std::fs::write(&conf_path, conf).unwrap();
+    let check = Command::new("nginx")
+        .arg("-t")
+        .arg("-p")
+        .arg(prefix)
+        .arg("-c")
+        .arg(&conf_path)
+        .output()
+        .expect("nginx (Debian's nginx package; scripts/test installs it)");
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    let child = Command::new("nginx")
+        .arg("-p")
+        .arg(prefix)
+        .arg("-c")
+        .arg(&conf_path)
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "nginx listens");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Nginx {
+        child,
+        port,
+        _dir: dir,
+    }
+}
+
+/// A request to nginx from the loopback address `from` (each reader an address of its
+/// own, as on the internet: nginx caps connections per address).
+async fn request_from(from: std::net::Ipv4Addr, port: u16, request: &[u8]) -> std::io::Result<u16> {
+    let socket = TcpSocket::new_v4()?;
+    socket.bind((from, 0).into())?;
+    let mut stream = socket.connect(([127, 0, 0, 1], port).into()).await?;
+    stream.write_all(request).await?;
+    Ok(read_response(&mut stream).await?.status)
+}
+
+fn post(body: &str) -> Vec<u8> {
+    format!(
+        "POST /fa/contact HTTP/1.1\r\nHost: example.org\r\nContent-Type: application/x-www-form-urlencoded\r\nSec-Fetch-Site: same-origin\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nginx_fails_over_and_no_acknowledged_message_is_lost_or_doubled() {
+    let db = TestDatabase::new().await;
+    let args = ["--contact-per-hour", "0", "--client-ip-header", "X-Real-IP"];
+    let mut a = Server::start(&db.url, &args);
+    let b = Server::start(&db.url, &args);
+    let nginx = nginx_in_front_of(&[&a, &b]);
+    let port = nginx.port;
+
+    // Readers keep reading while it happens.
+    let stop = Arc::new(AtomicBool::new(false));
+    let (pages_ok, pages_failed) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
+    let reader = {
+        let (stop, ok, failed) = (stop.clone(), pages_ok.clone(), pages_failed.clone());
+        tokio::spawn(async move {
+            let request = b"GET /en/ HTTP/1.1\r\nHost: example.org\r\nConnection: close\r\n\r\n";
+            while !stop.load(Ordering::Relaxed) {
+                match request_from([127, 0, 2, 1].into(), port, request).await {
+                    Ok(200) => ok.fetch_add(1, Ordering::Relaxed),
+                    _ => failed.fetch_add(1, Ordering::Relaxed),
+                };
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        })
+    };
+
+    // 400 readers, each from an address of its own, all at once.
+    let started = Instant::now();
+    let submissions: Vec<_> = (0..400u32)
+        .map(|i| {
+            tokio::spawn(async move {
+                let name = format!("Reader {i}");
+                let body = form_body(&[
+                    ("name", &name),
+                    ("email", "reader@example.org"),
+                    ("message", "همبستگی"),
+                ]);
+                let from = std::net::Ipv4Addr::new(127, 1, (i / 250) as u8, (i % 250 + 1) as u8);
+                (name, request_from(from, port, &post(&body)).await)
+            })
+        })
+        .collect();
+    // One instance dies in the middle.
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    a.signal("-KILL");
+    a.child.wait().unwrap();
+    let mut statuses: BTreeMap<String, u64> = BTreeMap::new();
+    let mut acknowledged = vec![];
+    for s in submissions {
+        let (name, status) = s.await.unwrap();
+        let status = status.map_or("no answer".to_string(), |s| s.to_string());
+        if status == "303" {
+            acknowledged.push(name);
+        }
+        *statuses.entry(status).or_default() += 1;
+    }
+    let took = started.elapsed();
+    // After the kill, every page still comes (from the other instance).
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let before_after = pages_ok.load(Ordering::Relaxed);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    stop.store(true, Ordering::Relaxed);
+    reader.await.unwrap();
+    let pages_after = pages_ok.load(Ordering::Relaxed) - before_after;
+
+    let store = Store::open(&Database::Postgres(db.url.clone()), None)
+        .await
+        .unwrap();
+    let stored = store.list().await.unwrap();
+    store.close().await;
+    let mut counts: BTreeMap<&str, u32> = BTreeMap::new();
+    for m in &stored {
+        *counts.entry(m.name.as_str()).or_default() += 1;
+    }
+    println!(
+        "nginx, 2 instances, one SIGKILLed: 400 submissions in {:.2} s: {statuses:?}; \
+         {} stored; pages read: {} ok, {} failed",
+        took.as_secs_f64(),
+        stored.len(),
+        pages_ok.load(Ordering::Relaxed),
+        pages_failed.load(Ordering::Relaxed)
+    );
+    assert!(acknowledged.len() > 100, "load went through: {statuses:?}");
+    for name in &acknowledged {
+        assert_eq!(
+            counts.get(name.as_str()),
+            Some(&1),
+            "{name}: answered 303, stored once"
+        );
+    }
+    assert!(counts.values().all(|&n| n == 1), "nothing stored twice");
+    assert_eq!(
+        pages_failed.load(Ordering::Relaxed),
+        0,
+        "nginx fails over for readers"
+    );
+    assert!(pages_after > 10, "pages after the kill: {pages_after}");
+    // The survivor still serves through nginx.
+    let res = raw(&format!("127.0.0.1:{port}"), &get("/fa/"))
+        .await
+        .unwrap();
+    assert_eq!(res.status, 200);
+    drop(b);
+}
