@@ -12,29 +12,14 @@
 
 use std::{
     collections::HashMap,
-    io::{Read, Write},
-    net::{TcpListener, TcpStream},
-    process::{Child, Command, Stdio},
+    process::{Command, Stdio},
     time::{Duration, Instant},
 };
 
-const CONNECTIONS: &str = "64";
-/// What the load generator accepts, as the limit's bytes were fetched with.
-const ACCEPT_ENCODING: &str = "br, gzip";
-/// Seconds per run (`SCDI_BENCH_SECS` to change).
-fn seconds() -> String {
-    std::env::var("SCDI_BENCH_SECS").unwrap_or_else(|_| "5".into())
-}
-/// Rounds over all servers and URLs; medians are reported (`SCDI_BENCH_ROUNDS`). A shared
-/// machine drifts by 10% and more between runs, so one run per server says little.
-fn rounds() -> usize {
-    std::env::var("SCDI_BENCH_ROUNDS")
-        .ok()
-        .and_then(|r| r.parse().ok())
-        .unwrap_or(5)
-}
-const SERVER_CORE: &str = "0";
-const LOAD_CORE: &str = "1";
+const CONNECTIONS: usize = 64;
+
+mod support;
+use support::*;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -47,15 +32,8 @@ fn main() {
     if args.iter().any(|a| a == "--list") {
         return; // `cargo bench -- --list` and the like: nothing to list
     }
-    for tool in ["wrk", "taskset"] {
-        if Command::new("which")
-            .arg(tool)
-            .output()
-            .map_or(true, |o| !o.status.success())
-        {
-            eprintln!("serve bench: `{tool}` is missing (Debian: apt-get install wrk util-linux); skipped");
-            return;
-        }
+    if !have(&["wrk", "taskset"], "serve") {
+        return;
     }
     let root = env!("CARGO_MANIFEST_DIR");
     let db_dir = std::env::temp_dir().join(format!("scdi-bench-{}", std::process::id()));
@@ -149,7 +127,7 @@ fn main() {
     for round in 0..rounds() {
         for u in (0..urls.len()).map(|i| (i + round) % urls.len()) {
             for c in (0..ports.len()).map(|i| (i + round) % ports.len()) {
-                runs[u][c].push(wrk(ports[c], urls[u]));
+                runs[u][c].push(wrk(ports[c], urls[u], CONNECTIONS));
             }
         }
     }
@@ -216,149 +194,6 @@ fn main() {
         ms_of(&startups[9]),
         startups.iter().map(ms_of).collect::<Vec<_>>().join(", ")
     );
-}
-
-/// Requests per second and latencies in microseconds.
-struct WrkResult {
-    rps: f64,
-    p50: f64,
-    p99: f64,
-}
-
-fn median(values: impl Iterator<Item = f64>) -> f64 {
-    let mut v: Vec<f64> = values.collect();
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
-}
-
-fn median_of(runs: &[WrkResult]) -> WrkResult {
-    WrkResult {
-        rps: median(runs.iter().map(|r| r.rps)),
-        p50: median(runs.iter().map(|r| r.p50)),
-        p99: median(runs.iter().map(|r| r.p99)),
-    }
-}
-
-fn ms(us: f64) -> String {
-    format!("{:.2} ms", us / 1000.0)
-}
-
-/// wrk's latency (`612.00us`, `4.30ms`, `1.02s`) in microseconds.
-fn micros(text: &str) -> f64 {
-    let split = text
-        .find(|c: char| c.is_ascii_alphabetic())
-        .unwrap_or(text.len());
-    let value: f64 = text[..split].parse().unwrap_or(f64::NAN);
-    match &text[split..] {
-        "us" => value,
-        "ms" => value * 1e3,
-        "s" => value * 1e6,
-        _ => f64::NAN,
-    }
-}
-
-fn wrk(port: u16, url: &str) -> WrkResult {
-    let out = Command::new("taskset")
-        .args([
-            "-c",
-            LOAD_CORE,
-            "wrk",
-            "-t1",
-            "-c",
-            CONNECTIONS,
-            "-d",
-            &format!("{}s", seconds()),
-            "--latency",
-        ])
-        .args(["-H", &format!("Accept-Encoding: {ACCEPT_ENCODING}")])
-        .arg(format!("http://127.0.0.1:{port}{url}"))
-        .output()
-        .expect("wrk runs");
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(!text.contains("Non-2xx"), "errors during the run:\n{text}");
-    let field = |prefix: &str| {
-        text.lines()
-            .find(|l| l.trim_start().starts_with(prefix))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .unwrap_or("?")
-            .to_string()
-    };
-    WrkResult {
-        rps: field("Requests/sec:").parse().unwrap_or(0.0),
-        p50: micros(&field("50%")),
-        p99: micros(&field("99%")),
-    }
-}
-
-/// The site with `extra` arguments, logging as it does by default.
-fn start_site(root: &str, db: &std::path::Path, port: u16, extra: &[&str]) -> Child {
-    Command::new("taskset")
-        .args([
-            "-c",
-            SERVER_CORE,
-            env!("CARGO_BIN_EXE_scdi-site"),
-            "serve",
-            "--addr",
-        ])
-        .arg(format!("127.0.0.1:{port}"))
-        .arg("--db")
-        .arg(db)
-        .args(extra)
-        .current_dir(root)
-        .env_remove("RUST_LOG")
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("start scdi-site")
-}
-
-fn stop(child: &mut Child) {
-    let _ = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status();
-    let _ = child.wait();
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn wait_ready(port: u16, url: &str) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while Instant::now() < deadline {
-        if let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) {
-            let _ = write!(
-                s,
-                "GET {url} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-            );
-            let mut buf = [0u8; 12];
-            if s.read_exact(&mut buf).is_ok() && &buf == b"HTTP/1.1 200" {
-                return;
-            }
-        }
-        std::thread::sleep(Duration::from_micros(500));
-    }
-    panic!("server on {port} not ready");
-}
-
-/// (response head, body) of a GET with `extra` request headers (each ending in `\r\n`).
-fn fetch(port: u16, url: &str, extra: &str) -> (String, Vec<u8>) {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    write!(
-        s,
-        "GET {url} HTTP/1.1\r\nHost: x\r\n{extra}Connection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut buf = vec![];
-    s.read_to_end(&mut buf).unwrap();
-    let split = buf.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
-    (
-        String::from_utf8_lossy(&buf[..split]).into_owned(),
-        buf[split + 4..].to_vec(),
-    )
 }
 
 fn css_path(port: u16) -> String {

@@ -5,7 +5,7 @@
 
 use std::{
     collections::BTreeMap,
-    process::{Child, Command, Stdio},
+    process::{Command, Stdio},
     sync::{
         atomic::{AtomicBool, AtomicU64, Ordering},
         Arc,
@@ -18,6 +18,7 @@ use tokio::{io::AsyncWriteExt, net::TcpSocket};
 
 use crate::common::{
     form_body,
+    nginx::Nginx,
     postgres::TestDatabase,
     repo_root,
     server::{get, raw, read_response, Server},
@@ -116,114 +117,6 @@ async fn the_binary_runs_with_the_units_settings() {
     assert!(state.path().join("scdi.sqlite3").exists());
 }
 
-/// nginx, run by the test on a prefix of its own.
-struct Nginx {
-    child: Child,
-    port: u16,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for Nginx {
-    /// A fast shutdown (SIGTERM), so that the master takes its workers with it.
-    fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status();
-        let _ = self.child.wait();
-    }
-}
-
-/// nginx with everything of `deploy/nginx/scdi-site.conf` above its first `server` block
-/// (zones, cache, the upstream) and a server that includes `scdi-site-proxy.conf`, both as
-/// they are but for the instances' ports and the cache's path. Only the TLS lines of the
-/// real server blocks are left out: there is no certificate to test with.
-fn nginx_in_front_of(instances: &[&Server]) -> Nginx {
-    let dir = tempfile::tempdir().unwrap();
-    let prefix = dir.path();
-    // Workers may run as another user (when started by root): let them write here.
-    for sub in ["", "cache", "temp", "logs"] {
-        std::fs::create_dir_all(prefix.join(sub)).unwrap();
-        Command::new("chmod")
-            .arg("0777")
-            .arg(prefix.join(sub))
-            .status()
-            .unwrap();
-    }
-    let site = std::fs::read_to_string(repo_root().join("deploy/nginx/scdi-site.conf")).unwrap();
-    let upstream_part = &site[..site.find("\nserver {").unwrap()];
-    let mut upstream_part = upstream_part.replace(
-        "/var/cache/nginx/scdi-site",
-        prefix.join("cache").to_str().unwrap(),
-    );
-    for (i, server) in instances.iter().enumerate() {
-        upstream_part = upstream_part.replace(&format!("127.0.0.1:300{}", i + 1), &server.addr);
-    }
-    assert!(
-        !upstream_part.contains("127.0.0.1:300"),
-        "an instance per upstream line"
-    );
-    let port = free_port();
-    let snippet = repo_root().join("deploy/nginx/scdi-site-proxy.conf");
-    let temp = prefix.join("temp");
-    let conf = format!(
-        "daemon off;\n\
-         worker_processes 1;\n\
-         pid {pid};\n\
-         error_log {logs}/error.log warn;\n\
-         events {{ worker_connections 4096; }}\n\
-         http {{\n\
-         access_log off;\n\
-         client_body_temp_path {temp}/body;\n\
-         proxy_temp_path {temp}/proxy;\n\
-         fastcgi_temp_path {temp}/fastcgi;\n\
-         uwsgi_temp_path {temp}/uwsgi;\n\
-         scgi_temp_path {temp}/scgi;\n\
-         {upstream_part}\n\
-         server {{\n\
-             listen 127.0.0.1:{port};\n\
-             include {snippet};\n\
-         }}\n\
-         }}\n",
-        pid = prefix.join("nginx.pid").display(),
-        logs = prefix.join("logs").display(),
-        temp = temp.display(),
-        snippet = snippet.display(),
-    );
-    let conf_path = prefix.join("nginx.conf");
-    std::fs::write(&conf_path, conf).unwrap();
-    let check = Command::new("nginx")
-        .arg("-t")
-        .arg("-p")
-        .arg(prefix)
-        .arg("-c")
-        .arg(&conf_path)
-        .output()
-        .expect("nginx (Debian's nginx package; scripts/test installs it)");
-    assert!(
-        check.status.success(),
-        "{}",
-        String::from_utf8_lossy(&check.stderr)
-    );
-    let child = Command::new("nginx")
-        .arg("-p")
-        .arg(prefix)
-        .arg("-c")
-        .arg(&conf_path)
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "nginx listens");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    Nginx {
-        child,
-        port,
-        _dir: dir,
-    }
-}
-
 /// A request to nginx from the loopback address `from` (each reader an address of its
 /// own, as on the internet: nginx caps connections per address).
 async fn request_from(from: std::net::Ipv4Addr, port: u16, request: &[u8]) -> std::io::Result<u16> {
@@ -248,7 +141,7 @@ async fn nginx_fails_over_and_no_acknowledged_message_is_lost_or_doubled() {
     let args = ["--contact-per-hour", "0", "--client-ip-header", "X-Real-IP"];
     let mut a = Server::start(&db.url, &args);
     let b = Server::start(&db.url, &args);
-    let nginx = nginx_in_front_of(&[&a, &b]);
+    let nginx = Nginx::in_front_of(repo_root(), &[&a.addr, &b.addr]);
     let port = nginx.port;
 
     // Readers keep reading while it happens.
