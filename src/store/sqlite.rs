@@ -7,7 +7,12 @@
 //! with `fetch_one` can report success for a commit that failed (a full disk, an I/O
 //! error). So no write here ever uses `fetch_*`.
 
-use std::{fs::File, path::Path, str::FromStr, time::Duration};
+use std::{
+    fs::File,
+    path::{Path, PathBuf},
+    str::FromStr,
+    time::Duration,
+};
 
 use sqlx::{
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
@@ -19,6 +24,9 @@ use super::{Message, NewMessage};
 #[derive(Clone)]
 pub(super) struct Store {
     pool: SqlitePool,
+    /// The database file, when opened for writing (and so with a write-ahead log to
+    /// remove at close).
+    path: Option<PathBuf>,
 }
 
 /// How long a writer waits for another to finish before giving up.
@@ -68,7 +76,10 @@ impl Store {
             .acquire_timeout(ACQUIRE_TIMEOUT)
             .connect_with(options(path)?)
             .await?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            path: Some(path.to_path_buf()),
+        })
     }
 
     /// Opens an existing database read-only, for organisers: never creates, migrates or
@@ -94,7 +105,7 @@ impl Store {
             .max_connections(1)
             .connect_with(options)
             .await?;
-        Ok(Self { pool })
+        Ok(Self { pool, path: None })
     }
 
     /// Stores a message; returns its id once the commit has succeeded. A connection whose
@@ -143,12 +154,23 @@ impl Store {
     pub(super) async fn close(&self) {
         self.pool.close().await;
         // A connection handed back just before is closed by a task of sqlx's own, which
-        // `close` does not wait for: wait until none is left, so that closed means closed.
+        // `close` does not wait for: wait until none is left.
         for _ in 0..1000 {
             if self.pool.size() == 0 {
                 break;
             }
             tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        // Connections closing at the same moment (each on a thread of sqlx's) can each see
+        // the other still open, and then none checkpoints and removes the log. One more
+        // connection, alone now, does: closed means closed.
+        let Some(path) = &self.path else { return };
+        if Path::new(&format!("{}-wal", path.display())).exists() {
+            if let Ok(options) = options(path) {
+                if let Ok(conn) = options.connect().await {
+                    let _ = conn.close().await;
+                }
+            }
         }
     }
 }
