@@ -7,7 +7,7 @@ use std::{
     io::{self, Write},
 };
 
-use crate::store::Message;
+use crate::store::{Message, Notification};
 
 /// Checks a `--since` value: a calendar date (`2026-11-01`) or a UTC date-time
 /// (`2026-11-01T08:30:00Z`). Returned as the prefix stored timestamps are compared with.
@@ -28,7 +28,13 @@ pub fn parse_since(s: &str) -> Result<String, String> {
 /// and isolates, and line and paragraph separators are shown escaped (`\u{202e}`), so a
 /// message cannot clear the screen, retitle the window, plant a link or reorder what is
 /// shown. Message lines are indented, so no text can pass for a message's header line.
-pub fn write_list(mut out: impl Write, messages: &[Message]) -> io::Result<()> {
+/// Under the header, a line per notification (`notifications`, by message): sent, pending
+/// or failed, with the last error.
+pub fn write_list(
+    mut out: impl Write,
+    messages: &[Message],
+    notifications: &[Notification],
+) -> io::Result<()> {
     for m in messages {
         writeln!(
             out,
@@ -39,6 +45,18 @@ pub fn write_list(mut out: impl Write, messages: &[Message]) -> io::Result<()> {
             for_terminal(&m.name),
             for_terminal(&m.email)
         )?;
+        for n in notifications.iter().filter(|n| n.message_id == m.id) {
+            write!(out, "  notification by {}: {}", n.channel, n.state)?;
+            match &n.last_error {
+                Some(error) => writeln!(
+                    out,
+                    " ({} attempt(s); last: {})",
+                    n.attempts,
+                    for_terminal(error)
+                )?,
+                None => writeln!(out)?,
+            }
+        }
         for line in m.body.split('\n') {
             writeln!(out, "    {}", for_terminal(line))?;
         }

@@ -29,6 +29,8 @@ pub mod render;
 // Floor 4.
 /// Contact form: strict `application/x-www-form-urlencoded` decoding and field validation.
 pub mod form;
+/// Notifications to organisers (email, webhook), sent from the outbox in the background.
+pub mod outbox;
 
 // Floor 5: the foundations.
 /// `AppError`: every failure a visitor can meet, as a status; made a page by middleware.
@@ -41,7 +43,7 @@ pub mod i18n;
 mod limit;
 /// Responses computed once and served from memory: brotli and gzip forms, ETag, 304.
 mod precompressed;
-/// SQLite storage for contact messages (sqlx).
+/// Contact messages and their notifications, in SQLite or PostgreSQL (sqlx).
 pub mod store;
 /// Request counts per method, route and status: the default, privacy-first access log.
 mod traffic;

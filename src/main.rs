@@ -35,6 +35,18 @@ enum Command {
         #[command(subcommand)]
         command: MessagesCommand,
     },
+    /// Organisers' notifications.
+    Notify {
+        #[command(subcommand)]
+        command: NotifyCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum NotifyCommand {
+    /// Send a test notification on every configured channel (the same flags as `serve`)
+    /// and say what each server answered.
+    Test(Config),
 }
 
 #[derive(Subcommand)]
@@ -192,6 +204,9 @@ fn main() -> anyhow::Result<ExitCode> {
         }) => l10n_new_language(args),
         Some(Command::Serve(config)) => serve(config),
         Some(Command::Messages { command }) => messages(command),
+        Some(Command::Notify {
+            command: NotifyCommand::Test(config),
+        }) => notify_test(config),
         None => serve(cli.serve),
     }
 }
@@ -297,12 +312,43 @@ async fn messages(command: MessagesCommand) -> anyhow::Result<ExitCode> {
         .await
         .with_context(|| format!("opening {}", args.db))?;
     let messages = store.list_since(args.since.as_deref()).await?;
+    let notifications = match format {
+        None => store.notifications().await?,
+        Some(_) => vec![],
+    };
     store.close().await;
     let out = std::io::BufWriter::new(std::io::stdout().lock());
     quiet_on_broken_pipe(match format {
-        None => export::write_list(out, &messages),
+        None => export::write_list(out, &messages, &notifications),
         Some(ExportFormat::Csv) => export::write_csv(out, &messages),
         Some(ExportFormat::Json) => export::write_json(out, &messages),
+    })
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn notify_test(config: Config) -> anyhow::Result<ExitCode> {
+    let channels = scdi_site::outbox::Channels::new(&config.notify, &config.base_url.host())
+        .context("setting up notifications")?;
+    let results = channels.test().await;
+    if results.is_empty() {
+        eprintln!("No channel is configured: see --notify-email and --notify-webhook (README, \"Getting the messages\").");
+        return Ok(ExitCode::FAILURE);
+    }
+    let mut failed = false;
+    for (channel, result) in results {
+        match result {
+            Ok(()) => println!("{channel}: sent"),
+            Err(f) => {
+                failed = true;
+                let kind = if f.permanent { "refused" } else { "not sent" };
+                println!("{channel}: {kind}: {}", f.text);
+            }
+        }
+    }
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
     })
 }
 
@@ -336,9 +382,17 @@ async fn serve(config: Config) -> anyhow::Result<ExitCode> {
     let limits = server::Limits::from_config(&state.config)?;
     let counts = state.clone();
     let reporter = tokio::spawn(async move { counts.report_traffic_every(TRAFFIC_PERIOD).await });
+    let (stop_outbox, stop) = tokio::sync::watch::channel(false);
+    let outbox = tokio::spawn({
+        let state = state.clone();
+        async move { state.send_notifications(stop).await }
+    });
     server::serve(listener, app(state.clone()), limits, shutdown_signal()).await;
     reporter.abort();
     state.report_traffic();
+    // The notification in hand is finished (or, past its timeout, left for the next start).
+    let _ = stop_outbox.send(true);
+    let _ = tokio::time::timeout(state.config.notify.timeout(), outbox).await;
     // In-flight requests have finished; close the database cleanly.
     state.store.close().await;
     tracing::info!("stopped");

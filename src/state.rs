@@ -21,6 +21,7 @@ use crate::{
     i18n::{LoadError, Locales},
     l10n,
     limit::{per_slash_64, ContactLimiter},
+    outbox::{self, Channels, Doorbell, Pace},
     precompressed::{Effort, Precompressed},
     render::{Page, Renderer, TemplateError},
     store::Store,
@@ -38,6 +39,10 @@ pub struct AppState(Arc<Inner>);
 pub struct Inner {
     pub config: Config,
     pub store: Store,
+    /// The channels organisers are notified on (none unless configured).
+    pub(crate) channels: Arc<Channels>,
+    /// Rung when a message with notifications was stored.
+    pub(crate) doorbell: Doorbell,
     pub(crate) contact_limiter: ContactLimiter,
     /// Submissions dropped because a bot filled the honeypot (logged, never stored).
     pub(crate) honeypot_drops: AtomicU64,
@@ -163,6 +168,8 @@ impl AppState {
                 "locale loaded"
             );
         }
+        let channels = Channels::new(&config.notify, &config.base_url.host())
+            .context("setting up notifications")?;
         let password = config
             .db_password()
             .context("reading the database password")?;
@@ -187,6 +194,8 @@ impl AppState {
         Ok(Self(Arc::new(Inner {
             config,
             store,
+            channels: Arc::new(channels),
+            doorbell: Doorbell::default(),
             contact_limiter,
             honeypot_drops: AtomicU64::new(0),
             limit_checks: AtomicU64::new(0),
@@ -261,6 +270,19 @@ impl AppState {
     /// PostgreSQL the limit is kept in the database, shared by every instance and kept over
     /// restarts; with SQLite (one instance) in memory. Should the database not answer, the
     /// message is let through to the store, whose failure the reader is then told of.
+    /// Sends organisers' notifications from the outbox until `stop` turns true.
+    pub async fn send_notifications(&self, stop: tokio::sync::watch::Receiver<bool>) {
+        let pace = Pace::from(&self.config.notify);
+        outbox::run(
+            self.store.clone(),
+            self.channels.clone(),
+            pace,
+            self.doorbell.clone(),
+            stop,
+        )
+        .await;
+    }
+
     pub(crate) async fn check_contact_limit(&self, client: Option<IpAddr>) -> Result<(), Duration> {
         let (per_hour, burst) = (self.config.contact_per_hour, self.config.contact_burst);
         if per_hour == 0 {

@@ -1,4 +1,8 @@
+mod notify;
+
 use std::{fmt, path::PathBuf, str::FromStr};
+
+pub use notify::{read_secret, Content, NotifyConfig, SmtpUrl, WebhookUrl};
 
 /// Server configuration. Every flag has an environment fallback, documented in the README.
 #[derive(clap::Args, Clone, Debug)]
@@ -68,6 +72,8 @@ pub struct Config {
     /// with `--client-ip-header`, where every connection comes from the proxy.
     #[arg(long, env = "SCDI_MAX_CONNECTIONS_PER_CLIENT", default_value_t = 64)]
     pub max_connections_per_client: u32,
+    #[command(flatten)]
+    pub notify: NotifyConfig,
 }
 
 impl Config {
@@ -93,6 +99,7 @@ impl Config {
             access_log: false,
             max_connections: 4096,
             max_connections_per_client: 64,
+            notify: NotifyConfig::default(),
         }
     }
 }
@@ -212,6 +219,14 @@ impl BaseUrl {
     /// Without a trailing slash: `https://example.org`.
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// The host, without a port: `example.org`.
+    pub fn host(&self) -> String {
+        url::Url::parse(&self.0)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_string))
+            .unwrap_or_default()
     }
 }
 

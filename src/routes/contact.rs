@@ -58,6 +58,7 @@ pub(super) async fn submit(
         .check_contact_limit(client)
         .await
         .map_err(AppError::TooManyRequests)?;
+    let notify = state.channels.names();
     let stored = state
         .store
         .insert(&NewMessage {
@@ -65,12 +66,16 @@ pub(super) async fn submit(
             email: &form.email,
             body: &form.message,
             locale: &locale.code,
+            notify: &notify,
         })
         .await;
     match stored {
         Ok(id) => {
             // No name, address or text in the log: only that a message arrived.
             tracing::info!(id, locale = %locale.code, "message stored");
+            if !notify.is_empty() {
+                state.doorbell.ring();
+            }
             Ok(thanks.into_response())
         }
         Err(e) => {

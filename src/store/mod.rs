@@ -29,6 +29,53 @@ pub struct NewMessage<'a> {
     pub email: &'a str,
     pub body: &'a str,
     pub locale: &'a str,
+    /// The channels to notify ("email", "webhook"): an outbox row each, in the message's
+    /// transaction.
+    pub notify: &'a [&'a str],
+}
+
+/// A notification claimed for sending: its outbox row and its message.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Due {
+    pub id: i64,
+    pub channel: String,
+    pub attempts: i32,
+    /// When the row was written (seconds since 1970).
+    pub queued_at: f64,
+    pub message_id: i64,
+    pub name: String,
+    pub email: String,
+    pub body: String,
+    pub locale: String,
+    /// The message's time: UTC, RFC 3339 with milliseconds.
+    pub created_at: String,
+}
+
+/// Where a message's notification on one channel stands.
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub struct Notification {
+    pub message_id: i64,
+    pub channel: String,
+    /// `pending`, `sent` or `failed`.
+    pub state: String,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+}
+
+/// What became of one attempt to send a notification.
+pub enum Sent {
+    Yes,
+    /// Try again after this long.
+    Retry(Duration, String),
+    /// Never again.
+    Failed(String),
+}
+
+/// Now, in seconds since 1970, as the outbox keeps times.
+pub(crate) fn now() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64())
 }
 
 /// A stored message.
@@ -41,6 +88,15 @@ pub struct Message {
     pub locale: String,
     /// UTC, RFC 3339 with milliseconds.
     pub created_at: String,
+}
+
+/// Now as messages' times are written: UTC, RFC 3339 with milliseconds.
+pub(crate) fn utc_now() -> String {
+    let now = time::OffsetDateTime::now_utc();
+    now.format(time::macros::format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
+    ))
+    .unwrap_or_default()
 }
 
 impl Store {
@@ -89,6 +145,38 @@ impl Store {
         match &self.0 {
             Backend::Sqlite(s) => s.list_since(since).await,
             Backend::Postgres(s) => s.list_since(since).await,
+        }
+    }
+
+    /// Claims up to `limit` due notifications for `lease` (after which, unsent, they are due
+    /// again: a crash between sending and marking means one more send, never none).
+    pub async fn claim_due(&self, limit: i64, lease: Duration) -> Result<Vec<Due>, sqlx::Error> {
+        let (now, token) = (now(), rand::random::<i64>());
+        let until = now + lease.as_secs_f64();
+        match &self.0 {
+            Backend::Sqlite(s) => s.claim_due(now, until, token, limit).await,
+            Backend::Postgres(s) => s.claim_due(now, until, token, limit).await,
+        }
+    }
+
+    /// Records what became of a claimed notification.
+    pub async fn mark(&self, id: i64, sent: &Sent) -> Result<(), sqlx::Error> {
+        let (state, due_at, error) = match sent {
+            Sent::Yes => ("sent", 0.0, None),
+            Sent::Retry(after, error) => ("pending", now() + after.as_secs_f64(), Some(error)),
+            Sent::Failed(error) => ("failed", 0.0, Some(error)),
+        };
+        match &self.0 {
+            Backend::Sqlite(s) => s.mark(id, state, due_at, error).await,
+            Backend::Postgres(s) => s.mark(id, state, due_at, error).await,
+        }
+    }
+
+    /// Every message's notifications, by message.
+    pub async fn notifications(&self) -> Result<Vec<Notification>, sqlx::Error> {
+        match &self.0 {
+            Backend::Sqlite(s) => s.notifications().await,
+            Backend::Postgres(s) => s.notifications().await,
         }
     }
 

@@ -9,7 +9,7 @@ use sqlx::{
     Connection, PgConnection, PgPool,
 };
 
-use super::{Message, NewMessage};
+use super::{now, Due, Message, NewMessage, Notification};
 
 #[derive(Clone)]
 pub(super) struct Store {
@@ -139,6 +139,70 @@ impl Store {
         .map(drop)
     }
 
+    /// Claims due notifications: marks them with `token` until `until`, in one statement.
+    /// `SKIP LOCKED`: instances claiming at the same moment take different rows.
+    pub(super) async fn claim_due(
+        &self,
+        now: f64,
+        until: f64,
+        token: i64,
+        limit: i64,
+    ) -> Result<Vec<Due>, sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "UPDATE notifications SET claim = $1, claimed_until = $2 WHERE id IN (\
+                 SELECT id FROM notifications WHERE state = 'pending' AND due_at <= $3 \
+                 AND (claimed_until IS NULL OR claimed_until < $3) ORDER BY id LIMIT $4 \
+                 FOR UPDATE SKIP LOCKED)",
+        )
+        .bind(token)
+        .bind(until)
+        .bind(now)
+        .bind(limit)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        sqlx::query_as(
+            "SELECT n.id, n.channel, n.attempts, n.created_at AS queued_at, \
+             m.id AS message_id, m.name, m.email, m.body, m.locale, m.created_at \
+             FROM notifications n JOIN messages m ON m.id = n.message_id \
+             WHERE n.claim = $1 AND n.state = 'pending' ORDER BY n.id",
+        )
+        .bind(token)
+        .fetch_all(&self.pool)
+        .await
+    }
+
+    /// Records what became of a claimed notification (`due_at` matters while pending).
+    pub(super) async fn mark(
+        &self,
+        id: i64,
+        state: &str,
+        due_at: f64,
+        error: Option<&String>,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "UPDATE notifications SET state = $1, due_at = $2, last_error = $3, \
+             attempts = attempts + 1, claim = NULL, claimed_until = NULL WHERE id = $4",
+        )
+        .bind(state)
+        .bind(due_at)
+        .bind(error)
+        .bind(id)
+        .execute(&self.pool)
+        .await
+        .map(drop)
+    }
+
+    pub(super) async fn notifications(&self) -> Result<Vec<Notification>, sqlx::Error> {
+        sqlx::query_as(
+            "SELECT message_id, channel, state, attempts, last_error FROM notifications \
+             ORDER BY message_id, id",
+        )
+        .fetch_all(&self.pool)
+        .await
+    }
+
     pub(super) async fn ping(&self) -> Result<(), sqlx::Error> {
         sqlx::query("SELECT 1").execute(&self.pool).await.map(drop)
     }
@@ -161,6 +225,18 @@ async fn insert_message(conn: &mut PgConnection, m: &NewMessage<'_>) -> Result<i
     .bind(m.locale)
     .fetch_one(&mut *tx)
     .await?;
+    let queued = now();
+    for channel in m.notify {
+        sqlx::query(
+            "INSERT INTO notifications (message_id, channel, created_at, due_at) \
+             VALUES ($1, $2, $3, $3)",
+        )
+        .bind(id)
+        .bind(channel)
+        .bind(queued)
+        .execute(&mut *tx)
+        .await?;
+    }
     tx.commit().await?;
     Ok(id)
 }

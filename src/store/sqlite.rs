@@ -19,7 +19,7 @@ use sqlx::{
     ConnectOptions, Connection, SqliteConnection, SqlitePool,
 };
 
-use super::{Message, NewMessage};
+use super::{now, Due, Message, NewMessage, Notification};
 
 #[derive(Clone)]
 pub(super) struct Store {
@@ -137,6 +137,62 @@ impl Store {
         .await
     }
 
+    /// Claims due notifications: marks them with `token` until `until`, in one write.
+    pub(super) async fn claim_due(
+        &self,
+        now: f64,
+        until: f64,
+        token: i64,
+        limit: i64,
+    ) -> Result<Vec<Due>, sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "UPDATE notifications SET claim = ?, claimed_until = ? WHERE id IN (\
+                 SELECT id FROM notifications WHERE state = 'pending' AND due_at <= ? \
+                 AND (claimed_until IS NULL OR claimed_until < ?) ORDER BY id LIMIT ?)",
+        )
+        .bind(token)
+        .bind(until)
+        .bind(now)
+        .bind(now)
+        .bind(limit)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        sqlx::query_as(DUE).bind(token).fetch_all(&self.pool).await
+    }
+
+    /// Records what became of a claimed notification (`due_at` matters while pending).
+    pub(super) async fn mark(
+        &self,
+        id: i64,
+        state: &str,
+        due_at: f64,
+        error: Option<&String>,
+    ) -> Result<(), sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "UPDATE notifications SET state = ?, due_at = ?, last_error = ?, \
+             attempts = attempts + 1, claim = NULL, claimed_until = NULL WHERE id = ?",
+        )
+        .bind(state)
+        .bind(due_at)
+        .bind(error)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await
+    }
+
+    pub(super) async fn notifications(&self) -> Result<Vec<Notification>, sqlx::Error> {
+        sqlx::query_as(
+            "SELECT message_id, channel, state, attempts, last_error FROM notifications \
+             ORDER BY message_id, id",
+        )
+        .fetch_all(&self.pool)
+        .await
+    }
+
     /// SQLite's own consistency check: `true` when it answers `ok`.
     pub(super) async fn integrity_ok(&self) -> Result<bool, sqlx::Error> {
         let result: String = sqlx::query_scalar("PRAGMA integrity_check")
@@ -175,6 +231,12 @@ impl Store {
     }
 }
 
+/// The claimed notifications of a batch, with their messages.
+const DUE: &str = "SELECT n.id, n.channel, n.attempts, n.created_at AS queued_at, \
+     m.id AS message_id, m.name, m.email, m.body, m.locale, m.created_at \
+     FROM notifications n JOIN messages m ON m.id = n.message_id \
+     WHERE n.claim = ? AND n.state = 'pending' ORDER BY n.id";
+
 async fn insert_message(
     conn: &mut SqliteConnection,
     m: &NewMessage<'_>,
@@ -188,6 +250,19 @@ async fn insert_message(
         .execute(&mut *tx)
         .await?
         .last_insert_rowid();
+    let queued = now();
+    for channel in m.notify {
+        sqlx::query(
+            "INSERT INTO notifications (message_id, channel, created_at, due_at) \
+             VALUES (?, ?, ?, ?)",
+        )
+        .bind(id)
+        .bind(channel)
+        .bind(queued)
+        .bind(queued)
+        .execute(&mut *tx)
+        .await?;
+    }
     tx.commit().await?;
     if file_has_moved(conn).await? {
         return Err(sqlx::Error::Io(std::io::Error::new(
@@ -241,6 +316,7 @@ mod tests {
                 email: "m@example.org",
                 body: "سلام",
                 locale: "fa",
+                notify: &[],
             };
             store.insert(&m).await.unwrap();
             store.insert(&m).await.unwrap();

@@ -11,7 +11,7 @@ const FLOORS: &[&[&str]] = &[
     &["routes", "middleware"],
     &["state", "server", "export"],
     &["render", "assets", "l10n"],
-    &["form"],
+    &["form", "outbox"],
     &[
         "error",
         "files",

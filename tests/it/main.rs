@@ -18,6 +18,7 @@ mod locales;
 mod messages_cli;
 mod negotiation;
 mod nothing_lost;
+mod notifications;
 mod page_weight;
 mod pages;
 mod postgres;

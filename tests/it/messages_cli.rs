@@ -30,6 +30,7 @@ async fn filled(backend: Backend, messages: &[(&str, &str, &str)]) -> Filled {
             email: "r@example.org",
             body,
             locale,
+            notify: &[],
         };
         store.insert(&m).await.unwrap();
     }
@@ -315,6 +316,7 @@ async fn output_into_a_pipe_closed_early_ends_quietly() {
             email: "r@example.org",
             body: &long,
             locale: "fa",
+            notify: &[],
         };
         store.insert(&m).await.unwrap();
     }

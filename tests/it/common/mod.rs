@@ -1,6 +1,7 @@
 //! Shared helpers: the app built in-process on a temporary database, and one request
 //! builder behind every in-process request.
 
+pub(crate) mod mail;
 pub(crate) mod nginx;
 pub(crate) mod postgres;
 pub(crate) mod server;

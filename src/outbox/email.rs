@@ -1,0 +1,166 @@
+//! Email over SMTP (lettre): plain-text UTF-8, the subject encoded per RFC 2047 by lettre,
+//! `Reply-To` the sender's address, and a `Message-ID` derived from the message's number,
+//! so that a notification sent twice (after a crash) is one message to mail clients.
+
+use lettre::{
+    message::{header::ContentType, Mailbox},
+    transport::smtp::authentication::Credentials,
+    AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
+};
+
+use super::{error_chain, Failure, SetupError};
+use crate::{
+    config::{read_secret, Content, NotifyConfig},
+    store::Due,
+};
+
+pub(super) const CHANNEL: &str = "email";
+
+pub(super) struct Email {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+    to: Vec<Mailbox>,
+    server: String,
+    /// The site's host, for `Message-ID`s.
+    site: String,
+}
+
+impl Email {
+    pub(super) fn new(config: &NotifyConfig, site: &str) -> Result<Option<Self>, SetupError> {
+        let (Some(url), Some(from)) = (&config.smtp_url, &config.from) else {
+            return Ok(None);
+        };
+        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(url.as_str())
+            .map_err(|e| SetupError::Config(format!("--smtp-url: {e}")))?
+            .timeout(Some(config.timeout()));
+        let password = match &config.smtp_password_file {
+            Some(file) => Some(read_secret(file).map_err(|source| SetupError::Secret {
+                what: "--smtp-password-file",
+                source,
+            })?),
+            None => std::env::var("SCDI_SMTP_PASSWORD").ok(),
+        };
+        match (&config.smtp_user, password) {
+            (Some(user), Some(password)) => {
+                builder = builder.credentials(Credentials::new(user.clone(), password));
+            }
+            (Some(_), None) => {
+                return Err(SetupError::Config(
+                    "--smtp-user needs a password: SCDI_SMTP_PASSWORD or --smtp-password-file"
+                        .into(),
+                ))
+            }
+            (None, Some(_)) => {
+                return Err(SetupError::Config(
+                    "an SMTP password is set but no --smtp-user".into(),
+                ))
+            }
+            (None, None) => {}
+        }
+        let server = url::Url::parse(url.as_str())
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_string))
+            .unwrap_or_default();
+        Ok(Some(Self {
+            transport: builder.build(),
+            from: Mailbox::new(None, from.clone()),
+            to: config
+                .emails
+                .iter()
+                .map(|a| Mailbox::new(None, a.clone()))
+                .collect(),
+            server,
+            site: site.to_string(),
+        }))
+    }
+
+    /// "email to a@example.org, b@example.org via mail.example.org".
+    pub(super) fn describe(&self) -> String {
+        let to: Vec<String> = self.to.iter().map(|m| m.email.to_string()).collect();
+        format!("email to {} via {}", to.join(", "), self.server)
+    }
+
+    pub(super) async fn send(&self, due: &Due, content: Content) -> Result<(), Failure> {
+        let mail = self.mail(due, content).map_err(|e| Failure {
+            permanent: true,
+            text: format!("the email could not be made: {e}"),
+        })?;
+        match self.transport.send(mail).await {
+            Ok(_) => Ok(()),
+            Err(e) => Err(Failure {
+                permanent: e.is_permanent(),
+                text: error_chain(&e),
+            }),
+        }
+    }
+
+    fn mail(&self, due: &Due, content: Content) -> Result<Message, lettre::error::Error> {
+        let mut builder = Message::builder()
+            .from(self.from.clone())
+            .message_id(Some(format!(
+                "<message-{}.scdi-site@{}>",
+                due.message_id, self.site
+            )));
+        for to in &self.to {
+            builder = builder.to(to.clone());
+        }
+        let (subject, body) = match content {
+            Content::Full => {
+                // The sender's address is checked when the form is sent; one lettre does
+                // not take is left out of Reply-To, never sent raw.
+                if let Ok(address) = due.email.parse::<lettre::Address>() {
+                    builder = builder.reply_to(Mailbox::new(None, address));
+                }
+                (
+                    format!("Message from {} ({})", one_line(&due.name), due.locale),
+                    format!(
+                        "A message was sent through the website's contact form.\n\n\
+                         Name:     {}\nEmail:    {}\nLanguage: {}\nTime:     {} (UTC)\nNumber:   {}\n\n\
+                         {}\n\n-- \nReplying to this email writes to the sender.\n",
+                        due.name, due.email, due.locale, due.created_at, due.message_id, due.body
+                    ),
+                )
+            }
+            Content::None => (
+                format!("A message arrived (number {})", due.message_id),
+                format!(
+                    "A message was sent through the website's contact form at {} (UTC), in \
+                     language `{}`.\n\nIts text is not in this email: read it on the server \
+                     with\n\n    scdi-site messages list --since {}\n",
+                    due.created_at,
+                    due.locale,
+                    due.created_at.get(..10).unwrap_or(&due.created_at),
+                ),
+            ),
+        };
+        builder
+            .subject(subject)
+            .header(ContentType::TEXT_PLAIN)
+            .body(body)
+    }
+}
+
+/// Text for a header: control characters (CR and LF among them) become spaces, so nothing
+/// a sender types can start a header of its own; long names are cut.
+fn one_line(text: &str) -> String {
+    let line: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(80)
+        .collect();
+    line.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::one_line;
+
+    #[test]
+    fn nothing_a_sender_types_can_start_a_header() {
+        assert_eq!(
+            one_line("Eve\r\nBcc: x@example.org"),
+            "Eve Bcc: x@example.org"
+        );
+        assert_eq!(one_line("مریم\u{200c}ها"), "مریم\u{200c}ها");
+    }
+}

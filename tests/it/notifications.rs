@@ -1,0 +1,422 @@
+//! Organisers are told: the real binary sends email to a real SMTP server (aiosmtpd) and
+//! signed JSON to a webhook receiver, from the outbox, on both stores. Each case waits for
+//! what it expects (up to 30 s), never for a fixed time.
+
+use std::time::{Duration, Instant};
+
+use hmac::{Hmac, Mac};
+use scdi_site::{
+    config::Database,
+    store::{NewMessage, Store},
+};
+use sha2::Sha256;
+
+use crate::common::{
+    form_body,
+    mail::{free_port, Receiver, SmtpServer},
+    postgres::TestDatabase,
+    server::{form_post, raw, Server},
+    Backend,
+};
+
+const NAME: &str = "زهرا رهنورد";
+/// With a ZWNJ (U+200C) in می‌خواهیم, which must survive.
+const TEXT: &str = "ما می\u{200c}خواهیم همبستگی را سازمان دهیم.\nخط دوم.";
+const READER: &str = "zahra@example.org";
+
+/// A database of `backend` as `--db` takes it, and what keeps it alive.
+async fn database(backend: Backend, dir: &tempfile::TempDir) -> (String, Option<TestDatabase>) {
+    match backend.database(dir.path()).await {
+        (Database::File(path), _) => (path.display().to_string(), None),
+        (Database::Postgres(url), pg) => (url, pg),
+    }
+}
+
+/// The site on `db`, notifying by email through `smtp_url` (and with `extra` flags), quick
+/// to retry.
+fn site(db: &str, smtp_url: &str, extra: &[&str]) -> Server {
+    let mut args = vec![
+        "--contact-per-hour",
+        "0",
+        "--notify-email",
+        "organisers@example.org",
+        "--notify-from",
+        "website@example.org",
+        "--smtp-url",
+        smtp_url,
+        "--notify-retry-secs",
+        "1",
+        "--notify-timeout-secs",
+        "2",
+    ];
+    args.extend_from_slice(extra);
+    Server::start(db, &args)
+}
+
+async fn send(server: &Server, name: &str, message: &str) -> u16 {
+    let body = form_body(&[("name", name), ("email", READER), ("message", message)]);
+    raw(&server.addr, &form_post("/fa/contact", &body))
+        .await
+        .unwrap()
+        .status
+}
+
+/// `scdi-site messages list` on `db`.
+fn list(db: &str) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_scdi-site"))
+        .args(["messages", "list", "--db", db])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Waits (at most 30 s) until `messages list` shows `text`; returns the listing.
+async fn listed(db: &str, text: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let listing = list(db);
+        if listing.contains(text) {
+            return listing;
+        }
+        assert!(Instant::now() < deadline, "`{text}` in:\n{listing}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test]
+async fn email_arrives_with_persian_intact_and_the_right_headers() {
+    for backend in Backend::BOTH {
+        let dir = tempfile::tempdir().unwrap();
+        let (db, _pg) = database(backend, &dir).await;
+        let smtp = SmtpServer::start("accept");
+        let server = site(&db, &smtp.url(), &[]);
+        // A bot's submission (the honeypot filled) is dropped: never notified.
+        let bot = form_body(&[
+            ("name", "Bot"),
+            ("email", "bot@example.org"),
+            ("message", "spam"),
+            ("website", "http://spam.example"),
+        ]);
+        let res = raw(&server.addr, &form_post("/fa/contact", &bot))
+            .await
+            .unwrap();
+        assert_eq!(res.status, 303);
+        assert_eq!(send(&server, NAME, TEXT).await, 303);
+
+        let mail = smtp.wait_for(1).await;
+        let listing = listed(&db, "notification by email: sent").await;
+        assert_eq!(mail.len(), 1, "{backend:?}: one mail, none for the bot");
+        let m = &mail[0];
+        assert_eq!(m.rcpt_tos, ["organisers@example.org"]);
+        assert_eq!(m.header("Subject"), [format!("Message from {NAME} (fa)")]);
+        let head = &m.raw[..m.raw.find("\r\n\r\n").unwrap()];
+        assert!(
+            head.is_ascii() && head.to_ascii_lowercase().contains("=?utf-8?b?"),
+            "the subject is RFC 2047-encoded:\n{head}"
+        );
+        assert_eq!(m.header("Reply-To"), [READER]);
+        assert_eq!(m.header("From"), ["website@example.org"]);
+        assert_eq!(m.header("Message-ID"), ["<message-1.scdi-site@127.0.0.1>"]);
+        assert!(
+            head.contains("Content-Type: text/plain; charset=utf-8"),
+            "{head}"
+        );
+        // Mail lines end in CRLF (RFC 5322).
+        let text = TEXT.replace('\n', "\r\n");
+        assert!(
+            m.body.contains(&text),
+            "{backend:?}: the text, ZWNJ and all:\n{:?}",
+            m.body
+        );
+        assert!(m.body.contains(&format!("Name:     {NAME}")));
+        assert!(m.body.contains(&format!("Email:    {READER}")));
+        assert!(m.body.contains("Language: fa"));
+        assert!(listing.contains("1 message(s)"), "{listing}");
+    }
+}
+
+#[tokio::test]
+async fn with_content_none_no_text_name_or_address_leaves_the_site() {
+    for backend in Backend::BOTH {
+        let dir = tempfile::tempdir().unwrap();
+        let (db, _pg) = database(backend, &dir).await;
+        let smtp = SmtpServer::start("accept");
+        let server = site(&db, &smtp.url(), &["--notify-content", "none"]);
+        assert_eq!(send(&server, NAME, TEXT).await, 303);
+        let m = &smtp.wait_for(1).await[0];
+        for private in [NAME, READER, "همبستگی"] {
+            assert!(
+                !m.raw.contains(private) && !m.body.contains(private),
+                "{private}"
+            );
+            assert!(
+                !m.headers.iter().any(|(_, v)| v.contains(private)),
+                "{private}"
+            );
+        }
+        assert!(m.header("Reply-To").is_empty(), "{backend:?}");
+        assert!(m.body.contains("scdi-site messages list"), "{}", m.body);
+    }
+}
+
+#[tokio::test]
+async fn smtp_down_when_sent_then_delivered_once_when_it_is_up() {
+    for backend in Backend::BOTH {
+        let dir = tempfile::tempdir().unwrap();
+        let (db, _pg) = database(backend, &dir).await;
+        let port = free_port();
+        let server = site(&db, &format!("smtp://127.0.0.1:{port}"), &[]);
+        assert_eq!(
+            send(&server, NAME, TEXT).await,
+            303,
+            "the reader never waits for mail"
+        );
+        let listing = listed(&db, "notification by email: pending").await;
+        assert!(
+            listing.contains("attempt(s); last:"),
+            "{backend:?}: {listing}"
+        );
+        let smtp = SmtpServer::start_on(port, "accept");
+        smtp.wait_for(1).await;
+        listed(&db, "notification by email: sent").await;
+        // Sent is recorded; nothing more comes, however long one waits for the next look.
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        assert_eq!(smtp.mail().len(), 1, "{backend:?}: delivered once");
+    }
+}
+
+#[tokio::test]
+async fn a_permanent_refusal_is_failed_and_shown_in_messages_list() {
+    for backend in Backend::BOTH {
+        let dir = tempfile::tempdir().unwrap();
+        let (db, _pg) = database(backend, &dir).await;
+        let smtp = SmtpServer::start("reject");
+        let server = site(&db, &smtp.url(), &[]);
+        assert_eq!(send(&server, NAME, TEXT).await, 303);
+        let listing = listed(&db, "notification by email: failed").await;
+        assert!(
+            listing.contains("550"),
+            "{backend:?}: the server's words:\n{listing}"
+        );
+        assert!(listing.contains("1 attempt(s)"), "{listing}");
+        assert!(
+            server.log_text().contains("ERROR"),
+            "logged at ERROR:\n{}",
+            server.log_text()
+        );
+    }
+}
+
+/// The site dies after the mail server took the message and before the site recorded it:
+/// the next start sends it again, with the same Message-ID; never a third time.
+#[tokio::test]
+async fn killed_between_sending_and_marking_sends_at_most_twice_with_one_message_id() {
+    for backend in Backend::BOTH {
+        let dir = tempfile::tempdir().unwrap();
+        let (db, _pg) = database(backend, &dir).await;
+        let smtp = SmtpServer::start("slow-first");
+        let mut first = site(&db, &smtp.url(), &[]);
+        assert_eq!(send(&first, NAME, TEXT).await, 303);
+        smtp.wait_for(1).await;
+        first.signal("-KILL");
+        first.child.wait().unwrap();
+        let _second = site(&db, &smtp.url(), &[]);
+        let mail = smtp.wait_for(2).await;
+        listed(&db, "notification by email: sent").await;
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let mail_now = smtp.mail();
+        assert_eq!(mail_now.len(), 2, "{backend:?}: at most twice");
+        assert_eq!(mail[0].header("Message-ID"), mail[1].header("Message-ID"));
+    }
+}
+
+/// CR and LF cannot reach the form's name (it refuses control characters); a name stored
+/// with them anyway adds no header to the mail.
+#[tokio::test]
+async fn a_name_with_cr_lf_injects_no_header() {
+    for backend in Backend::BOTH {
+        let dir = tempfile::tempdir().unwrap();
+        let (db, _pg) = database(backend, &dir).await;
+        let smtp = SmtpServer::start("accept");
+        let server = site(&db, &smtp.url(), &[]);
+        assert_eq!(send(&server, "Eve\r\nBcc: x@example.org", "hi").await, 422);
+        let store = Store::open(&db.parse().unwrap(), None).await.unwrap();
+        store
+            .insert(&NewMessage {
+                name: "Eve\r\nBcc: spy@example.org\r\nX-Injected: yes",
+                email: READER,
+                body: "hello",
+                locale: "en",
+                notify: &["email"],
+            })
+            .await
+            .unwrap();
+        store.close().await;
+        let m = &smtp.wait_for(1).await[0];
+        assert!(m.header("Bcc").is_empty() && m.header("X-Injected").is_empty());
+        assert_eq!(m.rcpt_tos, ["organisers@example.org"], "{backend:?}");
+        assert_eq!(
+            m.header("Subject"),
+            ["Message from Eve Bcc: spy@example.org X-Injected: yes (en)"]
+        );
+        drop(server);
+    }
+}
+
+/// Two instances on one PostgreSQL: each notification is claimed by one of them.
+#[tokio::test]
+async fn two_instances_send_each_notification_once() {
+    let db = TestDatabase::new().await;
+    let smtp = SmtpServer::start("accept");
+    let a = site(&db.url, &smtp.url(), &[]);
+    let b = site(&db.url, &smtp.url(), &[]);
+    for i in 0..20 {
+        let server = if i % 2 == 0 { &a } else { &b };
+        assert_eq!(send(server, &format!("Reader {i}"), TEXT).await, 303);
+    }
+    smtp.wait_for(20).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let mut ids: Vec<String> = smtp
+        .mail()
+        .iter()
+        .map(|m| m.header("Message-ID")[0].to_string())
+        .collect();
+    assert_eq!(ids.len(), 20);
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 20, "no notification sent twice");
+}
+
+#[tokio::test]
+async fn the_webhook_is_signed_and_a_500_is_retried_until_it_is_taken() {
+    for backend in Backend::BOTH {
+        let dir = tempfile::tempdir().unwrap();
+        let (db, _pg) = database(backend, &dir).await;
+        let receiver = Receiver::start(&[500]).await;
+        let secret = "a-long-random-secret-for-the-test";
+        let secret_file = dir.path().join("webhook-secret");
+        std::fs::write(&secret_file, format!("{secret}\n")).unwrap();
+        let server = Server::start(
+            &db,
+            &[
+                "--contact-per-hour",
+                "0",
+                "--notify-webhook",
+                &receiver.url,
+                "--notify-webhook-secret-file",
+                secret_file.to_str().unwrap(),
+                "--notify-retry-secs",
+                "1",
+            ],
+        );
+        assert_eq!(send(&server, NAME, TEXT).await, 303);
+        let got = receiver.wait_for(2).await;
+        listed(&db, "notification by webhook: sent").await;
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        assert_eq!(
+            receiver.received().len(),
+            2,
+            "{backend:?}: a 500, then taken once"
+        );
+        for (headers, body) in &got {
+            let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+            mac.update(body);
+            let hex: String = mac
+                .finalize()
+                .into_bytes()
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            assert_eq!(headers["x-scdi-signature"], format!("sha256={hex}"));
+            assert_eq!(headers["content-type"], "application/json");
+        }
+        assert_eq!(got[0].0["x-scdi-delivery"], got[1].0["x-scdi-delivery"]);
+        let json: serde_json::Value = serde_json::from_slice(&got[1].1).unwrap();
+        assert_eq!(json["id"], 1);
+        assert_eq!(json["locale"], "fa");
+        assert_eq!(json["name"], NAME);
+        assert_eq!(json["email"], READER);
+        assert_eq!(json["message"], TEXT);
+        assert!(json["time"].as_str().unwrap().ends_with('Z'));
+    }
+}
+
+// Two threads: the receiver answers while the test waits for the command.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn notify_test_reports_each_channel_and_the_servers_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let secret_file = dir.path().join("webhook-secret");
+    std::fs::write(&secret_file, "a-long-random-secret-for-the-test").unwrap();
+    let run = |smtp: &SmtpServer, hook: &Receiver| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_scdi-site"))
+            .args([
+                "notify",
+                "test",
+                "--notify-email",
+                "organisers@example.org",
+                "--notify-from",
+                "website@example.org",
+                "--smtp-url",
+                &smtp.url(),
+                "--notify-webhook",
+                &hook.url,
+                "--notify-webhook-secret-file",
+                secret_file.to_str().unwrap(),
+            ])
+            .current_dir(crate::common::repo_root())
+            .output()
+            .unwrap()
+    };
+    let (smtp, hook) = (SmtpServer::start("accept"), Receiver::start(&[]).await);
+    let out = run(&smtp, &hook);
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{said}");
+    assert!(
+        said.contains("email to organisers@example.org via 127.0.0.1: sent"),
+        "{said}"
+    );
+    assert!(
+        said.contains(&format!("webhook {}: sent", hook.url)),
+        "{said}"
+    );
+    assert_eq!(smtp.wait_for(1).await.len(), 1);
+    assert_eq!(hook.received().len(), 1);
+
+    let (refusing, gone) = (SmtpServer::start("reject"), Receiver::start(&[404]).await);
+    let out = run(&refusing, &gone);
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(!out.status.success());
+    assert!(
+        said.contains("email to organisers@example.org via 127.0.0.1: refused")
+            && said.contains("550"),
+        "{said}"
+    );
+    assert!(
+        said.contains("refused: the webhook answered 404 Not Found"),
+        "{said}"
+    );
+}
+
+#[test]
+fn unencrypted_mail_to_another_host_is_refused_at_startup() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_scdi-site"))
+        .args([
+            "serve",
+            "--notify-email",
+            "organisers@example.org",
+            "--notify-from",
+            "website@example.org",
+            "--smtp-url",
+            "smtp://mail.example.org:25",
+        ])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(said.contains("unencrypted"), "{said}");
+}
