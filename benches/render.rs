@@ -8,13 +8,14 @@ use minijinja::Value;
 use scdi_site::{
     assets::{Assets, Effort},
     i18n::Locales,
-    render::Renderer,
-    PAGES,
+    render::{Links, Renderer},
+    Config, PAGES,
 };
 
 struct Fixture {
     locales: Arc<Locales>,
     renderer: Renderer,
+    links: Links,
 }
 
 fn fixture() -> &'static Fixture {
@@ -25,7 +26,12 @@ fn fixture() -> &'static Fixture {
         let assets = Assets::load(&root.join("static"), Effort::Quick).unwrap();
         let renderer =
             Renderer::new(&root.join("templates"), locales.clone(), assets.urls()).unwrap();
-        Fixture { locales, renderer }
+        let links = Links::live(&Config::rooted(root, root.join("unused.sqlite3")));
+        Fixture {
+            locales,
+            renderer,
+            links,
+        }
     })
 }
 
@@ -34,13 +40,7 @@ fn render(lang: &str, slug: &str) -> String {
     let locale = f.locales.get(lang).unwrap();
     let page = PAGES.iter().find(|p| p.slug() == slug).unwrap();
     f.renderer
-        .render_page(
-            &f.locales,
-            locale,
-            page,
-            "http://127.0.0.1:3000",
-            Value::UNDEFINED,
-        )
+        .render_page(&f.locales, locale, page, &f.links, Value::UNDEFINED)
         .unwrap()
 }
 

@@ -1,7 +1,7 @@
 //! Static files, read into memory at startup. Each is served at its plain path and at a
 //! content-hashed one (`/static/site.3f2a1c9d0e.css`), which can be cached for a year; text
 //! is compressed ahead of time. CSS references to other assets are rewritten to their hashed
-//! paths. A request path is only ever looked up in this map: it never reaches the disk.
+//! paths, relative to the stylesheet. A request path is only ever looked up in this map: it never reaches the disk.
 
 use std::{collections::HashMap, fs, io, path::Path};
 
@@ -75,9 +75,16 @@ impl Assets {
         let mut assets = Assets::default();
         for (path, mut bytes) in files {
             if path.ends_with(".css") {
+                // Relative to the stylesheet, so that it works wherever the site is served
+                // from: under `/static/` here, or a static mirror under any path prefix.
+                let up = "../".repeat(path.matches('/').count());
                 let mut css = String::from_utf8(bytes).map_err(io::Error::other)?;
                 for (plain, url) in &assets.urls {
-                    css = css.replace(&format!("\"/static/{plain}\""), &format!("\"{url}\""));
+                    let below_static = url.trim_start_matches("/static/");
+                    css = css.replace(
+                        &format!("\"/static/{plain}\""),
+                        &format!("\"{up}{below_static}\""),
+                    );
                 }
                 bytes = css.into_bytes();
             }
@@ -113,6 +120,18 @@ impl Assets {
     /// Plain path -> hashed URL, for the templates' `asset()` function.
     pub fn urls(&self) -> HashMap<String, String> {
         self.urls.clone()
+    }
+
+    /// Every file, by path below `/static/` (plain and hashed), with its bytes, in path
+    /// order (for a static copy of the site).
+    pub(crate) fn files(&self) -> Vec<(&str, &[u8])> {
+        let mut files: Vec<_> = self
+            .by_path
+            .iter()
+            .map(|(path, asset)| (path.as_str(), asset.body.identity()))
+            .collect();
+        files.sort();
+        files
     }
 }
 

@@ -7,6 +7,8 @@
 // Floor 1: the application.
 /// Every layer (access log, security headers, HEAD, fast path, error pages...), stacked in order.
 mod middleware;
+/// `scdi-site export`: the site as static files for mirrors, checked before it is done.
+pub mod mirror;
 /// The URL space: the page table, handlers, redirects, the language switcher, the sitemap.
 mod routes;
 
@@ -41,6 +43,8 @@ mod files;
 pub mod i18n;
 /// The contact form's per-client rate limit.
 mod limit;
+/// The security headers, one list for the live server and the static mirrors.
+mod policy;
 /// Responses computed once and served from memory: brotli and gzip forms, ETag, 304.
 mod precompressed;
 /// Contact messages and their notifications, in SQLite or PostgreSQL (sqlx).

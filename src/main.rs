@@ -5,7 +5,13 @@ use std::{io::Write, path::PathBuf, process::ExitCode, time::Duration};
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
-use scdi_site::{app, config::Database, export, l10n, server, store::Store, AppState, Config};
+use scdi_site::{
+    app,
+    config::{BaseUrl, Database, MirrorUrl, OnionUrl},
+    export, l10n, mirror, server,
+    store::Store,
+    AppState, Config,
+};
 use tracing_subscriber::EnvFilter;
 
 /// How often the request counts are logged (the default access log).
@@ -35,11 +41,47 @@ enum Command {
         #[command(subcommand)]
         command: MessagesCommand,
     },
+    /// Write the site as static files for a mirror (any static host, any path prefix).
+    Export(ExportArgs),
     /// Organisers' notifications.
     Notify {
         #[command(subcommand)]
         command: NotifyCommand,
     },
+}
+
+#[derive(Args)]
+struct ExportArgs {
+    /// The folder to write: new or empty (see --force).
+    out: PathBuf,
+    /// Where this copy will be served, with its path if under one:
+    /// https://user.github.io/scdi.
+    #[arg(long)]
+    base_url: MirrorUrl,
+    /// The live site the copy's contact form posts to, e.g. https://example.org (it must
+    /// list this copy's origin in its --allowed-form-origins).
+    #[arg(long)]
+    form_action: BaseUrl,
+    /// The primary site, for canonical links (default: --form-action).
+    #[arg(long)]
+    canonical_url: Option<BaseUrl>,
+    /// Replace what the folder holds.
+    #[arg(long)]
+    force: bool,
+    /// The site's other addresses, shown on every page (repeat, or separate with commas).
+    #[arg(long = "mirror", env = "SCDI_MIRRORS", value_delimiter = ',')]
+    mirrors: Vec<MirrorUrl>,
+    /// The site's onion service (`<meta http-equiv="onion-location">` on every page).
+    #[arg(long, env = "SCDI_ONION_URL")]
+    onion_url: Option<OnionUrl>,
+    #[arg(long, env = "SCDI_LOCALES", default_value = "locales")]
+    locales_dir: PathBuf,
+    #[arg(long, env = "SCDI_TEMPLATES", default_value = "templates")]
+    templates_dir: PathBuf,
+    #[arg(long, env = "SCDI_STATIC", default_value = "static")]
+    static_dir: PathBuf,
+    #[arg(long, env = "SCDI_MIN_COMPLETENESS", default_value_t = 90.0)]
+    min_completeness: f64,
 }
 
 #[derive(Subcommand)]
@@ -207,6 +249,7 @@ fn main() -> anyhow::Result<ExitCode> {
         Some(Command::Notify {
             command: NotifyCommand::Test(config),
         }) => notify_test(config),
+        Some(Command::Export(args)) => export_mirror(args),
         None => serve(cli.serve),
     }
 }
@@ -323,6 +366,33 @@ async fn messages(command: MessagesCommand) -> anyhow::Result<ExitCode> {
         Some(ExportFormat::Csv) => export::write_csv(out, &messages),
         Some(ExportFormat::Json) => export::write_json(out, &messages),
     })
+}
+
+fn export_mirror(args: ExportArgs) -> anyhow::Result<ExitCode> {
+    let mut config = Config::rooted(std::path::Path::new(""), PathBuf::new());
+    config.locales_dir = args.locales_dir;
+    config.templates_dir = args.templates_dir;
+    config.static_dir = args.static_dir;
+    config.min_completeness = args.min_completeness;
+    config.base_url = args
+        .canonical_url
+        .unwrap_or_else(|| args.form_action.clone());
+    config.mirrors = args.mirrors;
+    config.onion_url = args.onion_url;
+    let options = mirror::ExportOptions {
+        out: args.out,
+        base_url: args.base_url,
+        form_action: args.form_action,
+        force: args.force,
+    };
+    let done = mirror::export(&config, scdi_site::PAGES, &options)?;
+    println!(
+        "Wrote {} files ({} pages) to {}, checked: every reference resolves.",
+        done.files,
+        done.pages,
+        options.out.display()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 #[tokio::main(flavor = "current_thread")]

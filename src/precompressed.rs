@@ -85,6 +85,11 @@ impl Precompressed {
         }
     }
 
+    /// The body as it is, uncompressed.
+    pub(crate) fn identity(&self) -> &[u8] {
+        &self.identity
+    }
+
     /// Marks the body as being in language `code` (`Content-Language`).
     pub(crate) fn with_language(mut self, code: &str) -> Self {
         self.content_language = HeaderValue::from_str(code).ok();
@@ -130,6 +135,12 @@ impl Precompressed {
         map.insert(header::CONTENT_TYPE, self.content_type.clone());
         res
     }
+}
+
+/// `data` compressed as `.gz` and `.br` files are (gzip at its best, brotli at quality 10),
+/// the same bytes every time (no timestamp in the gzip header).
+pub(crate) fn gzip_and_brotli(data: &[u8]) -> (Bytes, Bytes) {
+    (gzip(data), brotli(data, Effort::Best))
 }
 
 fn gzip(data: &[u8]) -> Bytes {

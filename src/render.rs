@@ -11,6 +11,7 @@ use minijinja::{
 };
 
 use crate::{
+    config::Config,
     form,
     i18n::{Locale, Locales},
 };
@@ -71,15 +72,29 @@ impl Renderer {
                 })?;
         }
         env.set_formatter(html_formatter);
-        // `asset("site.css")` -> `/static/site.3f2a1c9d0e.css`; an unknown file is an error,
-        // caught when the pages are rendered at startup.
-        env.add_function("asset", move |name: &str| {
-            assets.get(name).cloned().ok_or_else(|| {
+        // `asset("site.css")` -> `/static/site.3f2a1c9d0e.css` (on a mirror, relative:
+        // `../static/...`); an unknown file is an error, caught when the pages are rendered
+        // at startup.
+        env.add_function("asset", move |state: &State<'_, '_>, name: &str| {
+            let url = assets.get(name).ok_or_else(|| {
                 Error::new(
                     minijinja::ErrorKind::InvalidOperation,
                     format!("no static file {name}"),
                 )
+            })?;
+            Ok(match link_root(state) {
+                Some(root) => format!("{root}{}", url.trim_start_matches('/')),
+                None => url.clone(),
             })
+        });
+        // `page_href("platform")`: the page in the current language; on a mirror, the
+        // file it is in, relative.
+        env.add_function("page_href", |state: &State<'_, '_>, slug: &str| {
+            let lang = state
+                .lookup("lang")
+                .map(|l| l.to_string())
+                .unwrap_or_default();
+            page_href(link_root(state).as_deref(), &lang, slug)
         });
         env.add_global(
             "limits",
@@ -118,10 +133,10 @@ impl Renderer {
         locales: &Locales,
         locale: &Locale,
         page: &Page,
-        base_url: &str,
+        links: &Links,
         extra: Value,
     ) -> Result<String, Error> {
-        let base = page_context(locales, locale, Some(page.slug()), base_url);
+        let base = page_context(locales, locale, Some(page.slug()), links);
         self.render(page.template, context! { ..extra, ..base })
     }
 }
@@ -137,6 +152,103 @@ pub enum TemplateError {
         line: usize,
         message: String,
     },
+}
+
+/// On a mirror, the way from the page being rendered back to the root of the copy
+/// (`../../`); `None` on the live site.
+fn link_root(state: &State<'_, '_>) -> Option<String> {
+    state
+        .lookup("link_root")
+        .filter(|r| !r.is_none() && !r.is_undefined())
+        .map(|r| r.to_string())
+}
+
+/// A page's link: `/fa/platform` on the live site; on a mirror, the file, relative
+/// (`../../fa/platform/index.html`).
+fn page_href(root: Option<&str>, lang: &str, slug: &str) -> String {
+    match (root, slug) {
+        (None, _) => format!("/{lang}/{slug}"),
+        (Some(root), "") => format!("{root}{lang}/index.html"),
+        (Some(root), _) => format!("{root}{lang}/{slug}/index.html"),
+    }
+}
+
+/// Where a page's links point: the live site, or a static mirror of it.
+#[derive(Clone, Debug)]
+pub struct Links {
+    /// This copy's address (hreflang alternates, the share image, the sitemap).
+    pub here: String,
+    /// The primary site's address (`canonical`).
+    pub primary: String,
+    /// On a mirror: from the page's folder back to the root of the copy (`../../`); every
+    /// internal link is then relative and names a file.
+    pub root: Option<String>,
+    /// On a mirror: the live site the contact form posts to.
+    pub form_action: Option<String>,
+    /// On a mirror: the onion service (`<meta http-equiv="onion-location">`).
+    pub onion: Option<String>,
+    /// The site's other addresses, for the footer.
+    pub others: Vec<String>,
+    /// On a mirror: the Content-Security-Policy as a `<meta>` tag carries it.
+    pub csp: Option<String>,
+    /// On a mirror: the referrer policy as a `<meta>` tag carries it.
+    pub referrer: Option<&'static str>,
+}
+
+impl Links {
+    /// The live site's links.
+    pub fn live(config: &Config) -> Self {
+        let here = config.base_url.as_str().to_string();
+        Self {
+            others: config.other_addresses(&here),
+            primary: here.clone(),
+            here,
+            root: None,
+            form_action: None,
+            onion: None,
+            csp: None,
+            referrer: None,
+        }
+    }
+
+    /// A page's address on this copy: `https://example.org/fa/platform` live;
+    /// `https://user.github.io/scdi/fa/platform/` on a mirror (a folder, which every static
+    /// host serves).
+    pub fn page_url(&self, lang: &str, slug: &str) -> String {
+        match (&self.root, slug) {
+            (None, _) => format!("{}/{lang}/{slug}", self.here),
+            (Some(_), "") => format!("{}/{lang}/", self.here),
+            (Some(_), _) => format!("{}/{lang}/{slug}/", self.here),
+        }
+    }
+
+    /// Where a reader with no language goes: the negotiating redirect live, the page to
+    /// choose a language on a mirror.
+    pub fn x_default(&self, slug: &str) -> String {
+        match &self.root {
+            None => format!("{}/{slug}", self.here),
+            Some(_) => format!("{}/", self.here),
+        }
+    }
+
+    /// The sitemap's context: every page of `slugs` in every offered language, with its
+    /// alternates.
+    pub fn sitemap(&self, locales: &Locales, slugs: impl Iterator<Item = &'static str>) -> Value {
+        let pages: Vec<Value> = slugs
+            .map(|slug| {
+                let mut alternates: Vec<_> = locales
+                    .offered()
+                    .map(|l| context! { hreflang => l.code, href => self.page_url(&l.code, slug) })
+                    .collect();
+                alternates.push(context! { hreflang => "x-default", href => self.x_default(slug) });
+                context! {
+                    urls => locales.offered().map(|l| self.page_url(&l.code, slug)).collect::<Vec<_>>(),
+                    alternates,
+                }
+            })
+            .collect();
+        context! { pages }
+    }
 }
 
 /// minijinja's default HTML escaping also escapes `/` (as `&#x2f;`), which bloats every URL;
@@ -214,18 +326,21 @@ fn translate(
 pub const SHARE_IMAGE_PATH: &str = "/static/share.png";
 pub const SHARE_IMAGE_SIZE: (u32, u32) = (1200, 630);
 
-/// The context every page shares: language, direction, canonical and alternate links, and
-/// the switcher's targets. `slug` is the page path without the language (`""` for home,
-/// `"platform"`, ...); `None` for error pages, which are not indexed.
+/// The context every page shares: language, direction, canonical and alternate links, the
+/// switcher's targets, the form's target and the site's other addresses. `slug` is the page
+/// path without the language (`""` for home, `"platform"`, ...); `None` for error pages,
+/// which are not indexed.
 pub fn page_context(
     locales: &Locales,
     locale: &Locale,
     slug: Option<&str>,
-    base_url: &str,
+    links: &Links,
 ) -> Value {
-    let switch_href = |code: &str| match slug {
-        Some(s) if !s.is_empty() => format!("/lang/{code}/{s}"),
-        _ => format!("/lang/{code}"),
+    // Live, the switcher remembers the choice (a cookie); a mirror has nothing to set one.
+    let switch_href = |code: &str| match (&links.root, slug) {
+        (Some(root), _) => page_href(Some(root), code, slug.unwrap_or("")),
+        (None, Some(s)) if !s.is_empty() => format!("/lang/{code}/{s}"),
+        (None, _) => format!("/lang/{code}"),
     };
     let switcher: Vec<Value> = locales
         .offered()
@@ -236,12 +351,12 @@ pub fn page_context(
         .collect();
     let (canonical, alternates, x_default) = match slug {
         Some(s) => (
-            Some(format!("{base_url}/{}/{s}", locale.code)),
+            Some(format!("{}/{}/{s}", links.primary, locale.code)),
             locales
                 .offered()
-                .map(|l| context! { hreflang => l.code, href => format!("{base_url}/{}/{s}", l.code) })
+                .map(|l| context! { hreflang => l.code, href => links.page_url(&l.code, s) })
                 .collect(),
-            Some(format!("{base_url}/{s}")),
+            Some(links.x_default(s)),
         ),
         None => (None, vec![], None),
     };
@@ -252,6 +367,14 @@ pub fn page_context(
         .collect();
     // A language not yet offered says so on every page, with how much is translated.
     let preview = (!locale.offered).then(|| (locale.completeness * 100.0).floor() as i64);
+    let form_action = match &links.form_action {
+        Some(live) => format!("{live}/{}/contact", locale.code),
+        None => format!("/{}/contact", locale.code),
+    };
+    let onion_location = links
+        .onion
+        .as_ref()
+        .map(|onion| format!("{onion}/{}/{}", locale.code, slug.unwrap_or("")));
     context! {
         lang => locale.code,
         dir => locale.dir.as_str(),
@@ -260,7 +383,7 @@ pub fn page_context(
         og_locale => locale.og_locale,
         og_alternates,
         share_image => context! {
-            url => format!("{base_url}{SHARE_IMAGE_PATH}"),
+            url => format!("{}{SHARE_IMAGE_PATH}", links.here),
             width => SHARE_IMAGE_SIZE.0,
             height => SHARE_IMAGE_SIZE.1,
         },
@@ -269,5 +392,12 @@ pub fn page_context(
         alternates,
         x_default,
         switcher,
+        link_root => links.root,
+        mirror => links.root.is_some(),
+        form_action,
+        other_addresses => links.others,
+        csp_meta => links.csp,
+        referrer => links.referrer,
+        onion_location,
     }
 }

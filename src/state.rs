@@ -23,7 +23,7 @@ use crate::{
     limit::{per_slash_64, ContactLimiter},
     outbox::{self, Channels, Doorbell, Pace},
     precompressed::{Effort, Precompressed},
-    render::{Page, Renderer, TemplateError},
+    render::{Links, Page, Renderer, TemplateError},
     store::Store,
     traffic::Traffic,
     watch::{Problems, Watch},
@@ -43,6 +43,8 @@ pub struct Inner {
     pub(crate) channels: Arc<Channels>,
     /// Rung when a message with notifications was stored.
     pub(crate) doorbell: Doorbell,
+    /// Where the live site's links point.
+    pub(crate) links: Links,
     pub(crate) contact_limiter: ContactLimiter,
     /// Submissions dropped because a bot filled the honeypot (logged, never stored).
     pub(crate) honeypot_drops: AtomicU64,
@@ -101,7 +103,7 @@ impl Site {
     /// are served, missing ones falling back to English: a typo never takes the site down.
     ///
     /// `effort`: how hard to compress the pages and static files ahead of time.
-    fn load(
+    pub(crate) fn load(
         config: &Config,
         pages: &'static [Page],
         strict: bool,
@@ -118,17 +120,13 @@ impl Site {
         let locales = Arc::new(locales);
         let assets = Assets::load(&config.static_dir, effort)?;
         let renderer = Renderer::new(&config.templates_dir, locales.clone(), assets.urls())?;
+        let links = Links::live(config);
         let mut rendered = HashMap::new();
         for locale in locales.iter() {
             let of_locale: &mut HashMap<_, _> = rendered.entry(locale.code.clone()).or_default();
             for page in pages {
-                let html = renderer.render_page(
-                    &locales,
-                    locale,
-                    page,
-                    config.base_url.as_str(),
-                    Value::UNDEFINED,
-                )?;
+                let html =
+                    renderer.render_page(&locales, locale, page, &links, Value::UNDEFINED)?;
                 let body = Precompressed::new(html, "text/html; charset=utf-8", true, effort)
                     .with_language(&locale.code);
                 of_locale.insert(page.slug(), Prerendered { page, body });
@@ -191,11 +189,13 @@ impl AppState {
             config.client_ip_header.clone(),
         );
         let traffic = (!config.access_log).then(Arc::default);
+        let links = Links::live(&config);
         Ok(Self(Arc::new(Inner {
             config,
             store,
             channels: Arc::new(channels),
             doorbell: Doorbell::default(),
+            links,
             contact_limiter,
             honeypot_drops: AtomicU64::new(0),
             limit_checks: AtomicU64::new(0),

@@ -8,6 +8,9 @@ contact-heading = Contact
 
 # Invitation under the heading (campaign text, verbatim).
 contact-invitation = Get in touch so we can start working together.
+# On a copy of the site (a mirror) only, under the invitation: the form sends to the
+# campaign's main site, which may be blocked where the reader is.
+contact-mirror-note = This is a copy of the campaign's website. The form sends your message to the campaign's main site; if sending does not work, try again from one of this site's other addresses, listed at the foot of the page.
 
 # Form field labels, hints and placeholders. Placeholders are examples, shown in empty fields.
 contact-name-label = Name

@@ -46,6 +46,12 @@ footer-campaign = { -site-name }
 footer-contact = Get in touch
 # Footer link to the licence of the Persian font.
 footer-font-licence = Persian font: Vazirmatn (SIL Open Font License)
+# Footer heading over the list of the site's other addresses (copies of the site on other
+# hosts, the Tor onion address), for readers who cannot reach the one they are on.
+footer-other-addresses = Other addresses of this site
+# The page at the root of a copy of the site (a mirror) shows this link once per language,
+# each in its own language, to choose which to read.
+choose-language = Read the site in English
 
 # Description of the image shown in link previews (social media, messengers), for people who
 # cannot see it. The image shows the campaign's name in English and Persian.

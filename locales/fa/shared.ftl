@@ -17,5 +17,7 @@ check-error-title = بررسی ترجمه‌ها خطاهایی یافت؛ ای�
 footer-campaign = { -site-name }
 footer-contact = با ما در تماس باشید
 footer-font-licence = قلم فارسی: وزیرمتن (با مجوز SIL Open Font License)
+footer-other-addresses = نشانی‌های دیگر این وب‌سایت
+choose-language = خواندن وب‌سایت به فارسی
 
 share-image-alt = نام کارزار سوسیالیستی برای دموکراسی در ایران، به انگلیسی و فارسی

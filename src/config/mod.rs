@@ -1,7 +1,9 @@
+mod addresses;
 mod notify;
 
 use std::{fmt, path::PathBuf, str::FromStr};
 
+pub use addresses::{FormOrigin, MirrorUrl, OnionUrl};
 pub use notify::{read_secret, Content, NotifyConfig, SmtpUrl, WebhookUrl};
 
 /// Server configuration. Every flag has an environment fallback, documented in the README.
@@ -72,6 +74,18 @@ pub struct Config {
     /// with `--client-ip-header`, where every connection comes from the proxy.
     #[arg(long, env = "SCDI_MAX_CONNECTIONS_PER_CLIENT", default_value_t = 64)]
     pub max_connections_per_client: u32,
+    /// Another address of this site (a mirror), shown on every page (repeat the flag, or
+    /// separate with commas).
+    #[arg(long = "mirror", env = "SCDI_MIRRORS", value_delimiter = ',')]
+    pub mirrors: Vec<MirrorUrl>,
+    /// The site's onion service: sent as `Onion-Location` with every page, and shown on
+    /// every page.
+    #[arg(long, env = "SCDI_ONION_URL")]
+    pub onion_url: Option<OnionUrl>,
+    /// Origins of mirrors whose contact form posts here (comma-separated); every other
+    /// cross-site POST is refused.
+    #[arg(long, env = "SCDI_ALLOWED_FORM_ORIGINS", value_delimiter = ',')]
+    pub allowed_form_origins: Vec<FormOrigin>,
     #[command(flatten)]
     pub notify: NotifyConfig,
 }
@@ -99,12 +113,31 @@ impl Config {
             access_log: false,
             max_connections: 4096,
             max_connections_per_client: 64,
+            mirrors: vec![],
+            onion_url: None,
+            allowed_form_origins: vec![],
             notify: NotifyConfig::default(),
         }
     }
 }
 
 impl Config {
+    /// The site's addresses other than `here` (this copy's): the primary, the mirrors and
+    /// the onion service, sorted, for the footer of every page.
+    pub fn other_addresses(&self, here: &str) -> Vec<String> {
+        let mut all: Vec<String> = self
+            .mirrors
+            .iter()
+            .map(|m| m.as_str().to_string())
+            .collect();
+        all.push(self.base_url.as_str().to_string());
+        all.extend(self.onion_url.as_ref().map(|o| o.as_str().to_string()));
+        all.retain(|a| a != here);
+        all.sort();
+        all.dedup();
+        all
+    }
+
     /// The PostgreSQL password, from `--db-password-file` (its first line) or
     /// `SCDI_DB_PASSWORD`, if given.
     pub fn db_password(&self) -> std::io::Result<Option<String>> {

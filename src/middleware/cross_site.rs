@@ -3,22 +3,42 @@
 //! it came from another site (`Sec-Fetch-Site`), or, for browsers that do not send that, when
 //! its `Origin` does not match `Host`. Requests with neither header (curl, old browsers
 //! without cookies in play) are not cross-site browser requests and pass.
-//! Pages stay free of per-request tokens, so they can be cached.
+//! Pages stay free of per-request tokens, so they can be cached. The one exception: forms
+//! posted from the site's mirrors, whose origins `--allowed-form-origins` lists.
 
 use axum::{
-    extract::Request,
+    extract::{Request, State},
     http::{header, HeaderMap, Method},
     middleware::Next,
     response::Response,
 };
 
-use crate::error::AppError;
+use crate::{error::AppError, state::AppState};
 
-pub(crate) async fn reject_cross_site(req: Request, next: Next) -> Result<Response, AppError> {
-    if !is_safe(req.method()) && is_cross_site(req.headers()) {
+pub(crate) async fn reject_cross_site(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Result<Response, AppError> {
+    if !is_safe(req.method())
+        && is_cross_site(req.headers())
+        && !from_a_mirror(req.headers(), &state)
+    {
         return Err(AppError::CrossSite);
     }
     Ok(next.run(req).await)
+}
+
+/// Whether the request's `Origin` is one of the mirrors allowed to post forms here.
+fn from_a_mirror(headers: &HeaderMap, state: &AppState) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN) else {
+        return false;
+    };
+    state
+        .config
+        .allowed_form_origins
+        .iter()
+        .any(|allowed| allowed.as_str().as_bytes() == origin.as_bytes())
 }
 
 fn is_safe(method: &Method) -> bool {

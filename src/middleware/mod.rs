@@ -6,11 +6,12 @@ mod cross_site;
 mod fast_path;
 mod head;
 mod localize_errors;
+mod onion;
 mod security;
 mod uri_bound;
 mod watch_reload;
 
-use std::convert::Infallible;
+use std::{convert::Infallible, sync::Arc};
 
 use axum::{
     extract::{DefaultBodyLimit, Request},
@@ -34,7 +35,8 @@ use around::AroundLayer;
 /// Wraps the routes in every layer. A request meets them in this order:
 ///
 /// 1. the access log or the request counts (they see every response, the fast path's too);
-/// 2. the security headers, on every response;
+/// 2. the security headers, on every response, and `Onion-Location` on pages (with
+///    `--onion-url`);
 /// 3. HEAD, answered as GET without the body;
 /// 4. the fast path: pages and static files from memory (in watch mode instead: a reload
 ///    if files changed, and everything goes on);
@@ -68,7 +70,10 @@ pub(crate) fn apply(
                     localize_errors::localize_errors,
                 ))
                 .layer(from_fn(uri_bound::bound_uri))
-                .layer(from_fn(cross_site::reject_cross_site))
+                .layer(from_fn_with_state(
+                    state.clone(),
+                    cross_site::reject_cross_site,
+                ))
                 .layer(CatchPanicLayer::new())
                 // Form bodies are small; anything larger is refused with a localized 413,
                 // whether announced by Content-Length or streamed.
@@ -82,6 +87,13 @@ pub(crate) fn apply(
     ServiceBuilder::new()
         .layer(AroundLayer(access::AccessLog(state.traffic.clone())))
         .layer(security::layer(state.config.https))
+        .option_layer(
+            state
+                .config
+                .onion_url
+                .as_ref()
+                .map(|onion| AroundLayer(onion::OnionLocation(Arc::from(onion.as_str())))),
+        )
         .layer(AroundLayer(head::HeadAsGet))
         .option_layer(
             watch.then(|| from_fn_with_state(state.clone(), watch_reload::reload_before_request)),

@@ -51,7 +51,7 @@ pub(super) fn render_page(
         &localized.site.locales,
         locale,
         page,
-        state.config.base_url.as_str(),
+        &state.links,
         extra,
     )?;
     let mut res = (status, Html(html)).into_response();

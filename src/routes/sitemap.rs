@@ -13,25 +13,10 @@ use crate::{error::AppError, state::AppState};
 
 pub(super) async fn sitemap(State(state): State<AppState>) -> Result<Response, AppError> {
     let site = state.site();
-    let base = state.config.base_url.as_str();
-    let pages: Vec<_> = PAGES
-        .iter()
-        .map(|page| {
-            let slug = page.slug();
-            let url = |code: &str| format!("{base}/{code}/{slug}");
-            let mut alternates: Vec<_> = site
-                .locales
-                .offered()
-                .map(|l| context! { hreflang => l.code, href => url(&l.code) })
-                .collect();
-            alternates.push(context! { hreflang => "x-default", href => format!("{base}/{slug}") });
-            context! {
-                urls => site.locales.offered().map(|l| url(&l.code)).collect::<Vec<_>>(),
-                alternates,
-            }
-        })
-        .collect();
-    let xml = site.renderer.render("sitemap.xml", context! { pages })?;
+    let pages = state
+        .links
+        .sitemap(&site.locales, PAGES.iter().map(|p| p.slug()));
+    let xml = site.renderer.render("sitemap.xml", pages)?;
     Ok((
         [(header::CONTENT_TYPE, "application/xml; charset=utf-8")],
         xml,

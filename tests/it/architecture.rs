@@ -8,7 +8,7 @@ use crate::common::repo_root;
 
 /// Floors, top first. `msg` is `i18n`'s macro.
 const FLOORS: &[&[&str]] = &[
-    &["routes", "middleware"],
+    &["routes", "middleware", "mirror"],
     &["state", "server", "export"],
     &["render", "assets", "l10n"],
     &["form", "outbox"],
@@ -17,6 +17,7 @@ const FLOORS: &[&[&str]] = &[
         "files",
         "i18n",
         "limit",
+        "policy",
         "precompressed",
         "store",
         "traffic",

@@ -16,6 +16,7 @@ mod l10n_check;
 mod languages;
 mod locales;
 mod messages_cli;
+mod mirrors;
 mod negotiation;
 mod nothing_lost;
 mod notifications;

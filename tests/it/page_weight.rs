@@ -11,11 +11,13 @@ const FA_BUDGET: usize = 60_000;
 const PAGES: [&str; 5] = ["", "platform", "people", "contact", "contact/thanks"];
 
 /// `url("...")` targets in a stylesheet.
+/// The stylesheet's `url()`s, as paths from the host's root (they are relative to
+/// `/static/`, where the stylesheet is).
 fn urls(css: &str) -> Vec<String> {
     css.split("url(\"")
         .skip(1)
         .filter_map(|s| s.split('"').next())
-        .map(str::to_string)
+        .map(|u| format!("/static/{u}"))
         .collect()
 }
 

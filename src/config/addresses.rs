@@ -1,0 +1,122 @@
+//! The site's other addresses: mirrors (static copies on other hosts, under any path), the
+//! onion service, and the origins whose forms the live site accepts.
+
+use std::{fmt, str::FromStr};
+
+/// Where a copy of the site is served: http(s), a host, and a path if the copy is under one
+/// (`https://user.github.io/scdi`). Without a trailing slash.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MirrorUrl(String);
+
+impl FromStr for MirrorUrl {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        let example = "give the address readers use, like https://user.github.io/scdi";
+        let url = url::Url::parse(s).map_err(|e| format!("not a URL ({e}): {example}"))?;
+        if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+            return Err(format!("the scheme must be http or https: {example}"));
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err("no user or password belongs in it".into());
+        }
+        if url.query().is_some() || url.fragment().is_some() {
+            return Err("no query or fragment belongs in it".into());
+        }
+        Ok(Self(url.as_str().trim_end_matches('/').to_string()))
+    }
+}
+
+impl MirrorUrl {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for MirrorUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The site's onion service: `http://<56 characters>.onion`, at the root of its host.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OnionUrl(String);
+
+impl FromStr for OnionUrl {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        let url = url::Url::parse(s).map_err(|e| format!("not a URL ({e})"))?;
+        let host = url.host_str().unwrap_or("");
+        if !matches!(url.scheme(), "http" | "https") || !host.ends_with(".onion") {
+            return Err("give the onion service's address, like http://xyz…xyz.onion".into());
+        }
+        if url.path() != "/" || url.query().is_some() {
+            return Err("the onion address is a host alone: no path belongs in it".into());
+        }
+        Ok(Self(url.as_str().trim_end_matches('/').to_string()))
+    }
+}
+
+impl OnionUrl {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// An origin (`https://mirror.example.org`, no path) whose pages may post the contact form.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FormOrigin(String);
+
+impl FromStr for FormOrigin {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        let url = url::Url::parse(s).map_err(|e| format!("not a URL ({e})"))?;
+        if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+            return Err("an origin is http(s)://host[:port], like https://user.github.io".into());
+        }
+        if url.path() != "/" {
+            return Err(format!(
+                "an origin has no path: give {} (a browser's Origin header never has one)",
+                url.origin().ascii_serialization()
+            ));
+        }
+        Ok(Self(url.origin().ascii_serialization()))
+    }
+}
+
+impl FormOrigin {
+    /// As browsers send it in `Origin`.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_are_checked_and_normalised() {
+        assert_eq!(
+            "https://user.github.io/scdi/"
+                .parse::<MirrorUrl>()
+                .unwrap()
+                .as_str(),
+            "https://user.github.io/scdi"
+        );
+        assert!("ftp://example.org".parse::<MirrorUrl>().is_err());
+        assert!("http://example.org".parse::<OnionUrl>().is_err());
+        assert!("http://abc.onion/x".parse::<OnionUrl>().is_err());
+        assert_eq!(
+            "HTTPS://Mirror.Example.org:443"
+                .parse::<FormOrigin>()
+                .unwrap()
+                .as_str(),
+            "https://mirror.example.org"
+        );
+        assert!("https://user.github.io/scdi".parse::<FormOrigin>().is_err());
+    }
+}
