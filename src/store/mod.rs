@@ -62,6 +62,10 @@ pub struct Notification {
     pub last_error: Option<String>,
 }
 
+/// Every notification's state, by message (the same SQL in both dialects).
+const NOTIFICATIONS: &str = "SELECT message_id, channel, state, attempts, last_error \
+    FROM notifications ORDER BY message_id, id";
+
 /// What became of one attempt to send a notification.
 pub enum Sent {
     Yes,

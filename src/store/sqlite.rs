@@ -185,12 +185,9 @@ impl Store {
     }
 
     pub(super) async fn notifications(&self) -> Result<Vec<Notification>, sqlx::Error> {
-        sqlx::query_as(
-            "SELECT message_id, channel, state, attempts, last_error FROM notifications \
-             ORDER BY message_id, id",
-        )
-        .fetch_all(&self.pool)
-        .await
+        sqlx::query_as(super::NOTIFICATIONS)
+            .fetch_all(&self.pool)
+            .await
     }
 
     /// SQLite's own consistency check: `true` when it answers `ok`.

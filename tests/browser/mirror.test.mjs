@@ -8,19 +8,12 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createRequire } from "node:module";
-import { chromium } from "playwright-core";
-
-const require = createRequire(import.meta.url);
-const HERE = import.meta.dirname;
-const ROOT = path.resolve(HERE, "../..");
-const BIN = process.env.SCDI_BIN ?? path.join(ROOT, "target/release/scdi-site");
-const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
-const AXE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+import * as shared from "./shared.mjs";
+import { axeViolations, BIN, freePort, ROOT } from "./shared.mjs";
 
 const PAGES = ["", "platform", "people", "contact", "contact/thanks"];
 const LANGS = [
@@ -35,17 +28,6 @@ let browser;
 let origin; // the mirror's origin: http://127.0.0.1:PORT
 let mirror; // where the copy is served: `${origin}/mirror`
 let liveBase;
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitForPort(port) {
   for (let i = 0; i < 200; i++) {
@@ -103,26 +85,9 @@ http {
   await waitForPort(mirrorPort);
 
   // The live site, accepting forms from this mirror's origin.
-  live = spawn(
-    BIN,
-    ["serve", "--addr", `127.0.0.1:${livePort}`, "--base-url", liveBase, "--db", path.join(dir, "db.sqlite3"),
-      "--contact-per-hour", "0", "--allowed-form-origins", origin],
-    { cwd: ROOT, env: { ...process.env, RUST_LOG: "info" }, stdio: ["ignore", "pipe", "inherit"] },
-  );
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("the live site did not start")), 30_000);
-    live.once("exit", (code) => reject(new Error(`the live site exited with ${code}`)));
-    live.stdout.on("data", (chunk) => {
-      if (chunk.toString().includes("serving addr=")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-  });
+  live = await shared.startSite(["--addr", `127.0.0.1:${livePort}`, "--base-url", liveBase, "--db", path.join(dir, "db.sqlite3"),
+    "--contact-per-hour", "0", "--allowed-form-origins", origin]);
+  browser = await shared.launch();
 });
 
 after(async () => {
@@ -132,30 +97,7 @@ after(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-async function openPage() {
-  const context = await browser.newContext({ viewport: { width: 375, height: 812 } });
-  const page = await context.newPage();
-  const problems = [];
-  const requests = [];
-  page.on("console", (msg) => {
-    if (msg.type() === "error") problems.push(`console: ${msg.text()}`);
-  });
-  page.on("request", (req) => requests.push(req.url()));
-  page.on("requestfailed", (req) => problems.push(`failed: ${req.url()} ${req.failure()?.errorText}`));
-  page.on("response", (res) => {
-    if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.url()}`);
-  });
-  return { context, page, problems, requests };
-}
-
-async function axeViolations(page) {
-  await page.evaluate(AXE);
-  const result = await page.evaluate(() =>
-    // eslint-disable-next-line no-undef
-    axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }),
-  );
-  return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
-}
+const openPage = () => shared.openPage(browser, { viewport: { width: 375, height: 812 } });
 
 describe("the mirror under /mirror/ on nginx", () => {
   for (const { lang, dir: direction } of LANGS) {

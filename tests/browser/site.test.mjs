@@ -5,21 +5,13 @@
 
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createRequire } from "node:module";
-import { chromium } from "playwright-core";
+import * as shared from "./shared.mjs";
+import { axeViolations, freePort } from "./shared.mjs";
 
-const require = createRequire(import.meta.url);
-const HERE = import.meta.dirname;
-const ROOT = path.resolve(HERE, "../..");
-const BIN = process.env.SCDI_BIN ?? path.join(ROOT, "target/release/scdi-site");
-const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
-const SHOTS = path.join(HERE, "screenshots");
-const AXE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+const SHOTS = path.join(import.meta.dirname, "screenshots");
 
 const PAGES = ["", "platform", "people", "contact", "contact/thanks"];
 const LANGS = [
@@ -36,40 +28,12 @@ let base;
 let browser;
 let dbDir;
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 before(async () => {
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   dbDir = mkdtempSync(path.join(tmpdir(), "scdi-browser-"));
-  server = spawn(
-    BIN,
-    ["serve", "--addr", `127.0.0.1:${port}`, "--base-url", base, "--db", path.join(dbDir, "db.sqlite3"), "--contact-per-hour", "0"],
-    { cwd: ROOT, env: { ...process.env, RUST_LOG: "info" }, stdio: ["ignore", "pipe", "inherit"] },
-  );
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("the server did not start")), 30_000);
-    server.once("exit", (code) => reject(new Error(`the server exited with ${code}`)));
-    server.stdout.on("data", (chunk) => {
-      if (chunk.toString().includes("serving addr=")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-  });
+  server = await shared.startSite(["--addr", `127.0.0.1:${port}`, "--base-url", base, "--db", path.join(dbDir, "db.sqlite3"), "--contact-per-hour", "0"]);
+  browser = await shared.launch();
   mkdirSync(SHOTS, { recursive: true });
 });
 
@@ -79,32 +43,7 @@ after(async () => {
   if (dbDir) rmSync(dbDir, { recursive: true, force: true });
 });
 
-/** A page that records console errors, failed requests and every host asked. */
-async function openPage(options = {}) {
-  const context = await browser.newContext(options);
-  const page = await context.newPage();
-  const problems = [];
-  const requests = [];
-  page.on("console", (msg) => {
-    if (msg.type() === "error") problems.push(`console: ${msg.text()}`);
-  });
-  page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
-  page.on("request", (req) => requests.push(req.url()));
-  page.on("requestfailed", (req) => problems.push(`failed: ${req.url()} ${req.failure()?.errorText}`));
-  page.on("response", (res) => {
-    if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.url()}`);
-  });
-  return { context, page, problems, requests };
-}
-
-async function axeViolations(page) {
-  await page.evaluate(AXE);
-  const result = await page.evaluate(() =>
-    // eslint-disable-next-line no-undef
-    axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }),
-  );
-  return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
-}
+const openPage = (options) => shared.openPage(browser, options);
 
 /** Boxes of the header's site title and navigation links. */
 function headerBoxes(page) {
