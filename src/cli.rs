@@ -1,0 +1,221 @@
+//! The command line: every subcommand and its flags (clap), with environment fallbacks.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use scdi_site::{
+    config::{BaseUrl, Database, MirrorUrl, OnionUrl},
+    export, l10n, Config,
+};
+
+#[derive(Parser)]
+#[command(version, about, args_conflicts_with_subcommands = true)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Option<Command>,
+    /// With no subcommand, the site is served with these options.
+    #[command(flatten)]
+    pub(crate) serve: Config,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum Command {
+    /// Serve the website (the default).
+    Serve(Config),
+    /// Tools for translators.
+    L10n {
+        #[command(subcommand)]
+        command: L10nCommand,
+    },
+    /// The messages sent through the contact form, for organisers.
+    Messages {
+        #[command(subcommand)]
+        command: MessagesCommand,
+    },
+    /// Write the site as static files for a mirror (any static host, any path prefix).
+    Export(ExportArgs),
+    /// Organisers' notifications.
+    Notify {
+        #[command(subcommand)]
+        command: NotifyCommand,
+    },
+}
+
+#[derive(Args)]
+pub(crate) struct ExportArgs {
+    /// The folder to write: new or empty (see --force).
+    pub(crate) out: PathBuf,
+    /// Where this copy will be served, with its path if under one:
+    /// https://user.github.io/scdi.
+    #[arg(long)]
+    pub(crate) base_url: MirrorUrl,
+    /// The live site the copy's contact form posts to, e.g. https://example.org (it must
+    /// list this copy's origin in its --allowed-form-origins).
+    #[arg(long)]
+    pub(crate) form_action: BaseUrl,
+    /// The primary site, for canonical links (default: --form-action).
+    #[arg(long)]
+    pub(crate) canonical_url: Option<BaseUrl>,
+    /// Replace what the folder holds.
+    #[arg(long)]
+    pub(crate) force: bool,
+    /// The site's other addresses, shown on every page (repeat, or separate with commas).
+    #[arg(long = "mirror", env = "SCDI_MIRRORS", value_delimiter = ',')]
+    pub(crate) mirrors: Vec<MirrorUrl>,
+    /// The site's onion service (`<meta http-equiv="onion-location">` on every page).
+    #[arg(long, env = "SCDI_ONION_URL")]
+    pub(crate) onion_url: Option<OnionUrl>,
+    #[arg(long, env = "SCDI_LOCALES", default_value = "locales")]
+    pub(crate) locales_dir: PathBuf,
+    #[arg(long, env = "SCDI_TEMPLATES", default_value = "templates")]
+    pub(crate) templates_dir: PathBuf,
+    #[arg(long, env = "SCDI_STATIC", default_value = "static")]
+    pub(crate) static_dir: PathBuf,
+    #[arg(long, env = "SCDI_MIN_COMPLETENESS", default_value_t = 90.0)]
+    pub(crate) min_completeness: f64,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum NotifyCommand {
+    /// Send a test notification on every configured channel (the same flags as `serve`)
+    /// and say what each server answered.
+    Test(Config),
+}
+
+#[derive(Subcommand)]
+pub(crate) enum MessagesCommand {
+    /// Print the messages for reading.
+    List(MessagesArgs),
+    /// Print the messages as CSV (UTF-8, opens in spreadsheets) or JSON.
+    Export {
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        #[command(flatten)]
+        args: MessagesArgs,
+    },
+}
+
+#[derive(Args)]
+pub(crate) struct MessagesArgs {
+    /// The database the site writes to: a SQLite file or a postgres:// URL.
+    #[arg(long, env = "SCDI_DB", default_value = "data/scdi.sqlite3")]
+    pub(crate) db: Database,
+    /// A file holding the PostgreSQL password; or set `SCDI_DB_PASSWORD`.
+    #[arg(long, env = "SCDI_DB_PASSWORD_FILE")]
+    pub(crate) db_password_file: Option<PathBuf>,
+    /// Only messages received on or after this UTC date (2026-11-01) or time
+    /// (2026-11-01T08:30:00Z).
+    #[arg(long, value_parser = export::parse_since)]
+    pub(crate) since: Option<String>,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub(crate) enum ExportFormat {
+    Csv,
+    Json,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum L10nCommand {
+    /// Check every locale against English: syntax, missing, outdated and obsolete messages,
+    /// variables, references, ids used by templates and code, and Persian typography.
+    Check(CheckArgs),
+    /// One language's to-do: each message to translate or check, with its English and what
+    /// it is for, then the language's other findings.
+    Todo(TodoArgs),
+    /// Record that translations were made from today's English (after translating or
+    /// checking them), so that `check` can tell when the English changes.
+    MarkTranslated(MarkArgs),
+    /// Start a language: its folder, with every English message as a comment where its
+    /// translation goes, and its entry in languages.toml.
+    NewLanguage(NewLanguageArgs),
+}
+
+#[derive(Args)]
+pub(crate) struct NewLanguageArgs {
+    /// Its language tag (BCP 47), e.g. `ckb` (Central Kurdish), `ar`, `az-Arab`.
+    pub(crate) tag: String,
+    /// Its name in its own script, for the language switcher, e.g. `کوردی`.
+    #[arg(long)]
+    pub(crate) name: String,
+    /// Its Open Graph locale for link previews, e.g. `ckb_IQ` (derived from the tag if not
+    /// given).
+    #[arg(long)]
+    pub(crate) og_locale: Option<String>,
+    #[arg(long, env = "SCDI_LOCALES", default_value = "locales")]
+    pub(crate) locales_dir: PathBuf,
+}
+
+#[derive(Args)]
+pub(crate) struct MarkArgs {
+    /// The language, e.g. `fa`.
+    pub(crate) lang: String,
+    /// The messages to mark, e.g. `home-heading nav-home`.
+    #[arg(required_unless_present = "all", conflicts_with = "all")]
+    pub(crate) ids: Vec<String>,
+    /// Mark every message the language has (after checking them all).
+    #[arg(long)]
+    pub(crate) all: bool,
+    #[arg(long, env = "SCDI_LOCALES", default_value = "locales")]
+    pub(crate) locales_dir: PathBuf,
+}
+
+#[derive(Args)]
+pub(crate) struct CheckArgs {
+    /// Print the findings as JSON (the same as `--format json`).
+    #[arg(long, conflicts_with = "format")]
+    pub(crate) json: bool,
+    /// How to print the findings: for people, as JSON, or as GitHub annotations (which a
+    /// pull request shows on the changed lines).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub(crate) format: Format,
+    /// Fail on warnings too, for the languages readers are offered (a language still in
+    /// preview is expected to have warnings).
+    #[arg(long)]
+    pub(crate) strict: bool,
+    /// Only this language's findings (and only they decide the exit status).
+    #[arg(long)]
+    pub(crate) locale: Option<String>,
+    #[command(flatten)]
+    pub(crate) dirs: L10nDirs,
+}
+
+#[derive(Clone, Copy, PartialEq, clap::ValueEnum)]
+pub(crate) enum Format {
+    Text,
+    Json,
+    Github,
+}
+
+/// Where the check looks.
+#[derive(Args)]
+pub(crate) struct L10nDirs {
+    #[arg(long, env = "SCDI_LOCALES", default_value = "locales")]
+    pub(crate) locales_dir: PathBuf,
+    #[arg(long, env = "SCDI_TEMPLATES", default_value = "templates")]
+    pub(crate) templates_dir: PathBuf,
+    /// Rust sources scanned for `msg!` ids (skipped when missing).
+    #[arg(long, default_value = "src")]
+    pub(crate) src_dir: PathBuf,
+    #[arg(long, env = "SCDI_MIN_COMPLETENESS", default_value_t = 90.0)]
+    pub(crate) min_completeness: f64,
+}
+
+impl L10nDirs {
+    pub(crate) fn check(self) -> anyhow::Result<l10n::Report> {
+        l10n::check(&l10n::CheckOptions {
+            locales_dir: self.locales_dir,
+            templates_dir: self.templates_dir,
+            src_dir: self.src_dir,
+            min_completeness: self.min_completeness,
+        })
+    }
+}
+
+#[derive(Args)]
+pub(crate) struct TodoArgs {
+    /// The language, e.g. `fa`.
+    pub(crate) lang: String,
+    #[command(flatten)]
+    pub(crate) dirs: L10nDirs,
+}
