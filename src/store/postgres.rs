@@ -194,7 +194,15 @@ impl Store {
         .map(drop)
     }
 
+    /// Every notification's state; none in a database the site has not migrated to have
+    /// them yet (organisers' commands never migrate).
     pub(super) async fn notifications(&self) -> Result<Vec<Notification>, sqlx::Error> {
+        let exists: bool = sqlx::query_scalar("SELECT to_regclass('notifications') IS NOT NULL")
+            .fetch_one(&self.pool)
+            .await?;
+        if !exists {
+            return Ok(vec![]);
+        }
         sqlx::query_as(super::NOTIFICATIONS)
             .fetch_all(&self.pool)
             .await

@@ -184,7 +184,17 @@ impl Store {
         tx.commit().await
     }
 
+    /// Every notification's state; none in a database the site has not migrated to have
+    /// them yet (organisers' commands never migrate).
     pub(super) async fn notifications(&self) -> Result<Vec<Notification>, sqlx::Error> {
+        let tables: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'notifications'",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        if tables == 0 {
+            return Ok(vec![]);
+        }
         sqlx::query_as(super::NOTIFICATIONS)
             .fetch_all(&self.pool)
             .await

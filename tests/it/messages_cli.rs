@@ -375,3 +375,37 @@ async fn organisers_with_read_access_only_can_read_while_the_site_runs() {
     assert!(out.contains("[fa] Maryam <m@example.org>"), "{out}");
     drop(server);
 }
+
+/// An organiser's newer binary reads a database the site has not yet migrated (it migrates
+/// when it starts): the messages are listed, without notification states.
+#[tokio::test]
+async fn a_database_from_before_notifications_is_still_listed() {
+    for backend in Backend::BOTH {
+        let f = filled(backend, &[("Maryam", PERSIAN, "fa")]).await;
+        let drop_table = "DROP TABLE notifications";
+        match backend {
+            Backend::Sqlite => {
+                let mut conn = <sqlx::SqliteConnection as sqlx::Connection>::connect(&format!(
+                    "sqlite:{}",
+                    f.arg
+                ))
+                .await
+                .unwrap();
+                sqlx::query(drop_table).execute(&mut conn).await.unwrap();
+            }
+            Backend::Postgres => {
+                let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&f.arg)
+                    .await
+                    .unwrap();
+                sqlx::query(drop_table).execute(&mut conn).await.unwrap();
+            }
+        }
+        let (code, out, err) = run(&["messages", "list", "--db", &f.arg]);
+        assert_eq!(code, 0, "{backend:?}: {err}");
+        let out = String::from_utf8(out).unwrap();
+        assert!(
+            out.contains("Maryam") && out.contains("1 message(s)"),
+            "{out}"
+        );
+    }
+}
