@@ -35,9 +35,10 @@ pub struct Assets {
     urls: HashMap<String, String>,
 }
 
-/// Content type, and whether compression helps.
-fn kind(path: &str) -> (&'static str, bool) {
+/// Content type, and whether compression helps (text does).
+pub(crate) fn kind(path: &str) -> (&'static str, bool) {
     match path.rsplit('.').next().unwrap_or("") {
+        "html" => ("text/html; charset=utf-8", true),
         "css" => ("text/css; charset=utf-8", true),
         "svg" => ("image/svg+xml", true),
         "txt" => ("text/plain; charset=utf-8", true),

@@ -25,7 +25,7 @@ use crate::{
     config::{BaseUrl, Config, MirrorUrl},
     policy,
     precompressed::gzip_and_brotli,
-    render::{Links, Page},
+    render::{page_href, Links, Page},
     state::Site,
 };
 
@@ -47,9 +47,6 @@ pub struct Exported {
     pub files: usize,
     pub pages: usize,
 }
-
-/// Files compressed beside themselves (`x.css.br`, `x.css.gz`).
-const TEXT: [&str; 6] = ["html", "css", "svg", "txt", "xml", "json"];
 
 /// Writes the static copy of the site `config` describes into `options.out` (which must be
 /// empty, or is emptied with `force`), then checks it.
@@ -83,7 +80,7 @@ pub fn export(
     let mut page_count = 0;
     for locale in site.locales.offered() {
         for page in pages {
-            let file = page_file(&locale.code, page.slug());
+            let file = page_href(Some(""), &locale.code, page.slug());
             let links = Links {
                 root: Some(up_to_root(&file)),
                 ..links.clone()
@@ -99,8 +96,6 @@ pub fn export(
     for (path, bytes) in site.assets.files() {
         files.insert(format!("static/{path}"), bytes.to_vec());
     }
-    let urls = site.assets.urls();
-    let asset = |name: &str| urls.get(name).cloned().unwrap_or_default();
     for (file, kind, root) in [
         ("index.html", "choose", String::new()),
         ("404.html", "not-found", format!("{here}/")),
@@ -109,12 +104,7 @@ pub fn export(
         let languages: Vec<Value> = site
             .locales
             .offered()
-            .map(|l| {
-                context! {
-                    code => l.code, dir => l.dir.as_str(), script => l.script,
-                    href => format!("{root}{}/index.html", l.code),
-                }
-            })
+            .map(|l| context! { code => l.code, dir => l.dir.as_str(), script => l.script })
             .collect();
         let html = site.renderer.render(
             "languages.html",
@@ -123,8 +113,7 @@ pub fn export(
                 canonical => format!("{}/", links.primary),
                 csp_meta => links.csp,
                 referrer => policy::MIRROR_REFERRER,
-                stylesheet => format!("{root}{}", asset("site.css").trim_start_matches('/')),
-                favicon => format!("{root}{}", asset("favicon.svg").trim_start_matches('/')),
+                link_root => root,
             },
         )?;
         files.insert(file.to_string(), html.into_bytes());
@@ -163,9 +152,9 @@ pub fn export(
     }
     let compressed: Vec<(String, Vec<u8>)> = files
         .iter()
-        .filter(|(path, _)| {
-            TEXT.contains(&path.rsplit('.').next().unwrap_or_default()) && !path.contains("/.")
-        })
+        // Text, compressed beside itself (`x.css.br`, `x.css.gz`), as the live site
+        // compresses it.
+        .filter(|(path, _)| crate::assets::kind(path).1)
         .flat_map(|(path, bytes)| {
             let (gz, br) = gzip_and_brotli(bytes);
             [
@@ -187,15 +176,6 @@ pub fn export(
         files: files.len(),
         pages: page_count,
     })
-}
-
-/// `fa/platform/index.html`; home is `fa/index.html`.
-fn page_file(lang: &str, slug: &str) -> String {
-    if slug.is_empty() {
-        format!("{lang}/index.html")
-    } else {
-        format!("{lang}/{slug}/index.html")
-    }
 }
 
 /// From the folder of `file` back to the root of the copy: `../../` for

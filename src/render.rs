@@ -165,7 +165,7 @@ fn link_root(state: &State<'_, '_>) -> Option<String> {
 
 /// A page's link: `/fa/platform` on the live site; on a mirror, the file, relative
 /// (`../../fa/platform/index.html`).
-fn page_href(root: Option<&str>, lang: &str, slug: &str) -> String {
+pub(crate) fn page_href(root: Option<&str>, lang: &str, slug: &str) -> String {
     match (root, slug) {
         (None, _) => format!("/{lang}/{slug}"),
         (Some(root), "") => format!("{root}{lang}/index.html"),
