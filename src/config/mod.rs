@@ -4,7 +4,7 @@ mod notify;
 use std::{fmt, path::PathBuf, str::FromStr};
 
 pub use addresses::{FormOrigin, MirrorUrl, OnionUrl};
-pub use notify::{read_secret, Content, NotifyConfig, SmtpUrl, WebhookUrl};
+pub use notify::{Content, NotifyConfig, SmtpUrl, WebhookUrl};
 
 /// Server configuration. Every flag has an environment fallback, documented in the README.
 #[derive(clap::Args, Clone, Debug)]
@@ -147,11 +147,16 @@ impl Config {
 
 /// The PostgreSQL password from a file (its first line), else from `SCDI_DB_PASSWORD`.
 pub fn db_password(file: Option<&std::path::Path>) -> std::io::Result<Option<String>> {
-    if let Some(file) = file {
-        let text = std::fs::read_to_string(file)?;
-        return Ok(Some(text.lines().next().unwrap_or("").to_string()));
+    match file {
+        Some(file) => read_secret(file).map(Some),
+        None => Ok(std::env::var("SCDI_DB_PASSWORD").ok()),
     }
-    Ok(std::env::var("SCDI_DB_PASSWORD").ok())
+}
+
+/// The first line of a secret's file (a password, a signing key).
+pub fn read_secret(file: &std::path::Path) -> std::io::Result<String> {
+    let text = std::fs::read_to_string(file)?;
+    Ok(text.lines().next().unwrap_or("").to_string())
 }
 
 /// Where messages are stored.

@@ -205,12 +205,6 @@ impl fmt::Debug for WebhookUrl {
     }
 }
 
-/// The first line of a secret's file.
-pub fn read_secret(file: &std::path::Path) -> std::io::Result<String> {
-    let text = std::fs::read_to_string(file)?;
-    Ok(text.lines().next().unwrap_or("").to_string())
-}
-
 #[cfg(test)]
 mod tests {
     use super::{SmtpUrl, WebhookUrl};
