@@ -13,24 +13,16 @@ use std::{
     time::{Duration, Instant},
 };
 
-use scdi_site::{config::Database, store::Store};
+use scdi_site::config::Database;
 use tokio::{io::AsyncWriteExt, net::TcpSocket};
 
 use crate::common::{
-    form_body,
+    form_body, names_stored_in,
     nginx::Nginx,
     postgres::TestDatabase,
     repo_root,
-    server::{get, raw, read_response, Server},
+    server::{free_port, get, raw, read_response, Server},
 };
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 /// The unit's `Environment=` settings and its `ExecStart`, with `%i` as `port`.
 fn unit_settings(port: u16) -> (Vec<(String, String)>, String, String) {
@@ -200,14 +192,10 @@ async fn nginx_fails_over_and_no_acknowledged_message_is_lost_or_doubled() {
     reader.await.unwrap();
     let pages_after = pages_ok.load(Ordering::Relaxed) - before_after;
 
-    let store = Store::open(&Database::Postgres(db.url.clone()), None)
-        .await
-        .unwrap();
-    let stored = store.list().await.unwrap();
-    store.close().await;
+    let stored = names_stored_in(&Database::Postgres(db.url.clone())).await;
     let mut counts: BTreeMap<&str, u32> = BTreeMap::new();
-    for m in &stored {
-        *counts.entry(m.name.as_str()).or_default() += 1;
+    for name in &stored {
+        *counts.entry(name.as_str()).or_default() += 1;
     }
     println!(
         "nginx, 2 instances, one SIGKILLed: 400 submissions in {:.2} s: {statuses:?}; \

@@ -13,9 +13,9 @@ use sha2::Sha256;
 
 use crate::common::{
     form_body,
-    mail::{free_port, Receiver, SmtpServer},
+    mail::{Receiver, SmtpServer},
     postgres::TestDatabase,
-    server::{form_post, raw, Server},
+    server::{form_post, free_port, raw, Server},
     Backend,
 };
 

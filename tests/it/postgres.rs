@@ -8,7 +8,7 @@ use scdi_site::{config::Database, store::Store};
 use sqlx::{Connection, PgConnection};
 
 use crate::common::{
-    form_body,
+    form_body, names_stored_in,
     postgres::{TestCluster, TestDatabase},
     server::{form_post, raw, Server},
 };
@@ -108,18 +108,8 @@ async fn the_contact_limit_is_shared_by_instances_and_survives_a_restart() {
         "a restart does not reset it"
     );
 
-    let stored = Store::open(&Database::Postgres(db.url.clone()), None)
-        .await
-        .unwrap();
-    let names: Vec<_> = stored
-        .list()
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|m| m.name)
-        .collect();
+    let names = names_stored_in(&Database::Postgres(db.url.clone())).await;
     assert_eq!(names, ["one", "two"]);
-    stored.close().await;
 }
 
 /// PostgreSQL restarts under a running site: while it is down every submission gets the
@@ -180,16 +170,9 @@ async fn submissions_fail_cleanly_while_postgres_is_down_and_succeed_after() {
     let log = server.log_text();
     assert!(log.contains("message not stored"), "the outage was logged");
 
-    let store = Store::open(&Database::Postgres(cluster.url()), None)
+    let stored: BTreeSet<_> = names_stored_in(&Database::Postgres(cluster.url()))
         .await
-        .unwrap();
-    let stored: BTreeSet<_> = store
-        .list()
-        .await
-        .unwrap()
         .into_iter()
-        .map(|m| m.name)
         .collect();
-    store.close().await;
     assert_eq!(stored, acknowledged);
 }

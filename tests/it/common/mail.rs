@@ -11,16 +11,7 @@ use std::{
 
 use axum::{body::Bytes, extract::State, http::HeaderMap, http::StatusCode, routing::post};
 
-use super::repo_root;
-
-/// A loopback port nothing listens on (yet).
-pub(crate) fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
+use super::{repo_root, server::free_port};
 
 /// One mail the server kept, as Python's email package decoded it.
 #[derive(Debug, serde::Deserialize)]

@@ -248,6 +248,22 @@ pub(crate) fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// The senders' names of the messages stored in `db`, oldest first.
+pub(crate) async fn names_stored_in(db: &scdi_site::config::Database) -> Vec<String> {
+    let store = scdi_site::store::Store::open(db, None)
+        .await
+        .expect("open the store");
+    let names = store
+        .list()
+        .await
+        .expect("list the messages")
+        .into_iter()
+        .map(|m| m.name)
+        .collect();
+    store.close().await;
+    names
+}
+
 /// The SQLite store at `path` (created if need be), as the site opens it.
 pub(crate) async fn sqlite_store(path: &Path) -> scdi_site::store::Store {
     scdi_site::store::Store::open(&path.to_path_buf().into(), None)

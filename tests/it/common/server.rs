@@ -14,6 +14,15 @@ use tokio::{
     net::TcpStream,
 };
 
+/// A loopback port nothing listens on (yet).
+pub(crate) fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
 pub(crate) struct Server {
     pub child: Child,
     pub addr: String,
