@@ -56,8 +56,9 @@ pub fn export(
     options: &ExportOptions,
 ) -> anyhow::Result<Exported> {
     prepare(&options.out, options.force)?;
-    let site =
-        Site::load(config, pages, true, crate::assets::Effort::Best).context("loading the site")?;
+    // Quick: the copy takes the files as they are and compresses them itself, at best.
+    let site = Site::load(config, pages, true, crate::assets::Effort::Quick)
+        .context("loading the site")?;
     let here = options.base_url.as_str();
     let live = options.form_action.as_str();
     let endpoints: Vec<String> = site
