@@ -43,8 +43,6 @@ pub struct Inner {
     pub(crate) channels: Arc<Channels>,
     /// Rung when a message with notifications was stored.
     pub(crate) doorbell: Doorbell,
-    /// Where the live site's links point.
-    pub(crate) links: Links,
     pub(crate) contact_limiter: ContactLimiter,
     /// Submissions dropped because a bot filled the honeypot (logged, never stored).
     pub(crate) honeypot_drops: AtomicU64,
@@ -65,6 +63,8 @@ pub(crate) struct Site {
     pub(crate) locales: Arc<Locales>,
     pub(crate) renderer: Renderer,
     pub(crate) assets: Assets,
+    /// Where the live site's links point (also for pages rendered per request).
+    pub(crate) links: Links,
     /// language -> page slug -> the page, rendered and compressed.
     pages: HashMap<String, HashMap<&'static str, Prerendered>>,
 }
@@ -136,6 +136,7 @@ impl Site {
             locales,
             renderer,
             assets,
+            links,
             pages: rendered,
         })
     }
@@ -189,13 +190,11 @@ impl AppState {
             config.client_ip_header.clone(),
         );
         let traffic = (!config.access_log).then(Arc::default);
-        let links = Links::live(&config);
         Ok(Self(Arc::new(Inner {
             config,
             store,
             channels: Arc::new(channels),
             doorbell: Doorbell::default(),
-            links,
             contact_limiter,
             honeypot_drops: AtomicU64::new(0),
             limit_checks: AtomicU64::new(0),

@@ -50,7 +50,7 @@ pub(crate) async fn localize_errors(
         title_id,
         body_id,
         watch_problems => state.watch_problems(),
-        ..render::page_context(&site.locales, locale, None, &state.links)
+        ..render::page_context(&site.locales, locale, None, &site.links)
     };
     let (mut parts, _) = res.into_parts();
     let html = match site.renderer.render("error.html", ctx) {

@@ -51,7 +51,7 @@ pub(super) fn render_page(
         &localized.site.locales,
         locale,
         page,
-        &state.links,
+        &localized.site.links,
         extra,
     )?;
     let mut res = (status, Html(html)).into_response();

@@ -13,7 +13,7 @@ use crate::{error::AppError, state::AppState};
 
 pub(super) async fn sitemap(State(state): State<AppState>) -> Result<Response, AppError> {
     let site = state.site();
-    let pages = state
+    let pages = site
         .links
         .sitemap(&site.locales, PAGES.iter().map(|p| p.slug()));
     let xml = site.renderer.render("sitemap.xml", pages)?;
