@@ -8,8 +8,9 @@ use minijinja::Value;
 use scdi_site::{
     assets::{Assets, Effort},
     i18n::Locales,
+    page::Page,
     render::{Links, Renderer},
-    Config, PAGES,
+    Config,
 };
 
 struct Fixture {
@@ -38,7 +39,7 @@ fn fixture() -> &'static Fixture {
 fn render(lang: &str, slug: &str) -> String {
     let f = fixture();
     let locale = f.locales.get(lang).unwrap();
-    let page = PAGES.iter().find(|p| p.slug() == slug).unwrap();
+    let page = Page::at_slug(slug).unwrap();
     f.renderer
         .render_page(&f.locales, locale, page, &f.links, Value::UNDEFINED)
         .unwrap()

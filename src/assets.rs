@@ -113,6 +113,23 @@ impl Assets {
         Ok(assets)
     }
 
+    /// The same files compressed again with `effort`, from the bytes in memory.
+    pub(crate) fn recompressed(&self, effort: Effort) -> Self {
+        let by_path = self
+            .by_path
+            .iter()
+            .map(|(path, asset)| {
+                let body = asset.body.recompressed(effort);
+                let immutable = asset.immutable;
+                (path.clone(), Asset { body, immutable })
+            })
+            .collect();
+        Self {
+            by_path,
+            urls: self.urls.clone(),
+        }
+    }
+
     /// The asset at `path` below `/static/`.
     pub(crate) fn get(&self, path: &str) -> Option<&Asset> {
         self.by_path.get(path)

@@ -4,8 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 use scdi_site::{
-    config::{BaseUrl, Database, MirrorUrl, OnionUrl},
-    export, l10n, Config,
+    config::{BaseUrl, Database, MirrorUrl, OnionUrl, SiteSources},
+    export, l10n, mirror, Config,
 };
 
 #[derive(Parser)]
@@ -65,14 +65,26 @@ pub(crate) struct ExportArgs {
     /// The site's onion service (`<meta http-equiv="onion-location">` on every page).
     #[arg(long, env = "SCDI_ONION_URL")]
     pub(crate) onion_url: Option<OnionUrl>,
-    #[arg(long, env = "SCDI_LOCALES", default_value = "locales")]
-    pub(crate) locales_dir: PathBuf,
-    #[arg(long, env = "SCDI_TEMPLATES", default_value = "templates")]
-    pub(crate) templates_dir: PathBuf,
-    #[arg(long, env = "SCDI_STATIC", default_value = "static")]
-    pub(crate) static_dir: PathBuf,
-    #[arg(long, env = "SCDI_MIN_COMPLETENESS", default_value_t = 90.0)]
-    pub(crate) min_completeness: f64,
+    #[command(flatten)]
+    pub(crate) sources: SiteSources,
+}
+
+impl ExportArgs {
+    /// What to export, and the folders to make it from.
+    pub(crate) fn options(self) -> (SiteSources, mirror::ExportOptions) {
+        let options = mirror::ExportOptions {
+            out: self.out,
+            base_url: self.base_url,
+            canonical_url: self
+                .canonical_url
+                .unwrap_or_else(|| self.form_action.clone()),
+            form_action: self.form_action,
+            mirrors: self.mirrors,
+            onion_url: self.onion_url,
+            force: self.force,
+        };
+        (self.sources, options)
+    }
 }
 
 #[derive(Subcommand)]
@@ -190,24 +202,20 @@ pub(crate) enum Format {
 /// Where the check looks.
 #[derive(Args)]
 pub(crate) struct L10nDirs {
-    #[arg(long, env = "SCDI_LOCALES", default_value = "locales")]
-    pub(crate) locales_dir: PathBuf,
-    #[arg(long, env = "SCDI_TEMPLATES", default_value = "templates")]
-    pub(crate) templates_dir: PathBuf,
+    #[command(flatten)]
+    pub(crate) sources: SiteSources,
     /// Rust sources scanned for `msg!` ids (skipped when missing).
     #[arg(long, default_value = "src")]
     pub(crate) src_dir: PathBuf,
-    #[arg(long, env = "SCDI_MIN_COMPLETENESS", default_value_t = 90.0)]
-    pub(crate) min_completeness: f64,
 }
 
 impl L10nDirs {
     pub(crate) fn check(self) -> anyhow::Result<l10n::Report> {
         l10n::check(&l10n::CheckOptions {
-            locales_dir: self.locales_dir,
-            templates_dir: self.templates_dir,
+            locales_dir: self.sources.locales_dir,
+            templates_dir: self.sources.templates_dir,
             src_dir: self.src_dir,
-            min_completeness: self.min_completeness,
+            min_completeness: self.sources.min_completeness,
         })
     }
 }

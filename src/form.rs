@@ -8,7 +8,7 @@
 use percent_encoding::percent_decode;
 use serde::Serialize;
 
-use crate::msg;
+use crate::i18n::msg;
 
 /// Largest accepted request body.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;

@@ -7,12 +7,15 @@
 // Floor 1: the application.
 /// Every layer (access log, security headers, HEAD, fast path, error pages...), stacked in order.
 mod middleware;
+
+// Floor 2: what answers requests, and the site's other output.
 /// `scdi-site export`: the site as static files for mirrors, checked before it is done.
 pub mod mirror;
-/// The URL space: the page table, handlers, redirects, the language switcher, the sitemap.
+/// The URL space: handlers, redirects, the language switcher, the sitemap, and the pages and
+/// files served from memory.
 mod routes;
 
-// Floor 2: the state the application works with, and the binary's other parts.
+// Floor 3: the state the application works with, and the binary's other parts.
 /// `messages list|export`: the stored messages for organisers (text, CSV, JSON).
 pub mod export;
 /// The HTTP/1.1 server: bounded headers, header timeout, connection caps, graceful shutdown.
@@ -20,7 +23,11 @@ pub mod server;
 /// Shared application state: one cheap `Clone` handle, with the current site snapshot.
 mod state;
 
-// Floor 3: pages, files and the translators' tools.
+// Floor 4.
+/// The site in memory: sources read once, every page rendered and compressed.
+mod site;
+
+// Floor 5: pages, files and the translators' tools.
 /// Static files in memory: content-hashed URLs, precompressed.
 pub mod assets;
 /// `scdi-site l10n ...`: the translators' check, to-do, records and new languages.
@@ -28,21 +35,23 @@ pub mod l10n;
 /// The minijinja environment, the `t()` function bound to the page's locale, the page context.
 pub mod render;
 
-// Floor 4.
+// Floor 6.
 /// Contact form: strict `application/x-www-form-urlencoded` decoding and field validation.
 pub mod form;
+/// The contact form's per-client rate limit, in memory or shared through the database.
+mod limit;
 /// Notifications to organisers (email, webhook), sent from the outbox in the background.
 pub mod outbox;
 
-// Floor 5: the foundations.
+// Floor 7: the foundations.
 /// `AppError`: every failure a visitor can meet, as a status; made a page by middleware.
 mod error;
 /// The directory walk shared by the loaders (static files, templates, l10n scan).
 mod files;
 /// Locales discovered in `locales/`, their Fluent bundles, direction and negotiation.
 pub mod i18n;
-/// The contact form's per-client rate limit.
-mod limit;
+/// The table of pages: each page's route, template and form.
+pub mod page;
 /// The security headers, one list for the live server and the static mirrors.
 mod policy;
 /// Responses computed once and served from memory: brotli and gzip forms, ETag, 304.
@@ -54,7 +63,7 @@ mod traffic;
 /// `serve --watch`: tells whether locale, template or static files changed.
 mod watch;
 
-// Floor 6: what everything may use.
+// Floor 8: what everything may use.
 /// The weighted lists of `Accept-Language` and `Accept-Encoding`: one parser for both.
 mod accept;
 /// Command-line and environment configuration (clap), validated at startup.
@@ -66,7 +75,6 @@ use axum::{extract::Request, response::Response};
 use tower::Service;
 
 pub use config::Config;
-pub use routes::PAGES;
 pub use state::AppState;
 
 /// Builds the whole application: the routes, wrapped in every layer. Tests call it

@@ -1,66 +1,186 @@
-//! The contact form's per-client rate limit (governor). The client is the socket's address,
-//! or the address a trusted proxy puts in a configured header; IPv6 clients are counted per
-//! /64, since one host usually holds a whole /64.
+//! The contact form's per-client rate limit: a token bucket per client (`burst` messages at
+//! once, refilled at `per_hour`), counting only messages about to be stored, after
+//! validation, so a reader correcting a mistake is never locked out. One instance (SQLite)
+//! keeps the buckets in memory; instances sharing PostgreSQL keep them in the database, so
+//! that they share the limit and a restart does not reset it. Both use the same formula.
 //!
-//! governor is used directly rather than through a tower layer (tower_governor): the limit
-//! counts only messages about to be stored, after validation, which a layer in front of the
-//! handler cannot know; a reader correcting a mistake is never locked out.
+//! The client is the socket's address, or the address a trusted proxy puts in a configured
+//! header; IPv6 clients are counted per /64, since one host usually holds a whole /64.
+//!
+//! Hand-written rather than governor: the shared limit needs the formula in SQL anyway, and
+//! the same few lines in memory keep one behaviour for both stores.
 
 use std::{
+    collections::HashMap,
     net::{IpAddr, Ipv6Addr, SocketAddr},
-    num::NonZeroU32,
-    time::Duration,
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Mutex,
+    },
+    time::{Duration, Instant},
 };
 
 use axum::http::HeaderMap;
-use governor::{clock::Clock, DefaultKeyedRateLimiter, Quota, RateLimiter};
 
-pub(crate) struct ContactLimiter {
-    limiter: Option<DefaultKeyedRateLimiter<IpAddr>>,
-    client_ip_header: Option<String>,
+use crate::store::{SharedBuckets, Store};
+
+/// How fast a client's allowance refills, and how much it holds.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Rate {
+    per_second: f64,
+    burst: f64,
 }
 
-/// Keys kept before forgetting clients whose allowance is full again.
+impl Rate {
+    /// How long a bucket takes to fill from empty.
+    fn full_after(self) -> Duration {
+        Duration::from_secs_f64(self.burst / self.per_second)
+    }
+}
+
+/// One client's allowance, as of `at`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Bucket {
+    tokens: f64,
+    at: Instant,
+}
+
+/// Buckets kept in memory before forgetting the clients whose bucket is full again.
 const RETAIN_ABOVE: usize = 10_000;
+/// With shared buckets, every this many checks the full ones are forgotten.
+const FORGET_EVERY: u64 = 256;
 
-impl ContactLimiter {
-    pub(crate) fn new(per_hour: u32, burst: u32, client_ip_header: Option<String>) -> Self {
-        let limiter = NonZeroU32::new(per_hour).and_then(|per_hour| {
-            let period = Duration::from_secs(3600) / per_hour.get();
-            let burst = NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN);
-            Quota::with_period(period).map(|q| RateLimiter::keyed(q.allow_burst(burst)))
-        });
-        Self {
-            limiter,
-            client_ip_header,
+pub(crate) enum ContactLimit {
+    /// `--contact-per-hour 0`.
+    Off,
+    /// One instance: buckets in this process.
+    Memory {
+        rate: Rate,
+        buckets: Mutex<HashMap<IpAddr, Bucket>>,
+    },
+    /// Several instances: buckets in the database they share.
+    Shared {
+        rate: Rate,
+        buckets: SharedBuckets,
+        checks: AtomicU64,
+    },
+}
+
+impl ContactLimit {
+    /// `per_hour` messages per client (0: no limit), `burst` at once; shared when the
+    /// store is.
+    pub(crate) fn new(per_hour: u32, burst: u32, store: &Store) -> Self {
+        if per_hour == 0 {
+            return Self::Off;
         }
-    }
-
-    /// The client's address: from the trusted proxy header when configured, otherwise the
-    /// socket. Of the header, only the last entry of its last line counts: the proxy appends
-    /// there, and everything before it is what the client sent.
-    pub(crate) fn client(&self, socket: Option<SocketAddr>, headers: &HeaderMap) -> Option<IpAddr> {
-        let from_header = self.client_ip_header.as_ref().and_then(|name| {
-            let value = headers.get_all(name.as_str()).iter().next_back()?;
-            let value = value.to_str().ok()?;
-            value.rsplit(',').next()?.trim().parse().ok()
-        });
-        from_header.or(socket.map(|s| s.ip()))
-    }
-
-    /// `Ok` when this client may send a message now; otherwise how long to wait.
-    pub(crate) fn check(&self, client: Option<IpAddr>) -> Result<(), Duration> {
-        let Some(limiter) = &self.limiter else {
-            return Ok(());
+        let rate = Rate {
+            per_second: f64::from(per_hour) / 3600.0,
+            burst: f64::from(burst.max(1)),
         };
-        if limiter.len() > RETAIN_ABOVE {
-            limiter.retain_recent();
+        match store.shared_buckets() {
+            Some(buckets) => Self::Shared {
+                rate,
+                buckets,
+                checks: AtomicU64::new(0),
+            },
+            None => Self::Memory {
+                rate,
+                buckets: Mutex::default(),
+            },
         }
-        let key = client.map_or(IpAddr::from([0, 0, 0, 0]), per_slash_64);
-        limiter.check_key(&key).map_err(|not_until| {
-            not_until.wait_time_from(governor::clock::DefaultClock::default().now())
-        })
     }
+
+    /// `Ok` when this client may send a message now; otherwise how long to wait. Should the
+    /// database not answer, the message is let through to the store, whose failure the
+    /// reader is then told of.
+    pub(crate) async fn check(&self, client: Option<IpAddr>) -> Result<(), Duration> {
+        let key = client.map_or(IpAddr::from([0, 0, 0, 0]), per_slash_64);
+        match self {
+            Self::Off => Ok(()),
+            Self::Memory { rate, buckets } => {
+                let mut buckets = buckets.lock().unwrap_or_else(|e| e.into_inner());
+                take_from(&mut buckets, *rate, key, Instant::now())
+            }
+            Self::Shared {
+                rate,
+                buckets,
+                checks,
+            } => {
+                if checks
+                    .fetch_add(1, Ordering::Relaxed)
+                    .is_multiple_of(FORGET_EVERY)
+                {
+                    let (buckets, full_after) = (buckets.clone(), rate.full_after());
+                    tokio::spawn(async move {
+                        if let Err(e) = buckets.forget_full(full_after).await {
+                            tracing::warn!(error = %e, "could not forget full rate-limit buckets");
+                        }
+                    });
+                }
+                let taken = buckets
+                    .take(&key.to_string(), rate.per_second, rate.burst)
+                    .await;
+                match taken {
+                    Ok(None) => Ok(()),
+                    Ok(Some(wait)) => Err(wait),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "rate limit not checked: the database did not answer");
+                        Ok(())
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Takes a token from `key`'s bucket at `now`, first forgetting the clients whose bucket is
+/// full again when there are many: the map a client's addresses fill stays bounded.
+fn take_from(
+    buckets: &mut HashMap<IpAddr, Bucket>,
+    rate: Rate,
+    key: IpAddr,
+    now: Instant,
+) -> Result<(), Duration> {
+    if buckets.len() > RETAIN_ABOVE {
+        buckets.retain(|_, b| now.duration_since(b.at) < rate.full_after());
+    }
+    let bucket = buckets.entry(key).or_insert(Bucket {
+        tokens: rate.burst,
+        at: now,
+    });
+    take(bucket, rate, now)
+}
+
+/// Takes a token from `bucket`, refilled up to `now`: the formula the shared buckets use in
+/// SQL (`store::SharedBuckets::take`).
+fn take(bucket: &mut Bucket, rate: Rate, now: Instant) -> Result<(), Duration> {
+    let elapsed = now.duration_since(bucket.at).as_secs_f64();
+    let tokens = (bucket.tokens + elapsed * rate.per_second).min(rate.burst);
+    if tokens >= 1.0 {
+        *bucket = Bucket {
+            tokens: tokens - 1.0,
+            at: now,
+        };
+        Ok(())
+    } else {
+        Err(Duration::from_secs_f64((1.0 - tokens) / rate.per_second))
+    }
+}
+
+/// The client's address: from the trusted proxy header `client_ip_header` when configured,
+/// otherwise the socket. Of the header, only the last entry of its last line counts: the
+/// proxy appends there, and everything before it is what the client sent.
+pub(crate) fn client(
+    client_ip_header: Option<&str>,
+    socket: Option<SocketAddr>,
+    headers: &HeaderMap,
+) -> Option<IpAddr> {
+    let from_header = client_ip_header.and_then(|name| {
+        let value = headers.get_all(name).iter().next_back()?;
+        let value = value.to_str().ok()?;
+        value.rsplit(',').next()?.trim().parse().ok()
+    });
+    from_header.or(socket.map(|s| s.ip()))
 }
 
 /// The key a client is counted under: its address, or for IPv6 its /64 (one host usually
@@ -82,26 +202,74 @@ pub(crate) fn per_slash_64(ip: IpAddr) -> IpAddr {
 mod tests {
     use super::*;
 
-    #[test]
-    fn burst_then_limited_per_client() {
-        let l = ContactLimiter::new(60, 2, None);
+    fn in_memory(per_hour: u32, burst: u32) -> ContactLimit {
+        let rate = Rate {
+            per_second: f64::from(per_hour) / 3600.0,
+            burst: f64::from(burst),
+        };
+        ContactLimit::Memory {
+            rate,
+            buckets: Mutex::default(),
+        }
+    }
+
+    #[tokio::test]
+    async fn burst_then_limited_per_client() {
+        let l = in_memory(60, 2);
         let a = Some("10.0.0.1".parse().unwrap());
         let b = Some("10.0.0.2".parse().unwrap());
-        assert!(l.check(a).is_ok() && l.check(a).is_ok());
-        let wait = l.check(a).unwrap_err();
+        assert!(l.check(a).await.is_ok() && l.check(a).await.is_ok());
+        let wait = l.check(a).await.unwrap_err();
         assert!(wait > Duration::ZERO && wait <= Duration::from_secs(60));
-        assert!(l.check(b).is_ok(), "other clients are not affected");
+        assert!(l.check(b).await.is_ok(), "other clients are not affected");
+    }
+
+    #[tokio::test]
+    async fn ipv6_counts_per_64_and_zero_disables() {
+        let l = in_memory(60, 1);
+        assert!(l.check(Some("2001:db8::1".parse().unwrap())).await.is_ok());
+        assert!(l.check(Some("2001:db8::2".parse().unwrap())).await.is_err());
+        let off = ContactLimit::Off;
+        for _ in 0..100 {
+            assert!(off.check(None).await.is_ok());
+        }
     }
 
     #[test]
-    fn ipv6_counts_per_64_and_zero_disables() {
-        let l = ContactLimiter::new(60, 1, None);
-        assert!(l.check(Some("2001:db8::1".parse().unwrap())).is_ok());
-        assert!(l.check(Some("2001:db8::2".parse().unwrap())).is_err());
-        let off = ContactLimiter::new(0, 1, None);
-        for _ in 0..100 {
-            assert!(off.check(None).is_ok());
+    fn a_bucket_refills_at_its_rate_up_to_its_burst() {
+        let rate = Rate {
+            per_second: 1.0,
+            burst: 2.0,
+        };
+        let start = Instant::now();
+        let mut bucket = Bucket {
+            tokens: 0.0,
+            at: start,
+        };
+        let wait = take(&mut bucket, rate, start).unwrap_err();
+        assert_eq!(wait, Duration::from_secs(1));
+        assert!(take(&mut bucket, rate, start + Duration::from_millis(1500)).is_ok());
+        // Half a token was left; a long pause fills it to the burst, never beyond.
+        let later = start + Duration::from_secs(3600);
+        assert!(take(&mut bucket, rate, later).is_ok());
+        assert!(take(&mut bucket, rate, later).is_ok());
+        assert!(take(&mut bucket, rate, later).is_err());
+    }
+
+    #[test]
+    fn memory_stays_bounded_by_forgetting_full_buckets() {
+        let rate = Rate {
+            per_second: 1.0,
+            burst: 1.0,
+        };
+        let (mut buckets, start) = (HashMap::new(), Instant::now());
+        for i in 0..(RETAIN_ABOVE as u32 + 10) {
+            assert!(take_from(&mut buckets, rate, IpAddr::from(i.to_be_bytes()), start).is_ok());
         }
+        assert_eq!(buckets.len(), RETAIN_ABOVE + 10);
+        let later = start + Duration::from_secs(2);
+        assert!(take_from(&mut buckets, rate, "10.9.9.9".parse().unwrap(), later).is_ok());
+        assert_eq!(buckets.len(), 1, "full buckets are forgotten");
     }
 
     #[test]
@@ -109,14 +277,12 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert("x-forwarded-for", "1.2.3.4, 5.6.7.8".parse().unwrap());
         let socket = Some("127.0.0.1:9".parse().unwrap());
-        let plain = ContactLimiter::new(1, 1, None);
         assert_eq!(
-            plain.client(socket, &headers),
+            client(None, socket, &headers),
             Some("127.0.0.1".parse().unwrap())
         );
-        let proxied = ContactLimiter::new(1, 1, Some("x-forwarded-for".into()));
         assert_eq!(
-            proxied.client(socket, &headers),
+            client(Some("x-forwarded-for"), socket, &headers),
             Some("5.6.7.8".parse().unwrap())
         );
     }

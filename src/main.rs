@@ -3,7 +3,7 @@
 
 mod cli;
 
-use std::{io::Write, path::PathBuf, process::ExitCode, time::Duration};
+use std::{io::Write, process::ExitCode, time::Duration};
 
 use anyhow::Context;
 use clap::Parser;
@@ -11,7 +11,7 @@ use cli::{
     CheckArgs, Cli, Command, ExportArgs, ExportFormat, Format, L10nCommand, MarkArgs,
     MessagesCommand, NewLanguageArgs, NotifyCommand, TodoArgs,
 };
-use scdi_site::{app, export, l10n, mirror, server, store::Store, AppState, Config};
+use scdi_site::{app, export, i18n, l10n, mirror, server, store::Store, AppState, Config};
 use tracing_subscriber::EnvFilter;
 
 /// How often the request counts are logged (the default access log).
@@ -20,18 +20,12 @@ const TRAFFIC_PERIOD: Duration = Duration::from_secs(60);
 fn main() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
     match cli.command {
-        Some(Command::L10n {
-            command: L10nCommand::Check(args),
-        }) => l10n_check(args),
-        Some(Command::L10n {
-            command: L10nCommand::MarkTranslated(args),
-        }) => l10n_mark(args),
-        Some(Command::L10n {
-            command: L10nCommand::Todo(args),
-        }) => l10n_todo(args),
-        Some(Command::L10n {
-            command: L10nCommand::NewLanguage(args),
-        }) => l10n_new_language(args),
+        Some(Command::L10n { command }) => match command {
+            L10nCommand::Check(args) => l10n_check(args),
+            L10nCommand::MarkTranslated(args) => l10n_mark(args),
+            L10nCommand::Todo(args) => l10n_todo(args),
+            L10nCommand::NewLanguage(args) => l10n_new_language(args),
+        },
         Some(Command::Serve(config)) => serve(config),
         Some(Command::Messages { command }) => messages(command),
         Some(Command::Notify {
@@ -62,17 +56,12 @@ fn l10n_check(args: CheckArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn l10n_todo(args: TodoArgs) -> anyhow::Result<ExitCode> {
-    let languages = std::fs::read_to_string(args.dirs.locales_dir.join("languages.toml"))?;
-    let name = toml::from_str::<toml::Table>(&languages)?
-        .get(&args.lang)
-        .and_then(|l| l.get("name"))
-        .and_then(|n| n.as_str())
-        .map(str::to_string);
-    let Some(name) = name else {
-        anyhow::bail!("no language `{}` in languages.toml", args.lang);
+    let mut languages = i18n::read_languages(&args.dirs.sources.locales_dir)?;
+    let Some(language) = languages.remove(&args.lang) else {
+        anyhow::bail!("no language `{}` in {}", args.lang, i18n::LANGUAGES_FILE);
     };
     let lang = args.lang.clone();
-    let text = args.dirs.check()?.to_todo(&lang, &name);
+    let text = args.dirs.check()?.to_todo(&lang, &language.name);
     quiet_on_broken_pipe(std::io::stdout().lock().write_all(text.as_bytes()))?;
     Ok(ExitCode::SUCCESS)
 }
@@ -93,8 +82,8 @@ fn l10n_new_language(args: NewLanguageArgs) -> anyhow::Result<ExitCode> {
     println!(
         "It is written {}{}.",
         match made.direction {
-            scdi_site::i18n::Direction::Rtl => "right to left",
-            scdi_site::i18n::Direction::Ltr => "left to right",
+            i18n::Direction::Rtl => "right to left",
+            i18n::Direction::Ltr => "left to right",
         },
         if made.script == "Arab" {
             ", in the site's Persian font (Arabic script)"
@@ -157,23 +146,8 @@ async fn messages(command: MessagesCommand) -> anyhow::Result<ExitCode> {
 }
 
 fn export_mirror(args: ExportArgs) -> anyhow::Result<ExitCode> {
-    let mut config = Config::rooted(std::path::Path::new(""), PathBuf::new());
-    config.locales_dir = args.locales_dir;
-    config.templates_dir = args.templates_dir;
-    config.static_dir = args.static_dir;
-    config.min_completeness = args.min_completeness;
-    config.base_url = args
-        .canonical_url
-        .unwrap_or_else(|| args.form_action.clone());
-    config.mirrors = args.mirrors;
-    config.onion_url = args.onion_url;
-    let options = mirror::ExportOptions {
-        out: args.out,
-        base_url: args.base_url,
-        form_action: args.form_action,
-        force: args.force,
-    };
-    let done = mirror::export(&config, scdi_site::PAGES, &options)?;
+    let (sources, options) = args.options();
+    let done = mirror::export(&sources, &options)?;
     println!(
         "Wrote {} files ({} pages) to {}, checked: every reference resolves.",
         done.files,
@@ -230,7 +204,7 @@ async fn serve(config: Config) -> anyhow::Result<ExitCode> {
     let listener = tokio::net::TcpListener::bind(&config.addr)
         .await
         .with_context(|| format!("binding {}", config.addr))?;
-    let state = AppState::new(config, scdi_site::PAGES).await?;
+    let state = AppState::new(config).await?;
     // Serving starts with quickly compressed pages; the smaller ones follow in a moment.
     tokio::spawn({
         let state = state.clone();

@@ -22,11 +22,12 @@ use anyhow::{bail, Context};
 use minijinja::{context, Value};
 
 use crate::{
-    config::{BaseUrl, Config, MirrorUrl},
+    config::{other_addresses, BaseUrl, MirrorUrl, OnionUrl, SiteSources},
+    page::{CONTACT, PAGES},
     policy,
-    precompressed::gzip_and_brotli,
-    render::{page_href, Links, Page},
-    state::Site,
+    precompressed::{gzip_and_brotli, Effort},
+    render::{page_href, Links},
+    site::Material,
 };
 
 /// What `export` is asked to make.
@@ -37,6 +38,12 @@ pub struct ExportOptions {
     pub base_url: MirrorUrl,
     /// The live site the copy's contact form posts to.
     pub form_action: BaseUrl,
+    /// The primary site, for canonical links.
+    pub canonical_url: BaseUrl,
+    /// The site's other addresses, shown on every page.
+    pub mirrors: Vec<MirrorUrl>,
+    /// The site's onion service.
+    pub onion_url: Option<OnionUrl>,
     /// Replace what the folder holds.
     pub force: bool,
 }
@@ -48,39 +55,39 @@ pub struct Exported {
     pub pages: usize,
 }
 
-/// Writes the static copy of the site `config` describes into `options.out` (which must be
+/// Writes the static copy of the site made from `sources` into `options.out` (which must be
 /// empty, or is emptied with `force`), then checks it.
-pub fn export(
-    config: &Config,
-    pages: &'static [Page],
-    options: &ExportOptions,
-) -> anyhow::Result<Exported> {
+pub fn export(sources: &SiteSources, options: &ExportOptions) -> anyhow::Result<Exported> {
     prepare(&options.out, options.force)?;
-    // Quick: the copy takes the files as they are and compresses them itself, at best.
-    let site = Site::load(config, pages, true, crate::assets::Effort::Quick)
-        .context("loading the site")?;
+    // Nothing compressed: the copy takes the files as they are and compresses them itself.
+    let site = Material::load(sources, true, Effort::None).context("loading the site")?;
     let here = options.base_url.as_str();
     let live = options.form_action.as_str();
     let endpoints: Vec<String> = site
         .locales
         .offered()
-        .map(|l| format!("{live}/{}/contact", l.code))
+        .map(|l| format!("{live}{}", CONTACT.path(&l.code)))
         .collect();
     let form_action = endpoints.join(" ");
     let links = Links {
         here: here.to_string(),
-        primary: config.base_url.as_str().to_string(),
+        primary: options.canonical_url.as_str().to_string(),
         root: None,
         form_action: Some(live.to_string()),
-        onion: config.onion_url.as_ref().map(|o| o.as_str().to_string()),
-        others: config.other_addresses(here),
+        onion: options.onion_url.as_ref().map(|o| o.as_str().to_string()),
+        others: other_addresses(
+            &options.canonical_url,
+            &options.mirrors,
+            options.onion_url.as_ref(),
+            here,
+        ),
         csp: Some(policy::csp(&form_action, true)),
         referrer: Some(policy::MIRROR_REFERRER),
     };
     let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     let mut page_count = 0;
     for locale in site.locales.offered() {
-        for page in pages {
+        for page in PAGES {
             let file = page_href(Some(""), &locale.code, page.slug());
             let links = Links {
                 root: Some(up_to_root(&file)),
@@ -123,7 +130,7 @@ pub fn export(
         root: Some(String::new()),
         ..links.clone()
     };
-    let sitemap = mirror_links.sitemap(&site.locales, pages.iter().map(|p| p.slug()));
+    let sitemap = mirror_links.sitemap(&site.locales);
     files.insert(
         "sitemap.xml".into(),
         site.renderer.render("sitemap.xml", sitemap)?.into_bytes(),

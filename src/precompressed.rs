@@ -16,6 +16,8 @@ const BROTLI_WINDOW: u32 = 22;
 /// How hard to compress ahead of time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Effort {
+    /// Not at all: for bytes that are only written out (a mirror compresses its own copy).
+    None,
     /// Brotli quality 5: a tenth of the time of `Best`, about 12% larger; to start serving
     /// at once.
     Quick,
@@ -25,10 +27,11 @@ pub enum Effort {
 }
 
 impl Effort {
-    fn brotli_quality(self) -> u32 {
+    fn brotli_quality(self) -> Option<u32> {
         match self {
-            Effort::Quick => 5,
-            Effort::Best => 10,
+            Effort::None => None,
+            Effort::Quick => Some(5),
+            Effort::Best => Some(BEST_QUALITY),
         }
     }
 }
@@ -39,6 +42,8 @@ pub(crate) struct Precompressed {
     identity: Bytes,
     gzip: Option<Bytes>,
     br: Option<Bytes>,
+    /// Whether the type compresses at all (text yes; woff2, PNG no).
+    compress: bool,
     content_type: HeaderValue,
     /// Weak, so that it holds across the encodings of the same content.
     etag: HeaderValue,
@@ -66,23 +71,32 @@ impl Precompressed {
         let identity: Bytes = body.into();
         // The first 8 bytes of the SHA-256, in hex (the digest's own `LowerHex`).
         let hash = format!("{:x}", Sha256::digest(&identity))[..16].to_string();
-        let (gzip, br) = if compress {
-            (
-                Some(gzip(&identity)).filter(|g| g.len() < identity.len()),
-                Some(brotli(&identity, effort)).filter(|b| b.len() < identity.len()),
-            )
-        } else {
-            (None, None)
-        };
         Self {
             etag: HeaderValue::from_str(&format!("W/\"{hash}\"")).expect("hex is a valid header"),
             content_type: HeaderValue::from_static(content_type),
+            gzip: None,
+            br: None,
+            compress,
             identity,
-            gzip,
-            br,
             hash,
             content_language: None,
         }
+        .compressed(effort)
+    }
+
+    /// The same content compressed again with `effort` (the ETag stays the same).
+    pub(crate) fn recompressed(&self, effort: Effort) -> Self {
+        self.clone().compressed(effort)
+    }
+
+    fn compressed(mut self, effort: Effort) -> Self {
+        let smaller = |b: Bytes| (b.len() < self.identity.len()).then_some(b);
+        let quality = effort.brotli_quality().filter(|_| self.compress);
+        // gzip is made at its best whatever the effort: kept when already made.
+        self.gzip =
+            quality.and_then(|_| self.gzip.take().or_else(|| smaller(gzip(&self.identity))));
+        self.br = quality.and_then(|q| smaller(brotli(&self.identity, q)));
+        self
     }
 
     /// The body as it is, uncompressed.
@@ -140,7 +154,7 @@ impl Precompressed {
 /// `data` compressed as `.gz` and `.br` files are (gzip at its best, brotli at quality 10),
 /// the same bytes every time (no timestamp in the gzip header).
 pub(crate) fn gzip_and_brotli(data: &[u8]) -> (Bytes, Bytes) {
-    (gzip(data), brotli(data, Effort::Best))
+    (gzip(data), brotli(data, BEST_QUALITY))
 }
 
 fn gzip(data: &[u8]) -> Bytes {
@@ -149,10 +163,12 @@ fn gzip(data: &[u8]) -> Bytes {
     enc.finish().expect("writing to memory").into()
 }
 
-fn brotli(data: &[u8], effort: Effort) -> Bytes {
+/// Brotli's quality at [`Effort::Best`].
+const BEST_QUALITY: u32 = 10;
+
+fn brotli(data: &[u8], quality: u32) -> Bytes {
     let mut out = Vec::new();
     {
-        let quality = effort.brotli_quality();
         let mut w = brotli::CompressorWriter::new(&mut out, 4096, quality, BROTLI_WINDOW);
         w.write_all(data).expect("writing to memory");
     }

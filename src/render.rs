@@ -14,40 +14,8 @@ use crate::{
     config::Config,
     form,
     i18n::{Locale, Locales},
+    page::{Page, CONTACT, PAGES},
 };
-
-/// A page of the site: its route, whose path the router serves and the log names, the
-/// template it is rendered from, and the form it receives, if any. The table of pages is the
-/// router's (`routes::PAGES`).
-pub struct Page {
-    /// `/{lang}/` followed by the page's slug, e.g. `/{lang}/contact`.
-    pub route: &'static str,
-    pub template: &'static str,
-    pub form: Option<Form>,
-}
-
-/// A form a page receives by POST.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Form {
-    Contact,
-}
-
-impl Page {
-    /// The path below `/{lang}/`: `""` for home, `"contact"`, `"contact/thanks"`.
-    pub fn slug(&self) -> &'static str {
-        self.route.strip_prefix("/{lang}/").unwrap_or(self.route)
-    }
-
-    /// Its path in language `lang`: `/fa/contact`.
-    pub fn path(&self, lang: &str) -> String {
-        format!("/{lang}/{}", self.slug())
-    }
-
-    /// The same path without a language (`/contact`), which redirects to the negotiated one.
-    pub fn bare_path(&self) -> &'static str {
-        self.route.strip_prefix("/{lang}").unwrap_or(self.route)
-    }
-}
 
 pub struct Renderer {
     env: Environment<'static>,
@@ -231,11 +199,12 @@ impl Links {
         }
     }
 
-    /// The sitemap's context: every page of `slugs` in every offered language, with its
-    /// alternates.
-    pub fn sitemap(&self, locales: &Locales, slugs: impl Iterator<Item = &'static str>) -> Value {
-        let pages: Vec<Value> = slugs
-            .map(|slug| {
+    /// The sitemap's context: every page in every offered language, with its alternates.
+    pub fn sitemap(&self, locales: &Locales) -> Value {
+        let pages: Vec<Value> = PAGES
+            .iter()
+            .map(|page| {
+                let slug = page.slug();
                 let mut alternates: Vec<_> = locales
                     .offered()
                     .map(|l| context! { hreflang => l.code, href => self.page_url(&l.code, slug) })
@@ -367,10 +336,11 @@ pub fn page_context(
         .collect();
     // A language not yet offered says so on every page, with how much is translated.
     let preview = (!locale.offered).then(|| (locale.completeness * 100.0).floor() as i64);
-    let form_action = match &links.form_action {
-        Some(live) => format!("{live}/{}/contact", locale.code),
-        None => format!("/{}/contact", locale.code),
-    };
+    let form_action = format!(
+        "{}{}",
+        links.form_action.as_deref().unwrap_or(""),
+        CONTACT.path(&locale.code)
+    );
     let onion_location = links
         .onion
         .as_ref()

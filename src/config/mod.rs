@@ -20,23 +20,12 @@ pub struct Config {
     /// keeps it out of the command line, which `ps` shows.
     #[arg(long, env = "SCDI_DB_PASSWORD_FILE")]
     pub db_password_file: Option<PathBuf>,
-    /// Folder with one sub-folder of `.ftl` files per language.
-    #[arg(long, env = "SCDI_LOCALES", default_value = "locales")]
-    pub locales_dir: PathBuf,
-    /// Folder with the minijinja `*.html` templates.
-    #[arg(long, env = "SCDI_TEMPLATES", default_value = "templates")]
-    pub templates_dir: PathBuf,
-    /// Folder served under `/static`.
-    #[arg(long, env = "SCDI_STATIC", default_value = "static")]
-    pub static_dir: PathBuf,
+    #[command(flatten)]
+    pub sources: SiteSources,
     /// Public base URL, for canonical, hreflang, Open Graph and sitemap links: http or
     /// https and a host, nothing after it.
     #[arg(long, env = "SCDI_BASE_URL", default_value = "http://127.0.0.1:3000")]
     pub base_url: BaseUrl,
-    /// Percentage of the English messages a language needs to be offered to readers (by
-    /// negotiation and the switcher); below it, it can still be previewed at its URL prefix.
-    #[arg(long, env = "SCDI_MIN_COMPLETENESS", default_value_t = 90.0)]
-    pub min_completeness: f64,
     /// Reload locales and templates when they change (for translators and developers); a
     /// broken edit keeps the last good version serving and shows a banner on every page.
     #[arg(long, env = "SCDI_WATCH")]
@@ -90,52 +79,67 @@ pub struct Config {
     pub notify: NotifyConfig,
 }
 
-impl Config {
-    /// A configuration rooted at `root` (the repository), with the given database file.
-    /// Used by tests and tools that do not go through the command line.
-    pub fn rooted(root: &std::path::Path, db: impl Into<Database>) -> Self {
+/// The folders a site is made from, and when a language is offered to readers: the same
+/// flags for `serve`, `export` and `l10n`.
+#[derive(clap::Args, Clone, Debug)]
+pub struct SiteSources {
+    /// Folder with one sub-folder of `.ftl` files per language.
+    #[arg(long, env = "SCDI_LOCALES", default_value = "locales")]
+    pub locales_dir: PathBuf,
+    /// Folder with the minijinja `*.html` templates.
+    #[arg(long, env = "SCDI_TEMPLATES", default_value = "templates")]
+    pub templates_dir: PathBuf,
+    /// Folder served under `/static`.
+    #[arg(long, env = "SCDI_STATIC", default_value = "static")]
+    pub static_dir: PathBuf,
+    /// Percentage of the English messages a language needs to be offered to readers (by
+    /// negotiation and the switcher); below it, it can still be previewed at its URL prefix.
+    #[arg(long, env = "SCDI_MIN_COMPLETENESS", default_value_t = 90.0)]
+    pub min_completeness: f64,
+}
+
+/// `T`'s defaults as the command line gives them with no flags and no environment: the
+/// defaults are written once, in the clap attributes.
+fn defaults<T: clap::FromArgMatches + clap::Args>() -> T {
+    let command =
+        T::augment_args(clap::Command::new("defaults")).mut_args(|arg| arg.env(None::<&str>));
+    let matches = command
+        .try_get_matches_from(["defaults"])
+        .expect("every flag has a default or is optional");
+    T::from_arg_matches(&matches).expect("the defaults parse")
+}
+
+impl SiteSources {
+    /// The default folders below `root` (the repository).
+    pub fn rooted(root: &std::path::Path) -> Self {
+        let defaults: Self = defaults();
         Self {
-            addr: "127.0.0.1:0".into(),
-            db: db.into(),
-            db_password_file: None,
-            locales_dir: root.join("locales"),
-            templates_dir: root.join("templates"),
-            static_dir: root.join("static"),
-            base_url: BaseUrl("http://127.0.0.1:3000".into()),
-            min_completeness: 90.0,
-            watch: false,
-            https: false,
-            contact_per_hour: 20,
-            contact_burst: 5,
-            client_ip_header: None,
-            request_timeout_secs: 30,
-            header_timeout_secs: 10,
-            access_log: false,
-            max_connections: 4096,
-            max_connections_per_client: 64,
-            mirrors: vec![],
-            onion_url: None,
-            allowed_form_origins: vec![],
-            notify: NotifyConfig::default(),
+            locales_dir: root.join(defaults.locales_dir),
+            templates_dir: root.join(defaults.templates_dir),
+            static_dir: root.join(defaults.static_dir),
+            ..defaults
         }
     }
 }
 
 impl Config {
-    /// The site's addresses other than `here` (this copy's): the primary, the mirrors and
-    /// the onion service, sorted, for the footer of every page.
+    /// The default configuration with the site's folders below `root` (the repository) and
+    /// the given database, listening on any free port. Used by tests and tools that do not
+    /// go through the command line.
+    pub fn rooted(root: &std::path::Path, db: impl Into<Database>) -> Self {
+        Self {
+            addr: "127.0.0.1:0".into(),
+            db: db.into(),
+            sources: SiteSources::rooted(root),
+            ..defaults()
+        }
+    }
+}
+
+impl Config {
+    /// The site's addresses other than `here` (this copy's), for the footer of every page.
     pub fn other_addresses(&self, here: &str) -> Vec<String> {
-        let mut all: Vec<String> = self
-            .mirrors
-            .iter()
-            .map(|m| m.as_str().to_string())
-            .collect();
-        all.push(self.base_url.as_str().to_string());
-        all.extend(self.onion_url.as_ref().map(|o| o.as_str().to_string()));
-        all.retain(|a| a != here);
-        all.sort();
-        all.dedup();
-        all
+        other_addresses(&self.base_url, &self.mirrors, self.onion_url.as_ref(), here)
     }
 
     /// The PostgreSQL password, from `--db-password-file` (its first line) or
@@ -145,11 +149,34 @@ impl Config {
     }
 }
 
+/// The site's addresses other than `here` (this copy's): the primary, the mirrors and the
+/// onion service, sorted.
+pub fn other_addresses(
+    primary: &BaseUrl,
+    mirrors: &[MirrorUrl],
+    onion: Option<&OnionUrl>,
+    here: &str,
+) -> Vec<String> {
+    let mut all: Vec<String> = mirrors.iter().map(|m| m.as_str().to_string()).collect();
+    all.push(primary.as_str().to_string());
+    all.extend(onion.map(|o| o.as_str().to_string()));
+    all.retain(|a| a != here);
+    all.sort();
+    all.dedup();
+    all
+}
+
 /// The PostgreSQL password from a file (its first line), else from `SCDI_DB_PASSWORD`.
 pub fn db_password(file: Option<&std::path::Path>) -> std::io::Result<Option<String>> {
+    secret(file, "SCDI_DB_PASSWORD")
+}
+
+/// A secret from its file (the first line), else from the environment variable `var`: never
+/// from the command line, which `ps` shows.
+fn secret(file: Option<&std::path::Path>, var: &str) -> std::io::Result<Option<String>> {
     match file {
         Some(file) => read_secret(file).map(Some),
-        None => Ok(std::env::var("SCDI_DB_PASSWORD").ok()),
+        None => Ok(std::env::var(var).ok()),
     }
 }
 

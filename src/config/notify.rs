@@ -12,7 +12,8 @@ pub struct NotifyConfig {
     #[arg(
         long = "notify-email",
         env = "SCDI_NOTIFY_EMAIL",
-        value_delimiter = ','
+        value_delimiter = ',',
+        requires_all = ["smtp_url", "from"]
     )]
     pub emails: Vec<lettre::Address>,
     /// The sender of those emails, e.g. `website@example.org`.
@@ -20,7 +21,7 @@ pub struct NotifyConfig {
     pub from: Option<lettre::Address>,
     /// The mail server: `smtps://host:465` (TLS), `smtp://host:587?tls=required`
     /// (STARTTLS), or a plain `smtp://127.0.0.1:25` to a relay on this machine only.
-    #[arg(long = "smtp-url", env = "SCDI_SMTP_URL")]
+    #[arg(long = "smtp-url", env = "SCDI_SMTP_URL", requires = "emails")]
     pub smtp_url: Option<SmtpUrl>,
     /// The user to log in to the mail server as (the password: `SCDI_SMTP_PASSWORD` or
     /// `--smtp-password-file`).
@@ -30,7 +31,11 @@ pub struct NotifyConfig {
     #[arg(long = "smtp-password-file", env = "SCDI_SMTP_PASSWORD_FILE")]
     pub smtp_password_file: Option<PathBuf>,
     /// POST each message as signed JSON to this URL (https, or http to this machine).
-    #[arg(long = "notify-webhook", env = "SCDI_NOTIFY_WEBHOOK")]
+    #[arg(
+        long = "notify-webhook",
+        env = "SCDI_NOTIFY_WEBHOOK",
+        requires = "webhook_secret_file"
+    )]
     pub webhook: Option<WebhookUrl>,
     /// A file holding the webhook's signing secret (first line).
     #[arg(
@@ -58,47 +63,16 @@ pub struct NotifyConfig {
     pub timeout_secs: u64,
 }
 
-impl Default for NotifyConfig {
-    fn default() -> Self {
-        Self {
-            emails: vec![],
-            from: None,
-            smtp_url: None,
-            smtp_user: None,
-            smtp_password_file: None,
-            webhook: None,
-            webhook_secret_file: None,
-            content: Content::Full,
-            retry_secs: 30,
-            give_up_hours: 72,
-            timeout_secs: 30,
-        }
-    }
-}
-
 impl NotifyConfig {
     /// One attempt's limit.
     pub fn timeout(&self) -> Duration {
         Duration::from_secs(self.timeout_secs)
     }
 
-    /// Settings that make sense alone but not together, as one sentence each.
-    pub fn problems(&self) -> Vec<&'static str> {
-        let mut problems = vec![];
-        if !self.emails.is_empty() && self.smtp_url.is_none() {
-            problems.push("--notify-email needs --smtp-url (the mail server to send through)");
-        }
-        if !self.emails.is_empty() && self.from.is_none() {
-            problems.push("--notify-email needs --notify-from (the sender's address)");
-        }
-        if self.emails.is_empty() && self.smtp_url.is_some() {
-            problems.push("--smtp-url is set but no --notify-email to send to");
-        }
-        if self.webhook.is_some() && self.webhook_secret_file.is_none() {
-            problems
-                .push("--notify-webhook needs --notify-webhook-secret-file (to sign each request)");
-        }
-        problems
+    /// The mail server's password, from `--smtp-password-file` (its first line) or
+    /// `SCDI_SMTP_PASSWORD`, if given.
+    pub fn smtp_password(&self) -> std::io::Result<Option<String>> {
+        super::secret(self.smtp_password_file.as_deref(), "SCDI_SMTP_PASSWORD")
     }
 }
 

@@ -24,12 +24,12 @@ pub const DEFAULT_LANG: &str = "en";
 pub const LANGUAGES_FILE: &str = "languages.toml";
 
 /// Marks a Fluent message id chosen in Rust code, so that `scdi-site l10n check` finds it.
-#[macro_export]
 macro_rules! msg {
     ($id:literal) => {
         $id
     };
 }
+pub(crate) use msg;
 
 /// Text direction of a locale, derived from its language tag (never written per page).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -273,7 +273,8 @@ impl Locales {
     }
 }
 
-fn read_languages(dir: &Path) -> Result<BTreeMap<String, LanguageMeta>, LoadError> {
+/// What `languages.toml` in the locales folder `dir` says of each language.
+pub fn read_languages(dir: &Path) -> Result<BTreeMap<String, LanguageMeta>, LoadError> {
     let path = dir.join(LANGUAGES_FILE);
     let text = fs::read_to_string(&path).map_err(|source| LoadError::Io {
         path: path.clone(),

@@ -13,12 +13,7 @@ use axum::{
 };
 
 use super::around::Around;
-use crate::{error::ForMachines, traffic::Traffic};
-
-/// The route that handled a request, put in the response's extensions by whoever matched
-/// it: the router ([`record_route`]) or the fast path.
-#[derive(Clone, Debug)]
-pub(crate) struct Route(pub(crate) Cow<'static, str>);
+use crate::{error::ForMachines, routes::Route, traffic::Traffic};
 
 /// Middleware for the router's routes: notes the matched route for the log.
 pub(crate) async fn record_route(req: Request, next: Next) -> Response {

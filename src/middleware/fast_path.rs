@@ -1,19 +1,15 @@
 //! The fast path, in front of routing and the per-request layers: a GET (or HEAD) for a page
-//! or static file held in memory is answered at once, with no allocation beyond the response
-//! itself. Everything else (other methods, percent-encoded or over-long targets, anything
-//! unexpected) goes the full way. Not used in watch mode, where every request goes the full
-//! way after a possible reload.
+//! or static file held in memory is answered at once ([`routes::from_memory`], the same
+//! function the handlers answer with), with no allocation beyond the response itself.
+//! Everything else (other methods, over-long targets, anything the site does not hold) goes
+//! the full way; so does every page while the watch-mode banner must show on it.
 
-use std::{borrow::Cow, ops::ControlFlow};
+use std::ops::ControlFlow;
 
-use axum::{
-    extract::Request,
-    http::{HeaderMap, Method},
-    response::Response,
-};
+use axum::{extract::Request, http::Method, response::Response};
 
-use super::{access::Route, around::Around, uri_bound::uri_too_long};
-use crate::state::AppState;
+use super::{around::Around, uri_bound::uri_too_long};
+use crate::{routes, state::AppState};
 
 #[derive(Clone)]
 pub(crate) struct FastPath(pub(crate) AppState);
@@ -23,8 +19,11 @@ impl Around for FastPath {
 
     fn on_request(&self, req: &mut Request) -> ControlFlow<Response> {
         // HEAD arrives here as GET. Over-long targets go the full way, to their localized 414.
-        if req.method() == Method::GET && !uri_too_long(req.uri()) {
-            if let Some(res) = from_memory(&self.0, req.uri().path(), req.headers()) {
+        if req.method() == Method::GET
+            && !uri_too_long(req.uri())
+            && self.0.watch_problems().is_none()
+        {
+            if let Some(res) = routes::from_memory(&self.0.site(), req.uri(), req.headers()) {
                 return ControlFlow::Break(res);
             }
         }
@@ -32,20 +31,4 @@ impl Around for FastPath {
     }
 
     fn on_response((): (), _: &mut Response) {}
-}
-
-fn from_memory(state: &AppState, path: &str, headers: &HeaderMap) -> Option<Response> {
-    let site = state.site();
-    if let Some(file) = path.strip_prefix("/static/") {
-        let mut res = site.assets.get(file)?.respond(headers);
-        res.extensions_mut()
-            .insert(Route(Cow::Borrowed("/static/{*path}")));
-        return Some(res);
-    }
-    let (lang, slug) = path.strip_prefix('/')?.split_once('/')?;
-    let page = site.page(lang, slug)?;
-    let mut res = page.respond(headers);
-    res.extensions_mut()
-        .insert(Route(Cow::Borrowed(page.page.route)));
-    Some(res)
 }

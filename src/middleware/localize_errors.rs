@@ -11,8 +11,8 @@ use axum::{
 
 use crate::{
     error::{ErrorPage, ForMachines},
-    i18n::negotiate::request_locale,
-    msg, render,
+    i18n::{msg, negotiate::request_locale},
+    render,
     state::AppState,
 };
 

@@ -14,7 +14,7 @@ mod watch_reload;
 use std::{convert::Infallible, sync::Arc};
 
 use axum::{
-    extract::{DefaultBodyLimit, Request},
+    extract::Request,
     middleware::{from_fn, from_fn_with_state},
     response::Response,
     Router,
@@ -38,8 +38,8 @@ use around::AroundLayer;
 /// 2. the security headers, on every response, and `Onion-Location` on pages (with
 ///    `--onion-url`);
 /// 3. HEAD, answered as GET without the body;
-/// 4. the fast path: pages and static files from memory (in watch mode instead: a reload
-///    if files changed, and everything goes on);
+/// 4. in watch mode, a reload if files changed; then the fast path: pages and static files
+///    from memory;
 /// 5. then, for what goes the full way: compression of responses made now, localized error
 ///    pages, the request-target bound, the cross-site check, panic catching, body limits;
 /// 6. the router, which notes the matched route for the log.
@@ -76,12 +76,11 @@ pub(crate) fn apply(
                 ))
                 .layer(CatchPanicLayer::new())
                 // Form bodies are small; anything larger is refused with a localized 413,
-                // whether announced by Content-Length or streamed.
-                .layer(RequestBodyLimitLayer::new(form::MAX_BODY_BYTES))
-                .layer(DefaultBodyLimit::max(form::MAX_BODY_BYTES)),
+                // whether announced by Content-Length or streamed (the body is then cut off
+                // at the limit, which axum's extractors answer with 413 too).
+                .layer(RequestBodyLimitLayer::new(form::MAX_BODY_BYTES)),
         )
         .with_state(state.clone());
-    let watch = state.config.watch;
     // The front is returned as it is, not as a `Router` fallback: a router would box it, and
     // clone the box (an allocation and a deep clone) for every request.
     ServiceBuilder::new()
@@ -96,8 +95,11 @@ pub(crate) fn apply(
         )
         .layer(AroundLayer(head::HeadAsGet))
         .option_layer(
-            watch.then(|| from_fn_with_state(state.clone(), watch_reload::reload_before_request)),
+            state
+                .config
+                .watch
+                .then(|| from_fn_with_state(state.clone(), watch_reload::reload_before_request)),
         )
-        .option_layer((!watch).then(|| AroundLayer(fast_path::FastPath(state))))
+        .layer(AroundLayer(fast_path::FastPath(state)))
         .service(full)
 }

@@ -10,7 +10,7 @@ use lettre::{
 
 use super::{error_chain, Failure, SetupError};
 use crate::{
-    config::{read_secret, Content, NotifyConfig},
+    config::{Content, NotifyConfig},
     store::Due,
 };
 
@@ -33,13 +33,12 @@ impl Email {
         let mut builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(url.as_str())
             .map_err(|e| SetupError::Config(format!("--smtp-url: {e}")))?
             .timeout(Some(config.timeout()));
-        let password = match &config.smtp_password_file {
-            Some(file) => Some(read_secret(file).map_err(|source| SetupError::Secret {
+        let password = config
+            .smtp_password()
+            .map_err(|source| SetupError::Secret {
                 what: "--smtp-password-file",
                 source,
-            })?),
-            None => std::env::var("SCDI_SMTP_PASSWORD").ok(),
-        };
+            })?;
         match (&config.smtp_user, password) {
             (Some(user), Some(password)) => {
                 builder = builder.credentials(Credentials::new(user.clone(), password));

@@ -49,10 +49,6 @@ impl Channels {
     /// The channels `config` asks for, checked; `site` is the host that names messages
     /// (`Message-ID`).
     pub fn new(config: &NotifyConfig, site: &str) -> Result<Self, SetupError> {
-        let problems = config.problems();
-        if !problems.is_empty() {
-            return Err(SetupError::Config(problems.join("; ")));
-        }
         Ok(Self {
             email: email::Email::new(config, site)?,
             webhook: webhook::Webhook::new(config)?,

@@ -14,10 +14,12 @@ use axum::{
 };
 use minijinja::context;
 
-use super::{pages::render_page, Localized, CONTACT, THANKS};
+use super::{pages::render_page, Localized};
 use crate::{
     error::AppError,
     form::{ContactForm, FieldError},
+    limit,
+    page::{CONTACT, THANKS},
     state::AppState,
     store::NewMessage,
 };
@@ -53,9 +55,10 @@ pub(super) async fn submit(
     // Only messages about to be stored count against the limit: a reader correcting a
     // mistake is never locked out.
     let socket = client.ok().map(|ConnectInfo(addr)| addr);
-    let client = state.contact_limiter.client(socket, &headers);
+    let client = limit::client(state.config.client_ip_header.as_deref(), socket, &headers);
     state
-        .check_contact_limit(client)
+        .contact_limit
+        .check(client)
         .await
         .map_err(AppError::TooManyRequests)?;
     let notify = state.channels.names();

@@ -7,7 +7,7 @@ mod health;
 mod pages;
 mod sitemap;
 
-use std::{sync::Arc, time::Duration};
+use std::{borrow::Cow, sync::Arc, time::Duration};
 
 use axum::{
     extract::{FromRequestParts, Path, RawPathParams, State},
@@ -27,43 +27,38 @@ use crate::{
         negotiate::{request_locale, LANG_COOKIE},
         Locale,
     },
-    render::{Form, Page},
-    state::{AppState, Site},
+    page::{Form, Page, PAGES},
+    site::Site,
+    state::AppState,
 };
 
-/// The pages that code names (the contact form re-shows its page, and thanks on the other).
-const CONTACT: Page = Page {
-    route: "/{lang}/contact",
-    template: "contact.html",
-    form: Some(Form::Contact),
-};
-const THANKS: Page = Page {
-    route: "/{lang}/contact/thanks",
-    template: "thanks.html",
-    form: None,
-};
+/// Static files, below `/static/`.
+const STATIC_ROUTE: &str = "/static/{*path}";
 
-/// Every page, in every language at `/{lang}/...`. Each is the same for every reader of a
-/// language, so it is rendered once, when the site is loaded.
-pub const PAGES: &[Page] = &[
-    Page {
-        route: "/{lang}/",
-        template: "home.html",
-        form: None,
-    },
-    Page {
-        route: "/{lang}/platform",
-        template: "platform.html",
-        form: None,
-    },
-    Page {
-        route: "/{lang}/people",
-        template: "people.html",
-        form: None,
-    },
-    CONTACT,
-    THANKS,
-];
+/// The route that handled a request, put in the response's extensions for the log by
+/// whoever matched it: the router (`middleware::access::record_route`) or [`from_memory`].
+#[derive(Clone, Debug)]
+pub(crate) struct Route(pub(crate) Cow<'static, str>);
+
+/// A page or static file as the site holds it in memory, for a GET to `uri`: what the fast
+/// path answers before routing and what the handlers answer after it, so both serve alike.
+/// `None` for anything else. A static file's path is percent-decoded, as the router's path
+/// parameters are; a page's is matched as it is.
+pub(crate) fn from_memory(site: &Site, uri: &Uri, headers: &HeaderMap) -> Option<Response> {
+    let path = uri.path();
+    let (mut res, route) = if let Some(file) = path.strip_prefix("/static/") {
+        let file = percent_encoding::percent_decode_str(file)
+            .decode_utf8()
+            .ok()?;
+        (site.assets.get(&file)?.respond(headers), STATIC_ROUTE)
+    } else {
+        let (lang, slug) = path.strip_prefix('/')?.split_once('/')?;
+        let page = site.page(lang, slug)?;
+        (page.respond(headers), page.page.route)
+    };
+    res.extensions_mut().insert(Route(Cow::Borrowed(route)));
+    Some(res)
+}
 
 pub(crate) fn router(config: &Config) -> Router<AppState> {
     // Requests with a body (the form) have a deadline, body upload included; GETs are
@@ -74,7 +69,7 @@ pub(crate) fn router(config: &Config) -> Router<AppState> {
     );
     let mut router = Router::new()
         .route("/{lang}", get(add_trailing_slash))
-        .route("/static/{*path}", get(static_file))
+        .route(STATIC_ROUTE, get(static_file))
         .route("/sitemap.xml", get(sitemap::sitemap))
         .route("/robots.txt", get(sitemap::robots))
         .route("/favicon.ico", get(favicon))
@@ -94,11 +89,6 @@ pub(crate) fn router(config: &Config) -> Router<AppState> {
     router.fallback(not_found)
 }
 
-/// The page whose route is `route`.
-fn page_at(route: &str) -> Option<&'static Page> {
-    PAGES.iter().find(|p| p.route == route)
-}
-
 /// Fallback for unknown paths.
 async fn not_found() -> AppError {
     AppError::NotFound
@@ -107,12 +97,10 @@ async fn not_found() -> AppError {
 /// Static files, from memory: content-hashed paths are immutable, plain ones short-lived.
 async fn static_file(
     State(state): State<AppState>,
-    Path(path): Path<String>,
+    uri: Uri,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let site = state.site();
-    let asset = site.assets.get(&path).ok_or(AppError::NotFound)?;
-    Ok(asset.respond(&headers))
+    from_memory(&state.site(), &uri, &headers).ok_or(AppError::NotFound)
 }
 
 /// The request's snapshot of the site, in the language its `{lang}` path segment names (any
@@ -186,9 +174,7 @@ async fn switch_language(
         .and_then(|c| site.locales.get(c))
         .filter(|l| l.offered)
         .ok_or(AppError::NotFound)?;
-    let slug = param("page")
-        .and_then(|p| PAGES.iter().find(|page| page.slug() == p))
-        .map_or("", Page::slug);
+    let slug = param("page").and_then(Page::at_slug).map_or("", Page::slug);
     let cookie = Cookie::build((LANG_COOKIE, locale.code.clone()))
         .path("/")
         .max_age(time::Duration::days(365))

@@ -4,36 +4,31 @@
 
 use axum::{
     extract::{MatchedPath, State},
-    http::{header, HeaderMap, HeaderValue, StatusCode},
+    http::{header, HeaderMap, HeaderValue, StatusCode, Uri},
     response::{Html, IntoResponse, Response},
 };
 use minijinja::{context, Value};
 
-use super::{page_at, Localized};
-use crate::{error::AppError, render::Page, state::AppState};
+use super::{from_memory, Localized};
+use crate::{error::AppError, page::Page, state::AppState};
 
-/// GET for every page of the table: the page its matched route names.
+/// GET for every page of the table: the page from memory, or rendered now when the
+/// watch-mode banner must show on it.
 pub(super) async fn show_page(
     State(state): State<AppState>,
     localized: Localized,
     route: MatchedPath,
+    uri: Uri,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let page = page_at(route.as_str()).ok_or(AppError::NotFound)?;
-    serve_page(&state, &localized, &headers, page)
-}
-
-/// The page from memory, or rendered now when the watch-mode banner must show on it.
-fn serve_page(
-    state: &AppState,
-    localized: &Localized,
-    headers: &HeaderMap,
-    page: &Page,
-) -> Result<Response, AppError> {
-    let rendered = localized.site.page(&localized.locale().code, page.slug());
-    match (rendered, state.watch_problems()) {
-        (Some(rendered), None) => Ok(rendered.respond(headers)),
-        _ => render_page(state, localized, page, Value::UNDEFINED, StatusCode::OK),
+    let page = Page::at_route(route.as_str()).ok_or(AppError::NotFound)?;
+    let held = match state.watch_problems() {
+        None => from_memory(&localized.site, &uri, &headers),
+        Some(_) => None,
+    };
+    match held {
+        Some(res) => Ok(res),
+        None => render_page(&state, &localized, page, Value::UNDEFINED, StatusCode::OK),
     }
 }
 

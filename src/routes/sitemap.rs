@@ -8,14 +8,11 @@ use axum::{
 };
 use minijinja::context;
 
-use super::PAGES;
 use crate::{error::AppError, state::AppState};
 
 pub(super) async fn sitemap(State(state): State<AppState>) -> Result<Response, AppError> {
     let site = state.site();
-    let pages = site
-        .links
-        .sitemap(&site.locales, PAGES.iter().map(|p| p.slug()));
+    let pages = site.links.sitemap(&site.locales);
     let xml = site.renderer.render("sitemap.xml", pages)?;
     Ok((
         [(header::CONTENT_TYPE, "application/xml; charset=utf-8")],

@@ -4,15 +4,22 @@
 //! reader is thanked, a failed write is reported (never thanked), and the store recovers by
 //! itself once the cause is gone. Both use the same migrations, one folder per dialect
 //! (`migrations/sqlite`, `migrations/postgres`), embedded in the binary.
+//!
+//! The SQL both dialects share is written once, here, with `$N` placeholders (which sqlx
+//! binds for SQLite too), and so is the code around it ([`each_backend!`]); each backend's
+//! module holds only what its dialect does its own way.
 
 mod postgres;
 mod sqlite;
 
-use std::time::Duration;
+use std::{path::PathBuf, time::Duration};
 
 use serde::Serialize;
+use sqlx::Connection;
 
 use crate::config::Database;
+
+pub use postgres::SharedBuckets;
 
 #[derive(Clone)]
 pub struct Store(Backend);
@@ -22,6 +29,66 @@ enum Backend {
     Sqlite(sqlite::Store),
     Postgres(postgres::Store),
 }
+
+/// What went wrong with the database, as an operator needs to know it.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("the database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("bringing the database's schema up to date: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("no database at {}", .0.display())]
+    Missing(PathBuf),
+    #[error("the database file {} was removed or replaced after it was opened", .0.display())]
+    Moved(PathBuf),
+    #[error("cannot check the database file {} (SQLite code {code})", .path.display())]
+    Unchecked { path: PathBuf, code: i32 },
+    #[error("{what} {}: {source}", .path.display())]
+    File {
+        what: &'static str,
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// Runs `$body` on whichever backend `$store` is, with `$backend` naming it: code written
+/// once for both dialects (each expansion is compiled for its own database types).
+macro_rules! each_backend {
+    ($store:expr, |$backend:ident| $body:expr) => {
+        match &$store.0 {
+            Backend::Sqlite($backend) => $body,
+            Backend::Postgres($backend) => $body,
+        }
+    };
+}
+
+/// A message, as both dialects store it (PostgreSQL adds `RETURNING id`).
+const INSERT_MESSAGE: &str =
+    "INSERT INTO messages (name, email, body, locale) VALUES ($1, $2, $3, $4)";
+
+/// A notification row, due at once, in the message's transaction.
+const INSERT_NOTIFICATION: &str =
+    "INSERT INTO notifications (message_id, channel, created_at, due_at) \
+     VALUES ($1, $2, $3, $3)";
+
+/// Messages received at or after `$1`, oldest first. Timestamps are ISO 8601 in UTC, so
+/// text order is time order.
+const LIST_SINCE: &str = "SELECT id, name, email, body, locale, created_at FROM messages \
+     WHERE created_at >= $1 ORDER BY id";
+
+/// The claimed notifications of a batch (`$1`), with their messages.
+const DUE: &str = "SELECT n.id, n.channel, n.attempts, n.created_at AS queued_at, \
+     m.id AS message_id, m.name, m.email, m.body, m.locale, m.created_at \
+     FROM notifications n JOIN messages m ON m.id = n.message_id \
+     WHERE n.claim = $1 AND n.state = 'pending' ORDER BY n.id";
+
+/// What became of a claimed notification (`due_at` matters while pending).
+const MARK: &str = "UPDATE notifications SET state = $1, due_at = $2, last_error = $3, \
+     attempts = attempts + 1, claim = NULL, claimed_until = NULL WHERE id = $4";
+
+/// Every notification's state, by message.
+const NOTIFICATIONS: &str = "SELECT message_id, channel, state, attempts, last_error \
+    FROM notifications ORDER BY message_id, id";
 
 /// A message about to be stored.
 pub struct NewMessage<'a> {
@@ -61,10 +128,6 @@ pub struct Notification {
     pub attempts: i32,
     pub last_error: Option<String>,
 }
-
-/// Every notification's state, by message (the same SQL in both dialects).
-const NOTIFICATIONS: &str = "SELECT message_id, channel, state, attempts, last_error \
-    FROM notifications ORDER BY message_id, id";
 
 /// What became of one attempt to send a notification.
 pub enum Sent {
@@ -107,7 +170,7 @@ impl Store {
     /// Opens the site's database: a SQLite file is created (with its schema) if need be,
     /// and the schema is brought up to date. `password` is PostgreSQL's, when not in the
     /// URL.
-    pub async fn open(db: &Database, password: Option<&str>) -> Result<Self, sqlx::Error> {
+    pub async fn open(db: &Database, password: Option<&str>) -> Result<Self, Error> {
         Ok(Self(match db {
             Database::File(path) => Backend::Sqlite(sqlite::Store::open(path).await?),
             Database::Postgres(url) => {
@@ -118,10 +181,7 @@ impl Store {
 
     /// Opens an existing database for reading only (organisers' commands): nothing is
     /// created, migrated or written.
-    pub async fn open_read_only(
-        db: &Database,
-        password: Option<&str>,
-    ) -> Result<Self, sqlx::Error> {
+    pub async fn open_read_only(db: &Database, password: Option<&str>) -> Result<Self, Error> {
         Ok(Self(match db {
             Database::File(path) => Backend::Sqlite(sqlite::Store::open_read_only(path).await?),
             Database::Postgres(url) => {
@@ -130,110 +190,126 @@ impl Store {
         }))
     }
 
-    /// Stores a message; returns its id once the commit has succeeded.
-    pub async fn insert(&self, m: &NewMessage<'_>) -> Result<i64, sqlx::Error> {
-        match &self.0 {
-            Backend::Sqlite(s) => s.insert(m).await,
-            Backend::Postgres(s) => s.insert(m).await,
-        }
+    /// Stores a message and its notifications in one transaction; returns its id once the
+    /// commit has succeeded. A connection whose write failed is closed rather than returned
+    /// to the pool: whatever broke it (a full disk, a file removed or replaced, a database
+    /// restarted) is not carried into the next write, which opens a fresh connection, so the
+    /// site recovers by itself once the cause is gone.
+    pub async fn insert(&self, m: &NewMessage<'_>) -> Result<i64, Error> {
+        each_backend!(self, |backend| {
+            let mut conn = backend.pool.acquire().await?;
+            let result = async {
+                let mut tx = conn.begin().await?;
+                let id = backend.insert_message(&mut tx, m).await?;
+                let queued = now();
+                for channel in m.notify {
+                    sqlx::query(INSERT_NOTIFICATION)
+                        .bind(id)
+                        .bind(*channel)
+                        .bind(queued)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                backend.committed_where_expected(&mut conn).await?;
+                Ok(id)
+            }
+            .await;
+            if result.is_err() {
+                conn.close_on_drop();
+            }
+            result
+        })
     }
 
-    /// All messages, oldest first.
-    pub async fn list(&self) -> Result<Vec<Message>, sqlx::Error> {
-        self.list_since(None).await
-    }
-
-    /// Messages received at or after `since` (an RFC 3339 UTC prefix such as `2026-11-01`),
-    /// oldest first. Timestamps are ISO 8601 UTC text, so text order is time order.
-    pub async fn list_since(&self, since: Option<&str>) -> Result<Vec<Message>, sqlx::Error> {
-        match &self.0 {
-            Backend::Sqlite(s) => s.list_since(since).await,
-            Backend::Postgres(s) => s.list_since(since).await,
-        }
+    /// Messages received at or after `since` (an RFC 3339 UTC prefix such as `2026-11-01`;
+    /// all with `None`), oldest first.
+    pub async fn list_since(&self, since: Option<&str>) -> Result<Vec<Message>, Error> {
+        let since = since.unwrap_or("");
+        each_backend!(self, |backend| Ok(sqlx::query_as(LIST_SINCE)
+            .bind(since)
+            .fetch_all(&backend.pool)
+            .await?))
     }
 
     /// Claims up to `limit` due notifications for `lease` (after which, unsent, they are due
-    /// again: a crash between sending and marking means one more send, never none).
-    pub async fn claim_due(&self, limit: i64, lease: Duration) -> Result<Vec<Due>, sqlx::Error> {
+    /// again: a crash between sending and marking means one more send, never none). The
+    /// claim is one write, in its own transaction.
+    pub async fn claim_due(&self, limit: i64, lease: Duration) -> Result<Vec<Due>, Error> {
         let (now, token) = (now(), rand::random::<i64>());
         let until = now + lease.as_secs_f64();
-        match &self.0 {
-            Backend::Sqlite(s) => s.claim_due(now, until, token, limit).await,
-            Backend::Postgres(s) => s.claim_due(now, until, token, limit).await,
-        }
+        each_backend!(self, |backend| {
+            let mut tx = backend.pool.begin().await?;
+            sqlx::query(backend.claim_sql())
+                .bind(token)
+                .bind(until)
+                .bind(now)
+                .bind(limit)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(sqlx::query_as(DUE)
+                .bind(token)
+                .fetch_all(&backend.pool)
+                .await?)
+        })
     }
 
     /// Records what became of a claimed notification.
-    pub async fn mark(&self, id: i64, sent: &Sent) -> Result<(), sqlx::Error> {
+    pub async fn mark(&self, id: i64, sent: &Sent) -> Result<(), Error> {
         let (state, due_at, error) = match sent {
             Sent::Yes => ("sent", 0.0, None),
             Sent::Retry(after, error) => ("pending", now() + after.as_secs_f64(), Some(error)),
             Sent::Failed(error) => ("failed", 0.0, Some(error)),
         };
-        match &self.0 {
-            Backend::Sqlite(s) => s.mark(id, state, due_at, error).await,
-            Backend::Postgres(s) => s.mark(id, state, due_at, error).await,
-        }
+        each_backend!(self, |backend| {
+            let mut tx = backend.pool.begin().await?;
+            sqlx::query(MARK)
+                .bind(state)
+                .bind(due_at)
+                .bind(error)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            Ok(tx.commit().await?)
+        })
     }
 
-    /// Every message's notifications, by message.
-    pub async fn notifications(&self) -> Result<Vec<Notification>, sqlx::Error> {
-        match &self.0 {
-            Backend::Sqlite(s) => s.notifications().await,
-            Backend::Postgres(s) => s.notifications().await,
-        }
+    /// Every message's notifications, by message; none in a database the site has not
+    /// migrated to have them yet (organisers' commands never migrate).
+    pub async fn notifications(&self) -> Result<Vec<Notification>, Error> {
+        each_backend!(self, |backend| {
+            let exists: bool = sqlx::query_scalar(backend.has_notifications_sql())
+                .fetch_one(&backend.pool)
+                .await?;
+            if !exists {
+                return Ok(vec![]);
+            }
+            Ok(sqlx::query_as(NOTIFICATIONS)
+                .fetch_all(&backend.pool)
+                .await?)
+        })
     }
 
-    /// Whether the rate limit is kept here, shared by every instance (PostgreSQL), rather
-    /// than in each process's memory (SQLite, one instance).
-    pub fn shares_limits(&self) -> bool {
-        matches!(self.0, Backend::Postgres(_))
-    }
-
-    /// With a shared limit: takes a token from `client`'s bucket; `None` when the client
-    /// may go ahead, otherwise how long to wait. Without one, always `None`.
-    pub async fn take_token(
-        &self,
-        client: &str,
-        per_second: f64,
-        burst: f64,
-    ) -> Result<Option<Duration>, sqlx::Error> {
+    /// The contact form's rate-limit buckets when every instance shares them (PostgreSQL);
+    /// `None` for SQLite, whose one instance keeps them in memory.
+    pub fn shared_buckets(&self) -> Option<SharedBuckets> {
         match &self.0 {
-            Backend::Sqlite(_) => Ok(None),
-            Backend::Postgres(s) => s.take_token(client, per_second, burst).await,
-        }
-    }
-
-    /// With a shared limit: forgets clients whose bucket has been full for `full_after`.
-    pub async fn forget_full_buckets(&self, full_after: Duration) -> Result<(), sqlx::Error> {
-        match &self.0 {
-            Backend::Sqlite(_) => Ok(()),
-            Backend::Postgres(s) => s.forget_full_buckets(full_after).await,
+            Backend::Sqlite(_) => None,
+            Backend::Postgres(backend) => Some(backend.buckets()),
         }
     }
 
     /// Whether the database answers (for `/readyz`).
-    pub async fn ping(&self) -> Result<(), sqlx::Error> {
-        match &self.0 {
-            Backend::Sqlite(s) => s.ping().await,
-            Backend::Postgres(s) => s.ping().await,
-        }
-    }
-
-    /// SQLite's own consistency check: `true` when it answers `ok` (PostgreSQL keeps its own
-    /// consistency: always `true`).
-    pub async fn integrity_ok(&self) -> Result<bool, sqlx::Error> {
-        match &self.0 {
-            Backend::Sqlite(s) => s.integrity_ok().await,
-            Backend::Postgres(_) => Ok(true),
-        }
+    pub async fn ping(&self) -> Result<(), Error> {
+        each_backend!(self, |backend| Ok(sqlx::query("SELECT 1")
+            .execute(&backend.pool)
+            .await
+            .map(drop)?))
     }
 
     /// Waits for open connections to finish and closes them.
     pub async fn close(&self) {
-        match &self.0 {
-            Backend::Sqlite(s) => s.close().await,
-            Backend::Postgres(s) => s.close().await,
-        }
+        each_backend!(self, |backend| backend.close().await)
     }
 }

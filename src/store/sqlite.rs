@@ -16,17 +16,18 @@ use std::{
 
 use sqlx::{
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
-    ConnectOptions, Connection, SqliteConnection, SqlitePool,
+    ConnectOptions, Connection, Sqlite, SqliteConnection, SqlitePool, Transaction,
 };
 
-use super::{now, Due, Message, NewMessage, Notification};
+use super::{Error, NewMessage, INSERT_MESSAGE};
 
 #[derive(Clone)]
 pub(super) struct Store {
-    pool: SqlitePool,
-    /// The database file, when opened for writing (and so with a write-ahead log to
-    /// remove at close).
-    path: Option<PathBuf>,
+    pub(super) pool: SqlitePool,
+    /// The database file.
+    path: PathBuf,
+    /// Opened for writing (and so with a write-ahead log to remove at close).
+    writes: bool,
 }
 
 /// How long a writer waits for another to finish before giving up.
@@ -49,22 +50,31 @@ impl Store {
     /// lock file beside the database (`<db>-lock`), so that instances starting together
     /// migrate one at a time; the pool's connections never create a file, so a database
     /// removed later is an error, not a new empty one.
-    pub(super) async fn open(path: &Path) -> Result<Self, sqlx::Error> {
+    pub(super) async fn open(path: &Path) -> Result<Self, Error> {
+        let file_error = |what, path: &Path| {
+            let path = path.to_path_buf();
+            move |source| Error::File { what, path, source }
+        };
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent)?;
+            std::fs::create_dir_all(parent).map_err(file_error("creating", parent))?;
         }
-        let lock_path = format!("{}-lock", path.display());
-        let lock = tokio::task::spawn_blocking(move || -> std::io::Result<File> {
-            let file = File::options()
-                .create(true)
-                .truncate(false)
-                .write(true)
-                .open(lock_path)?;
-            file.lock()?;
-            Ok(file)
+        let lock_path = PathBuf::from(format!("{}-lock", path.display()));
+        let lock = tokio::task::spawn_blocking({
+            let lock_path = lock_path.clone();
+            move || -> std::io::Result<File> {
+                let file = File::options()
+                    .create(true)
+                    .truncate(false)
+                    .write(true)
+                    .open(lock_path)?;
+                file.lock()?;
+                Ok(file)
+            }
         })
         .await
-        .map_err(|e| sqlx::Error::Io(std::io::Error::other(e)))??;
+        .map_err(std::io::Error::other)
+        .and_then(|locked| locked)
+        .map_err(file_error("locking", &lock_path))?;
         let mut conn = options(path)?.create_if_missing(true).connect().await?;
         sqlx::migrate!("./migrations/sqlite")
             .run_direct(&mut conn)
@@ -78,18 +88,16 @@ impl Store {
             .await?;
         Ok(Self {
             pool,
-            path: Some(path.to_path_buf()),
+            path: path.to_path_buf(),
+            writes: true,
         })
     }
 
     /// Opens an existing database read-only, for organisers: never creates, migrates or
     /// writes, so read access to the file is enough and a mistyped path is an error.
-    pub(super) async fn open_read_only(path: &Path) -> Result<Self, sqlx::Error> {
+    pub(super) async fn open_read_only(path: &Path) -> Result<Self, Error> {
         if !path.is_file() {
-            return Err(sqlx::Error::Io(std::io::Error::new(
-                std::io::ErrorKind::NotFound,
-                format!("no database at {}", path.display()),
-            )));
+            return Err(Error::Missing(path.to_path_buf()));
         }
         // Without a write-ahead log beside it (no site running, or it stopped cleanly) the
         // file holds every message; opened `immutable`, SQLite then needs no `-shm` file,
@@ -105,112 +113,58 @@ impl Store {
             .max_connections(1)
             .connect_with(options)
             .await?;
-        Ok(Self { pool, path: None })
+        Ok(Self {
+            pool,
+            path: path.to_path_buf(),
+            writes: false,
+        })
     }
 
-    /// Stores a message; returns its id once the commit has succeeded. A connection whose
-    /// write failed is closed rather than returned to the pool: whatever broke it (a full
-    /// disk, a file removed or replaced) is not carried into the next write, which opens a
-    /// fresh connection, so the site recovers by itself once the cause is gone.
-    pub(super) async fn insert(&self, m: &NewMessage<'_>) -> Result<i64, sqlx::Error> {
-        let mut conn = self.pool.acquire().await?;
-        let result = insert_message(&mut conn, m).await;
-        if result.is_err() {
-            conn.close_on_drop();
+    /// The message's row, in the transaction; its id. Never `RETURNING` read with `fetch_*`
+    /// (see the top of this file).
+    pub(super) async fn insert_message(
+        &self,
+        tx: &mut Transaction<'_, Sqlite>,
+        m: &NewMessage<'_>,
+    ) -> Result<i64, Error> {
+        Ok(sqlx::query(INSERT_MESSAGE)
+            .bind(m.name)
+            .bind(m.email)
+            .bind(m.body)
+            .bind(m.locale)
+            .execute(&mut **tx)
+            .await?
+            .last_insert_rowid())
+    }
+
+    /// After a commit: the file written is still the one at the database's path. SQLite
+    /// keeps writing to a file removed, renamed or replaced since it was opened without
+    /// complaint in WAL mode, so such a commit would be acknowledged and lost.
+    pub(super) async fn committed_where_expected(
+        &self,
+        conn: &mut SqliteConnection,
+    ) -> Result<(), Error> {
+        match file_has_moved(conn).await? {
+            Ok(false) => Ok(()),
+            Ok(true) => Err(Error::Moved(self.path.clone())),
+            Err(code) => Err(Error::Unchecked {
+                path: self.path.clone(),
+                code,
+            }),
         }
-        result
     }
 
-    /// Messages received at or after `since` (an RFC 3339 UTC prefix such as `2026-11-01`),
-    /// oldest first.
-    pub(super) async fn list_since(
-        &self,
-        since: Option<&str>,
-    ) -> Result<Vec<Message>, sqlx::Error> {
-        // Timestamps are ISO 8601 in UTC, so text order is time order.
-        sqlx::query_as(
-            "SELECT id, name, email, body, locale, created_at FROM messages \
-             WHERE created_at >= ? ORDER BY id",
-        )
-        .bind(since.unwrap_or(""))
-        .fetch_all(&self.pool)
-        .await
+    /// Claims the due notifications: `$1` the claim, `$2` until when, `$3` now, `$4` how
+    /// many.
+    pub(super) fn claim_sql(&self) -> &'static str {
+        "UPDATE notifications SET claim = $1, claimed_until = $2 WHERE id IN (\
+             SELECT id FROM notifications WHERE state = 'pending' AND due_at <= $3 \
+             AND (claimed_until IS NULL OR claimed_until < $3) ORDER BY id LIMIT $4)"
     }
 
-    /// Claims due notifications: marks them with `token` until `until`, in one write.
-    pub(super) async fn claim_due(
-        &self,
-        now: f64,
-        until: f64,
-        token: i64,
-        limit: i64,
-    ) -> Result<Vec<Due>, sqlx::Error> {
-        let mut tx = self.pool.begin().await?;
-        sqlx::query(
-            "UPDATE notifications SET claim = ?, claimed_until = ? WHERE id IN (\
-                 SELECT id FROM notifications WHERE state = 'pending' AND due_at <= ? \
-                 AND (claimed_until IS NULL OR claimed_until < ?) ORDER BY id LIMIT ?)",
-        )
-        .bind(token)
-        .bind(until)
-        .bind(now)
-        .bind(now)
-        .bind(limit)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        sqlx::query_as(DUE).bind(token).fetch_all(&self.pool).await
-    }
-
-    /// Records what became of a claimed notification (`due_at` matters while pending).
-    pub(super) async fn mark(
-        &self,
-        id: i64,
-        state: &str,
-        due_at: f64,
-        error: Option<&String>,
-    ) -> Result<(), sqlx::Error> {
-        let mut tx = self.pool.begin().await?;
-        sqlx::query(
-            "UPDATE notifications SET state = ?, due_at = ?, last_error = ?, \
-             attempts = attempts + 1, claim = NULL, claimed_until = NULL WHERE id = ?",
-        )
-        .bind(state)
-        .bind(due_at)
-        .bind(error)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await
-    }
-
-    /// Every notification's state; none in a database the site has not migrated to have
-    /// them yet (organisers' commands never migrate).
-    pub(super) async fn notifications(&self) -> Result<Vec<Notification>, sqlx::Error> {
-        let tables: i64 = sqlx::query_scalar(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'notifications'",
-        )
-        .fetch_one(&self.pool)
-        .await?;
-        if tables == 0 {
-            return Ok(vec![]);
-        }
-        sqlx::query_as(super::NOTIFICATIONS)
-            .fetch_all(&self.pool)
-            .await
-    }
-
-    /// SQLite's own consistency check: `true` when it answers `ok`.
-    pub(super) async fn integrity_ok(&self) -> Result<bool, sqlx::Error> {
-        let result: String = sqlx::query_scalar("PRAGMA integrity_check")
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(result == "ok")
-    }
-
-    /// Whether the database answers.
-    pub(super) async fn ping(&self) -> Result<(), sqlx::Error> {
-        sqlx::query("SELECT 1").execute(&self.pool).await.map(drop)
+    /// Whether the schema has the notifications yet.
+    pub(super) fn has_notifications_sql(&self) -> &'static str {
+        "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'notifications'"
     }
 
     /// Waits for open connections to finish and closes them (checkpointing the WAL).
@@ -227,9 +181,11 @@ impl Store {
         // Connections closing at the same moment (each on a thread of sqlx's) can each see
         // the other still open, and then none checkpoints and removes the log. One more
         // connection, alone now, does: closed means closed.
-        let Some(path) = &self.path else { return };
-        if Path::new(&format!("{}-wal", path.display())).exists() {
-            if let Ok(options) = options(path) {
+        if !self.writes {
+            return;
+        }
+        if Path::new(&format!("{}-wal", self.path.display())).exists() {
+            if let Ok(options) = options(&self.path) {
                 if let Ok(conn) = options.connect().await {
                     let _ = conn.close().await;
                 }
@@ -238,53 +194,10 @@ impl Store {
     }
 }
 
-/// The claimed notifications of a batch, with their messages.
-const DUE: &str = "SELECT n.id, n.channel, n.attempts, n.created_at AS queued_at, \
-     m.id AS message_id, m.name, m.email, m.body, m.locale, m.created_at \
-     FROM notifications n JOIN messages m ON m.id = n.message_id \
-     WHERE n.claim = ? AND n.state = 'pending' ORDER BY n.id";
-
-async fn insert_message(
-    conn: &mut SqliteConnection,
-    m: &NewMessage<'_>,
-) -> Result<i64, sqlx::Error> {
-    let mut tx = conn.begin().await?;
-    let id = sqlx::query("INSERT INTO messages (name, email, body, locale) VALUES (?, ?, ?, ?)")
-        .bind(m.name)
-        .bind(m.email)
-        .bind(m.body)
-        .bind(m.locale)
-        .execute(&mut *tx)
-        .await?
-        .last_insert_rowid();
-    let queued = now();
-    for channel in m.notify {
-        sqlx::query(
-            "INSERT INTO notifications (message_id, channel, created_at, due_at) \
-             VALUES (?, ?, ?, ?)",
-        )
-        .bind(id)
-        .bind(channel)
-        .bind(queued)
-        .bind(queued)
-        .execute(&mut *tx)
-        .await?;
-    }
-    tx.commit().await?;
-    if file_has_moved(conn).await? {
-        return Err(sqlx::Error::Io(std::io::Error::new(
-            std::io::ErrorKind::NotFound,
-            "the database file was removed or replaced after it was opened",
-        )));
-    }
-    Ok(id)
-}
-
 /// Whether the file this connection has open is no longer the one at its path (removed,
-/// renamed or replaced since it was opened). SQLite keeps writing to such a file without
-/// complaint in WAL mode, so a commit there would be acknowledged and lost.
+/// renamed or replaced since it was opened); `Err` with SQLite's code when it cannot tell.
 #[allow(unsafe_code)]
-async fn file_has_moved(conn: &mut SqliteConnection) -> Result<bool, sqlx::Error> {
+async fn file_has_moved(conn: &mut SqliteConnection) -> Result<Result<bool, i32>, sqlx::Error> {
     use libsqlite3_sys::{sqlite3_file_control, SQLITE_FCNTL_HAS_MOVED, SQLITE_OK};
     let mut handle = conn.lock_handle().await?;
     let mut moved: std::ffi::c_int = 0;
@@ -298,17 +211,17 @@ async fn file_has_moved(conn: &mut SqliteConnection) -> Result<bool, sqlx::Error
             (&raw mut moved).cast(),
         )
     };
-    if rc != SQLITE_OK {
-        return Err(sqlx::Error::Io(std::io::Error::other(format!(
-            "cannot check the database file (SQLite code {rc})"
-        ))));
-    }
-    Ok(moved != 0)
+    Ok(if rc == SQLITE_OK {
+        Ok(moved != 0)
+    } else {
+        Err(rc)
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::Store;
 
     /// Closed means closed: the write-ahead log is checkpointed into the database file and
     /// removed by the time `close` returns (sqlx's own close could return first).
@@ -317,7 +230,7 @@ mod tests {
         for _ in 0..10 {
             let dir = tempfile::tempdir().unwrap();
             let db = dir.path().join("site.sqlite3");
-            let store = Store::open(&db).await.unwrap();
+            let store = Store::open(&db.clone().into(), None).await.unwrap();
             let m = NewMessage {
                 name: "Maryam",
                 email: "m@example.org",

@@ -261,7 +261,7 @@ async fn per_request_pages_are_not_stored_by_caches() {
 /// ones: the same bytes the in-process app (which waits for them) serves.
 #[tokio::test]
 async fn the_served_pages_are_soon_fully_compressed() {
-    let app = TestApp::new().await;
+    let app = TestApp::new().await.fully_compressed().await;
     let fully = app
         .get_with("/fa/", &[("accept-encoding", "br")])
         .await
@@ -286,4 +286,30 @@ async fn the_served_pages_are_soon_fully_compressed() {
         );
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
+}
+
+/// Compressing fully starts from the bytes in memory: every page and file keeps its content
+/// and its ETag (so nothing a reader cached goes stale), and the brotli forms get smaller.
+#[tokio::test]
+async fn full_compression_keeps_content_and_etags() {
+    let app = TestApp::new().await;
+    let css = crate::common::attr_of(&app.get("/fa/").await.body, "rel=\"stylesheet\"", "href")
+        .unwrap()
+        .to_string();
+    let paths = ["/en/", "/fa/", "/fa/platform", css.as_str()];
+    let br = [("accept-encoding", "br")];
+    let mut before = vec![];
+    for path in paths {
+        before.push(app.get_with(path, &br).await);
+    }
+    let app = app.fully_compressed().await;
+    let mut smaller = 0;
+    for (path, quick) in paths.iter().zip(before) {
+        let full = app.get_with(path, &br).await;
+        assert_eq!(full.header("etag"), quick.header("etag"), "{path}");
+        assert_eq!(unbrotli(&full.bytes), unbrotli(&quick.bytes), "{path}");
+        assert!(full.bytes.len() <= quick.bytes.len(), "{path}");
+        smaller += usize::from(full.bytes.len() < quick.bytes.len());
+    }
+    assert!(smaller >= 2, "the pages got smaller");
 }

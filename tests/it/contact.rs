@@ -26,7 +26,7 @@ async fn valid_submission_is_stored_then_thanked() {
                 Some(format!("/{lang}/contact/thanks").as_str())
             );
         }
-        let rows = app.state.store.list().await.unwrap();
+        let rows = app.state.store.list_since(None).await.unwrap();
         assert_eq!(rows.len(), 2);
         assert_eq!(
             (
@@ -99,7 +99,7 @@ async fn invalid_submission_shows_localized_errors_and_keeps_values() {
     assert!(fa.body.contains("نشانی ایمیل را به شکل درست وارد کنید"));
     assert!(!fa.body.contains("Enter your name."));
     assert!(
-        app.state.store.list().await.unwrap().is_empty(),
+        app.state.store.list_since(None).await.unwrap().is_empty(),
         "nothing stored"
     );
 }
@@ -174,7 +174,7 @@ async fn honeypot_submissions_are_thanked_but_not_stored() {
     let res = app.post_form("/en/contact", body).await;
     assert_eq!(res.status, 303);
     assert_eq!(res.location(), Some("/en/contact/thanks"));
-    assert!(app.state.store.list().await.unwrap().is_empty());
+    assert!(app.state.store.list_since(None).await.unwrap().is_empty());
 }
 
 #[tokio::test]
@@ -211,7 +211,7 @@ async fn cross_site_posts_are_refused_in_the_page_language() {
     assert_eq!(res.status, 303);
     let res = app.post_with("/en/contact", body, &[form]).await;
     assert_eq!(res.status, 303);
-    assert_eq!(app.state.store.list().await.unwrap().len(), 2);
+    assert_eq!(app.state.store.list_since(None).await.unwrap().len(), 2);
 }
 
 #[tokio::test]
@@ -255,7 +255,7 @@ async fn malformed_bodies_get_localized_4xx() {
         .post_with("/en/contact", "&&==&%41=%&name", &[form, same])
         .await;
     assert!(matches!(res.status.as_u16(), 400 | 422), "{}", res.status);
-    assert!(app.state.store.list().await.unwrap().is_empty());
+    assert!(app.state.store.list_since(None).await.unwrap().is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -277,7 +277,7 @@ async fn concurrent_submissions_are_all_stored() {
         for t in tasks {
             assert_eq!(t.await.unwrap(), 303);
         }
-        let rows = app.state.store.list().await.unwrap();
+        let rows = app.state.store.list_since(None).await.unwrap();
         assert_eq!(rows.len(), 64);
         let mut names: Vec<_> = rows.iter().map(|r| r.name.clone()).collect();
         names.sort();
@@ -317,7 +317,7 @@ async fn the_email_field_takes_one_bare_address() {
             "{email:?}"
         );
     }
-    assert!(app.state.store.list().await.unwrap().is_empty());
+    assert!(app.state.store.list_since(None).await.unwrap().is_empty());
     for email in [
         "maryam@example.org",
         "maryam.rezaei+scdi@mail.example.co.uk",
@@ -331,7 +331,7 @@ async fn the_email_field_takes_one_bare_address() {
             .await;
         assert_eq!(res.status, 303, "{email:?}");
     }
-    let stored: Vec<_> = app.state.store.list().await.unwrap();
+    let stored: Vec<_> = app.state.store.list_since(None).await.unwrap();
     assert_eq!(stored[2].email, "padded@example.org");
 }
 
@@ -355,7 +355,7 @@ async fn line_breaks_are_normalised_and_limits_count_what_is_stored() {
             )
             .await;
         assert_eq!(res.status, 303, "{}", res.body);
-        let row = app.state.store.list().await.unwrap().remove(0);
+        let row = app.state.store.list_since(None).await.unwrap().remove(0);
         assert_eq!(row.name, name);
         assert_eq!(row.body, "سلام\nخط دوم\nخط سوم\n\tتورفته");
 
@@ -376,7 +376,7 @@ async fn line_breaks_are_normalised_and_limits_count_what_is_stored() {
                 .await;
             assert_eq!(res.status, status);
         }
-        for row in app.state.store.list().await.unwrap() {
+        for row in app.state.store.list_since(None).await.unwrap() {
             assert!(row.name.chars().count() <= 200);
             assert!(row.body.chars().count() <= 5000);
             assert!(!row.body.contains('\r') && !row.name.contains('\r'));

@@ -15,7 +15,7 @@ use crate::common::server::{form_post, get, raw, Server};
 use axum::body::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper_util::{client::legacy::Client, rt::TokioExecutor};
-use tokio::io::AsyncWriteExt;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 fn message(name: &str) -> String {
     crate::common::form_body(&[
@@ -26,17 +26,8 @@ fn message(name: &str) -> String {
 }
 
 async fn stored_names(db: &std::path::Path) -> (Vec<String>, bool) {
-    let store = crate::common::sqlite_store(db).await;
-    let names = store
-        .list()
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|m| m.name)
-        .collect();
-    let ok = store.integrity_ok().await.unwrap();
-    store.close().await;
-    (names, ok)
+    let names = crate::common::names_stored_in(&db.to_path_buf().into()).await;
+    (names, crate::common::sqlite_integrity_ok(db).await)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -165,29 +156,43 @@ async fn sigkill_mid_load_loses_no_acknowledged_message() {
 }
 
 /// Sends `signal` while 8 requests are still sending their bodies: all are answered 303 and
-/// stored, then the process exits 0.
+/// stored, then the process exits 0. Each request asks `Expect: 100-continue`, so the
+/// server's `100 Continue` says it is reading that body: the signal goes once all 8 are.
 async fn in_flight_requests_finish_then_exits_0(signal: &str) {
     let dir = tempfile::tempdir().unwrap();
     let mut server = Server::start(dir.path().join("db.sqlite3"), &["--contact-per-hour", "0"]);
+    let reading = Arc::new(tokio::sync::Semaphore::new(0));
+    let (signalled, _) = tokio::sync::broadcast::channel::<()>(1);
     let mut slow = vec![];
     for i in 0..8 {
         let addr = server.addr.clone();
+        let (reading, mut signalled) = (reading.clone(), signalled.subscribe());
         slow.push(tokio::spawn(async move {
-            let request = form_post("/fa/contact", &message(&format!("slow {i}")));
-            let (first, rest) = request.split_at(request.len() - 20);
+            let request =
+                String::from_utf8(form_post("/fa/contact", &message(&format!("slow {i}"))))
+                    .unwrap()
+                    .replacen("\r\n\r\n", "\r\nExpect: 100-continue\r\n\r\n", 1);
+            let (head, body) = request.split_at(request.find("\r\n\r\n").unwrap() + 4);
             let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
-            stream.write_all(first).await.unwrap();
-            // Still sending the body when the server is told to stop.
-            tokio::time::sleep(Duration::from_millis(1000)).await;
-            stream.write_all(rest).await.unwrap();
+            stream.write_all(head.as_bytes()).await.unwrap();
+            let mut interim = vec![];
+            while !interim.ends_with(b"\r\n\r\n") {
+                interim.push(stream.read_u8().await.unwrap());
+            }
+            assert!(interim.starts_with(b"HTTP/1.1 100"), "{interim:?}");
+            reading.add_permits(1);
+            // Still to send the body when the server is told to stop.
+            signalled.recv().await.unwrap();
+            stream.write_all(body.as_bytes()).await.unwrap();
             crate::common::server::read_response(&mut stream)
                 .await
                 .unwrap()
                 .status
         }));
     }
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    let _all_reading = reading.acquire_many(8).await.unwrap();
     server.signal(signal);
+    signalled.send(()).unwrap();
     for t in slow {
         assert_eq!(t.await.unwrap(), 303, "an in-flight request completed");
     }

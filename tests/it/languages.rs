@@ -30,7 +30,7 @@ fn locales_with_partial_ckb(dir: &Path) {
 async fn a_partial_locale_is_previewable_but_not_offered() {
     let dir = tempfile::tempdir().unwrap();
     locales_with_partial_ckb(dir.path());
-    let app = TestApp::with_config(|c| c.locales_dir = dir.path().to_path_buf()).await;
+    let app = TestApp::with_config(|c| c.sources.locales_dir = dir.path().to_path_buf()).await;
 
     // Previewable at its prefix, right-to-left from its tag alone.
     let page = app.get("/ckb/platform").await;
@@ -83,8 +83,8 @@ async fn a_locale_above_the_threshold_is_offered() {
     let dir = tempfile::tempdir().unwrap();
     locales_with_partial_ckb(dir.path());
     let app = TestApp::with_config(|c| {
-        c.locales_dir = dir.path().to_path_buf();
-        c.min_completeness = 3.0;
+        c.sources.locales_dir = dir.path().to_path_buf();
+        c.sources.min_completeness = 3.0;
     })
     .await;
     let res = app
@@ -160,8 +160,8 @@ async fn watch_mode_reloads_and_survives_broken_edits() {
     copy_locales(&locales);
     crate::common::copy_dir(&crate::common::repo_root().join("templates"), &templates);
     let app = TestApp::with_config(|c| {
-        c.locales_dir = locales.clone();
-        c.templates_dir = templates.clone();
+        c.sources.locales_dir = locales.clone();
+        c.sources.templates_dir = templates.clone();
         c.watch = true;
     })
     .await;
@@ -300,7 +300,7 @@ async fn new_language_makes_a_folder_ready_to_translate() {
         home
     );
 
-    let app = TestApp::with_config(|c| c.locales_dir = locales.clone()).await;
+    let app = TestApp::with_config(|c| c.sources.locales_dir = locales.clone()).await;
     let page = app.get("/ckb/").await.body;
     assert!(page.contains("<html lang=\"ckb\" dir=\"rtl\">"));
     assert!(page.contains("data-script=\"Arab\"") && page.contains("preview-notice"));
@@ -315,7 +315,7 @@ async fn the_watch_banner_shows_every_check_error() {
     let locales = dir.path().join("locales");
     copy_locales(&locales);
     let app = TestApp::with_config(|c| {
-        c.locales_dir = locales.clone();
+        c.sources.locales_dir = locales.clone();
         c.watch = true;
     })
     .await;

@@ -193,7 +193,8 @@ async fn a_message_cut_short_by_a_syntax_error_falls_back_whole_to_english() {
         "{report:?}"
     );
     let app =
-        crate::common::TestApp::with_config(|c| c.locales_dir = dir.path().to_path_buf()).await;
+        crate::common::TestApp::with_config(|c| c.sources.locales_dir = dir.path().to_path_buf())
+            .await;
     let page = app.get("/fa/").await.body;
     let persian_half = first.trim_start_matches("home-statement-3 = ");
     assert!(!page.contains(persian_half), "half a sentence served");

@@ -5,9 +5,9 @@
 use std::{collections::BTreeMap, path::Path};
 
 use scdi_site::{
-    config::{BaseUrl, Config},
+    config::{BaseUrl, SiteSources},
     mirror::{export, ExportOptions},
-    PAGES,
+    page::PAGES,
 };
 
 use crate::common::{copy_dir, form_body, repo_root, TestApp};
@@ -16,12 +16,8 @@ const HERE: &str = "https://user.github.io/scdi";
 const LIVE: &str = "https://live.example.org";
 const ONION: &str = "http://abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuvwx.onion";
 
-fn config(root: &Path) -> Config {
-    let mut config = Config::rooted(root, root.join("unused.sqlite3"));
-    config.base_url = LIVE.parse().unwrap();
-    config.mirrors = vec!["https://mirror-two.example/site".parse().unwrap()];
-    config.onion_url = Some(ONION.parse().unwrap());
-    config
+fn sources(root: &Path) -> SiteSources {
+    SiteSources::rooted(root)
 }
 
 fn options(out: &Path, force: bool) -> ExportOptions {
@@ -29,6 +25,9 @@ fn options(out: &Path, force: bool) -> ExportOptions {
         out: out.to_path_buf(),
         base_url: HERE.parse().unwrap(),
         form_action: LIVE.parse::<BaseUrl>().unwrap(),
+        canonical_url: LIVE.parse::<BaseUrl>().unwrap(),
+        mirrors: vec!["https://mirror-two.example/site".parse().unwrap()],
+        onion_url: Some(ONION.parse().unwrap()),
         force,
     }
 }
@@ -53,8 +52,8 @@ fn text<'a>(files: &'a BTreeMap<String, Vec<u8>>, path: &str) -> &'a str {
 #[test]
 fn the_export_is_complete_relative_and_byte_identical_every_time() {
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    export(&config(repo_root()), PAGES, &options(a.path(), false)).unwrap();
-    export(&config(repo_root()), PAGES, &options(b.path(), false)).unwrap();
+    export(&sources(repo_root()), &options(a.path(), false)).unwrap();
+    export(&sources(repo_root()), &options(b.path(), false)).unwrap();
     let files = read_all(a.path());
     assert!(
         files == read_all(b.path()),
@@ -154,14 +153,14 @@ fn the_export_is_complete_relative_and_byte_identical_every_time() {
 fn the_export_refuses_a_folder_with_something_in_it_unless_forced() {
     let out = tempfile::tempdir().unwrap();
     std::fs::write(out.path().join("keep.txt"), "mine").unwrap();
-    let err = export(&config(repo_root()), PAGES, &options(out.path(), false)).unwrap_err();
+    let err = export(&sources(repo_root()), &options(out.path(), false)).unwrap_err();
     let said = format!("{err:#}");
     assert!(
         said.contains("is not empty") && said.contains("--force"),
         "{said}"
     );
     assert!(out.path().join("keep.txt").exists(), "nothing touched");
-    export(&config(repo_root()), PAGES, &options(out.path(), true)).unwrap();
+    export(&sources(repo_root()), &options(out.path(), true)).unwrap();
     assert!(!out.path().join("keep.txt").exists(), "replaced");
     assert!(out.path().join("fa/index.html").exists());
 }
@@ -183,7 +182,7 @@ fn a_broken_reference_stops_the_export_and_names_the_file() {
     )
     .unwrap();
     let out = tempfile::tempdir().unwrap();
-    let err = export(&config(root.path()), PAGES, &options(out.path(), false)).unwrap_err();
+    let err = export(&sources(root.path()), &options(out.path(), false)).unwrap_err();
     let said = format!("{err:#}");
     for expected in [
         "fa/contact/thanks/index.html: `/en/` starts at the host's root",
@@ -227,7 +226,7 @@ async fn a_form_from_an_allowed_mirror_is_stored_and_from_anywhere_else_refused(
             .await;
         assert_eq!(res.status, 403, "{other}");
     }
-    let stored = app.state.store.list().await.unwrap();
+    let stored = app.state.store.list_since(None).await.unwrap();
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0].body, "from a mirror");
 }

@@ -69,12 +69,9 @@ async fn submit(server: &Server, lang: &str, prefix: &str, count: usize) -> Outc
 }
 
 async fn stored(db: &Path) -> BTreeSet<String> {
-    let store = crate::common::sqlite_store(db).await;
-    let names = store.list().await.unwrap().into_iter().map(|m| m.name);
-    let names = names.collect();
-    assert!(store.integrity_ok().await.unwrap());
-    store.close().await;
-    names
+    let names = crate::common::names_stored_in(&db.to_path_buf().into()).await;
+    assert!(crate::common::sqlite_integrity_ok(db).await);
+    names.into_iter().collect()
 }
 
 /// Every acknowledged message is stored, and no refused one.

@@ -29,7 +29,7 @@ async fn brotli_len(app: &TestApp, path: &str) -> usize {
 
 #[tokio::test]
 async fn first_visits_fit_the_budget() {
-    let app = TestApp::new().await;
+    let app = TestApp::new().await.fully_compressed().await;
     let mut rows = vec![];
     for lang in ["en", "fa"] {
         for page in PAGES {

@@ -19,7 +19,7 @@ use axum::{
     response::Response,
 };
 use http_body_util::BodyExt;
-use scdi_site::{app, AppState, Config, PAGES};
+use scdi_site::{app, AppState, Config};
 use tempfile::TempDir;
 use tower::{util::BoxCloneSyncService, Layer, ServiceExt};
 
@@ -133,15 +133,22 @@ impl TestApp {
         // limit bucket; the tests of the limit turn it back on.
         config.contact_per_hour = 0;
         change(&mut config);
-        let state = AppState::new(config, PAGES).await.expect("app state");
-        // As readers get it once the server has started.
-        state.compress_fully().await;
+        // Quickly compressed, as readers get it in the first moment; the tests of sizes
+        // compress it fully ([`TestApp::fully_compressed`]).
+        let state = AppState::new(config).await.expect("app state");
         Self {
             service: Service::new(app(state.clone())),
             state,
             _dir: Arc::new(dir),
             _postgres: postgres.map(Arc::new),
         }
+    }
+
+    /// The same app once its pages and files are compressed as well as they can be, as
+    /// readers get it once the server has started.
+    pub(crate) async fn fully_compressed(self) -> Self {
+        self.state.compress_fully().await;
+        self
     }
 
     /// The same app, its requests coming from `ip` (as the server's `ConnectInfo` says).
@@ -254,7 +261,7 @@ pub(crate) async fn names_stored_in(db: &scdi_site::config::Database) -> Vec<Str
         .await
         .expect("open the store");
     let names = store
-        .list()
+        .list_since(None)
         .await
         .expect("list the messages")
         .into_iter()
@@ -262,6 +269,23 @@ pub(crate) async fn names_stored_in(db: &scdi_site::config::Database) -> Vec<Str
         .collect();
     store.close().await;
     names
+}
+
+/// SQLite's own consistency check of the database at `path`: `true` when it answers `ok`.
+pub(crate) async fn sqlite_integrity_ok(path: &Path) -> bool {
+    use sqlx::{ConnectOptions, Connection};
+    let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(path)
+        .read_only(true)
+        .connect()
+        .await
+        .expect("open the database");
+    let result: String = sqlx::query_scalar("PRAGMA integrity_check")
+        .fetch_one(&mut conn)
+        .await
+        .expect("run the integrity check");
+    conn.close().await.ok();
+    result == "ok"
 }
 
 /// The SQLite store at `path` (created if need be), as the site opens it.
