@@ -1,13 +1,14 @@
 //! Organisers are told: the real binary sends email to a real SMTP server (aiosmtpd) and
 //! signed JSON to a webhook receiver, from the outbox, on both stores. Each case waits for
-//! what it expects (up to 30 s), never for a fixed time.
+//! what it expects (up to 30 s), never for a fixed time; that nothing more will be sent is
+//! read from the store (no notification left pending), not waited for.
 
 use std::time::{Duration, Instant};
 
 use hmac::{Hmac, Mac};
 use scdi_site::{
     config::Database,
-    store::{NewMessage, Store},
+    store::{NewMessage, Notification, Store},
 };
 use sha2::Sha256;
 
@@ -86,6 +87,18 @@ async fn listed(db: &str, text: &str) -> String {
         assert!(Instant::now() < deadline, "`{text}` in:\n{listing}");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// Every notification's state in `db` once none is pending any more: the outbox sends only
+/// pending ones, so what has arrived by now is all that will ever arrive.
+async fn settled(db: &str) -> Vec<Notification> {
+    let store = Store::open_read_only(&db.parse().unwrap(), None)
+        .await
+        .unwrap();
+    let states = store.notifications().await.unwrap();
+    store.close().await;
+    assert!(states.iter().all(|n| n.state != "pending"), "{states:#?}");
+    states
 }
 
 #[tokio::test]
@@ -185,8 +198,10 @@ async fn smtp_down_when_sent_then_delivered_once_when_it_is_up() {
         let smtp = SmtpServer::start_on(port, "accept");
         smtp.wait_for(1).await;
         listed(&db, "notification by email: sent").await;
-        // Sent is recorded; nothing more comes, however long one waits for the next look.
-        tokio::time::sleep(Duration::from_secs(2)).await;
+        // Sent is recorded, so nothing more comes.
+        let states = settled(&db).await;
+        assert_eq!(states.len(), 1);
+        assert!(states[0].attempts >= 2, "{states:?}: failed, then sent");
         assert_eq!(smtp.mail().len(), 1, "{backend:?}: delivered once");
     }
 }
@@ -229,7 +244,9 @@ async fn killed_between_sending_and_marking_sends_at_most_twice_with_one_message
         let _second = site(&db, &smtp.url(), &[]);
         let mail = smtp.wait_for(2).await;
         listed(&db, "notification by email: sent").await;
-        tokio::time::sleep(Duration::from_secs(2)).await;
+        let states = settled(&db).await;
+        assert_eq!(states.len(), 1, "{states:?}");
+        assert_eq!(states[0].state, "sent");
         let mail_now = smtp.mail();
         assert_eq!(mail_now.len(), 2, "{backend:?}: at most twice");
         assert_eq!(mail[0].header("Message-ID"), mail[1].header("Message-ID"));
@@ -281,7 +298,15 @@ async fn two_instances_send_each_notification_once() {
         assert_eq!(send(server, &format!("Reader {i}"), TEXT).await, 303);
     }
     smtp.wait_for(20).await;
-    tokio::time::sleep(Duration::from_secs(2)).await;
+    // Sent is recorded for each, after one attempt: nothing more comes.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while list(&db.url).matches("notification by email: sent").count() < 20 {
+        assert!(Instant::now() < deadline, "{}", list(&db.url));
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let states = settled(&db.url).await;
+    assert_eq!(states.len(), 20);
+    assert!(states.iter().all(|n| n.attempts == 1), "{states:#?}");
     let mut ids: Vec<String> = smtp
         .mail()
         .iter()
@@ -318,7 +343,9 @@ async fn the_webhook_is_signed_and_a_500_is_retried_until_it_is_taken() {
         assert_eq!(send(&server, NAME, TEXT).await, 303);
         let got = receiver.wait_for(2).await;
         listed(&db, "notification by webhook: sent").await;
-        tokio::time::sleep(Duration::from_secs(2)).await;
+        let states = settled(&db).await;
+        assert_eq!(states.len(), 1);
+        assert_eq!(states[0].attempts, 2, "{states:?}: a 500, then taken");
         assert_eq!(
             receiver.received().len(),
             2,
