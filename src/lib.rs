@@ -2,7 +2,7 @@
 //! in Iran. Start with [`app`]: the routes, then the middleware around them.
 //!
 //! Modules are listed floor by floor, top first: a module uses only modules on floors below
-//! its own (`tests/it/architecture.rs` checks it).
+//! its own (`tests/it/in_process/architecture.rs` checks it).
 
 // Floor 1: the application.
 /// Every layer (access log, security headers, HEAD, fast path, error pages...), stacked in order.

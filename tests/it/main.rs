@@ -1,26 +1,36 @@
 //! The integration tests: one binary, one module per concern, shared helpers in `common`.
-//! In-process tests drive the app through `tower::ServiceExt::oneshot`, as axum's testing
-//! example does; others start the real binary on loopback.
 
 mod common;
 
-mod architecture;
-mod caching;
-mod contact;
-mod deploy;
-mod durability;
-mod findable;
-mod hardening;
-mod health;
-mod l10n_check;
-mod languages;
-mod locales;
-mod messages_cli;
-mod mirrors;
-mod negotiation;
-mod nothing_lost;
-mod notifications;
-mod page_weight;
-mod pages;
-mod postgres;
-mod properties;
+/// The app in this process, driven through `tower::ServiceExt::oneshot` as axum's testing
+/// example does, and the library's parts called directly. Store tests run on both stores,
+/// so some of these need PostgreSQL too.
+mod in_process {
+    mod architecture;
+    mod caching;
+    mod contact;
+    mod findable;
+    mod hardening;
+    mod health;
+    mod languages;
+    mod locales;
+    mod mirrors;
+    mod negotiation;
+    mod page_weight;
+    mod pages;
+    mod properties;
+}
+
+/// The real binary on loopback, and the real services it works with: PostgreSQL, nginx, an
+/// SMTP server (aiosmtpd). `scripts/test` provides them; without them the run stops at the
+/// first test that needs one, with one line that says so.
+mod system {
+    mod deploy;
+    mod durability;
+    mod l10n_check;
+    mod messages_cli;
+    mod nothing_lost;
+    mod notifications;
+    mod postgres;
+    mod startup;
+}

@@ -49,6 +49,7 @@ impl SmtpServer {
     }
 
     pub(crate) fn start_on(port: u16, mode: &str) -> Self {
+        super::services::require();
         let dir = tempfile::tempdir().unwrap();
         // Debian's Python, where python3-aiosmtpd is installed (scripts/test installs it).
         let child = Command::new("/usr/bin/python3")

@@ -5,6 +5,7 @@ pub(crate) mod mail;
 pub(crate) mod nginx;
 pub(crate) mod postgres;
 pub(crate) mod server;
+pub(crate) mod services;
 
 use std::{
     net::{IpAddr, SocketAddr},

@@ -28,6 +28,7 @@ pub(crate) struct TestDatabase {
 
 impl TestDatabase {
     pub(crate) async fn new() -> Self {
+        super::services::require();
         static NEXT: AtomicU32 = AtomicU32::new(0);
         let server = server_url();
         let mut admin = PgConnection::connect(&server).await.unwrap_or_else(|e| {
@@ -88,6 +89,7 @@ pub(crate) struct TestCluster {
 
 impl TestCluster {
     pub(crate) fn start() -> Self {
+        super::services::require();
         let bin = std::fs::read_dir("/usr/lib/postgresql")
             .ok()
             .and_then(|versions| {

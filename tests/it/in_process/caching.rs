@@ -257,37 +257,6 @@ async fn per_request_pages_are_not_stored_by_caches() {
     assert_eq!(redirect.header("vary"), Some("Accept-Language, Cookie"));
 }
 
-/// The server starts with quickly compressed pages and soon serves the fully compressed
-/// ones: the same bytes the in-process app (which waits for them) serves.
-#[tokio::test]
-async fn the_served_pages_are_soon_fully_compressed() {
-    let app = TestApp::new().await.fully_compressed().await;
-    let fully = app
-        .get_with("/fa/", &[("accept-encoding", "br")])
-        .await
-        .bytes;
-    let dir = tempfile::tempdir().unwrap();
-    let server = crate::common::server::Server::start(dir.path().join("db.sqlite3"), &[]);
-    let request =
-        b"GET /fa/ HTTP/1.1\r\nHost: localhost\r\nAccept-Encoding: br\r\nConnection: close\r\n\r\n";
-    let started = std::time::Instant::now();
-    loop {
-        let res = crate::common::server::raw(&server.addr, request)
-            .await
-            .unwrap();
-        if res.body == fully {
-            break;
-        }
-        assert!(
-            started.elapsed() < std::time::Duration::from_secs(10),
-            "still {} bytes, not {}",
-            res.body.len(),
-            fully.len()
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
-}
-
 /// Compressing fully starts from the bytes in memory: every page and file keeps its content
 /// and its ETag (so nothing a reader cached goes stale), and the brotli forms get smaller.
 #[tokio::test]

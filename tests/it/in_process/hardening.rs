@@ -309,27 +309,3 @@ async fn language_choice_survives_a_cookie_header_with_other_bytes() {
     let res = app.get_with("/", &headers).await;
     assert_eq!(res.location(), Some("/fa/"));
 }
-
-/// Every flag of `serve` is in the README's configuration table, so operators can find what
-/// a setting does without reading the code.
-#[test]
-fn every_serve_flag_is_documented_in_the_readme() {
-    let help = std::process::Command::new(env!("CARGO_BIN_EXE_scdi-site"))
-        .args(["serve", "--help"])
-        .output()
-        .unwrap();
-    let help = String::from_utf8(help.stdout).unwrap();
-    let readme = std::fs::read_to_string(crate::common::repo_root().join("README.md")).unwrap();
-    let flags: Vec<&str> = help
-        .split_whitespace()
-        .filter(|w| w.starts_with("--") && w.len() > 2)
-        .map(|w| w.trim_end_matches([',', '.']))
-        .filter(|w| !["--help", "--version"].contains(w))
-        .collect();
-    assert!(flags.len() > 20, "{flags:?}");
-    let missing: Vec<&&str> = flags
-        .iter()
-        .filter(|f| !readme.contains(&format!("| `{f}")))
-        .collect();
-    assert!(missing.is_empty(), "not in the README's table: {missing:?}");
-}

@@ -4,10 +4,7 @@
 
 use std::time::Duration;
 
-use crate::common::{
-    server::{get, raw, Server},
-    Backend, TestApp,
-};
+use crate::common::{Backend, TestApp};
 
 #[tokio::test]
 async fn health_and_readiness_in_plain_text_on_both_stores() {
@@ -46,20 +43,4 @@ async fn readiness_follows_the_database() {
     );
     assert!(started.elapsed() < Duration::from_secs(5));
     assert_eq!(app.get("/healthz").await.status, 200);
-}
-
-/// A load balancer asks every few seconds: none of it is logged, even with a line per
-/// request.
-#[tokio::test]
-async fn health_checks_are_not_logged() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut server = Server::start(dir.path().join("db.sqlite3"), &["--access-log"]);
-    for path in ["/healthz", "/readyz", "/healthz", "/en/"] {
-        raw(&server.addr, &get(path)).await.unwrap();
-    }
-    server.signal("-TERM");
-    server.child.wait().unwrap();
-    let log = server.log_text();
-    assert!(log.contains("route=/{lang}/"), "{log}");
-    assert!(!log.contains("healthz") && !log.contains("readyz"), "{log}");
 }

@@ -1,9 +1,9 @@
 //! `scdi-site l10n check`: a fixture with one of every problem proves each is detected, with
 //! its position; the real locales pass, even with `--strict`.
 
-use std::{path::Path, process::Command};
+use std::{fs, path::Path, process::Command};
 
-use crate::common::{copy_dir, repo_root};
+use crate::common::{copy_dir, copy_locales, repo_root, TestApp};
 use scdi_site::l10n::{check, CheckOptions, Finding, Report, Severity};
 
 fn fixture() -> CheckOptions {
@@ -204,10 +204,8 @@ fn warnings_fail_only_with_strict() {
     );
     copy_dir(&repo_root().join("src"), &dir.path().join("src"));
     let home = dir.path().join("locales/fa/home.ftl");
-    let text = std::fs::read_to_string(&home)
-        .unwrap()
-        .replace("۱۹۷۹", "1979");
-    std::fs::write(&home, text).unwrap();
+    let text = fs::read_to_string(&home).unwrap().replace("۱۹۷۹", "1979");
+    fs::write(&home, text).unwrap();
 
     let (code, out) = run_check(&[], dir.path());
     assert_eq!(code, 0, "{out}");
@@ -226,9 +224,9 @@ fn site_copy() -> tempfile::TempDir {
 }
 
 fn replace_in(path: &Path, from: &str, to: &str) {
-    let text = std::fs::read_to_string(path).unwrap();
+    let text = fs::read_to_string(path).unwrap();
     assert!(text.contains(from), "{from} in {}", path.display());
-    std::fs::write(path, text.replace(from, to)).unwrap();
+    fs::write(path, text.replace(from, to)).unwrap();
 }
 
 fn check_copy(dir: &Path) -> Report {
@@ -306,9 +304,9 @@ fn copied_english_is_not_counted_as_translated() {
     let dir = site_copy();
     let locales = dir.path().join("locales");
     copy_dir(&locales.join("en"), &locales.join("ckb"));
-    let mut meta = std::fs::read_to_string(locales.join("languages.toml")).unwrap();
+    let mut meta = fs::read_to_string(locales.join("languages.toml")).unwrap();
     meta.push_str("\n[ckb]\nname = \"کوردی\"\n");
-    std::fs::write(locales.join("languages.toml"), meta).unwrap();
+    fs::write(locales.join("languages.toml"), meta).unwrap();
     for (from, to) in [
         ("nav-home = Home", "nav-home = سەرەکی"),
         ("nav-contact = Contact", "nav-contact = پەیوەندی"),
@@ -355,7 +353,7 @@ fn copied_english_is_not_counted_as_translated() {
 #[test]
 fn missing_messages_are_reported_against_the_file_they_belong_in() {
     let dir = site_copy();
-    std::fs::remove_file(dir.path().join("locales/fa/home.ftl")).unwrap();
+    fs::remove_file(dir.path().join("locales/fa/home.ftl")).unwrap();
     let report = check_copy(dir.path());
     let missing = report
         .findings
@@ -397,12 +395,12 @@ fn plural_variants_are_checked_against_the_languages_categories() {
     let dir = site_copy();
     let en = dir.path().join("locales/en/shared.ftl");
     let fa = dir.path().join("locales/fa/shared.ftl");
-    let mut text = std::fs::read_to_string(&en).unwrap();
+    let mut text = fs::read_to_string(&en).unwrap();
     text.push_str("\n# Used for the test: $n (number) messages.\nmessage-count = { $n ->\n    [one] { $n } message\n   *[other] { $n } messages\n}\n");
-    std::fs::write(&en, text).unwrap();
-    let mut text = std::fs::read_to_string(&fa).unwrap();
+    fs::write(&en, text).unwrap();
+    let mut text = fs::read_to_string(&fa).unwrap();
     text.push_str("message-count = { $n ->\n    [one] { $n } پیام\n   *[many] { $n } پیام\n}\n");
-    std::fs::write(&fa, text).unwrap();
+    fs::write(&fa, text).unwrap();
     let report = check_copy(dir.path());
     let wrong = report
         .findings
@@ -426,11 +424,11 @@ fn each_language_has_its_own_todo_and_strictness() {
     let dir = site_copy();
     let locales = dir.path().join("locales");
     // Kurdish in preview: one file, a few messages.
-    std::fs::create_dir(locales.join("ckb")).unwrap();
-    std::fs::write(locales.join("ckb/shared.ftl"), "nav-home = سەرەکی\n").unwrap();
-    let mut meta = std::fs::read_to_string(locales.join("languages.toml")).unwrap();
+    fs::create_dir(locales.join("ckb")).unwrap();
+    fs::write(locales.join("ckb/shared.ftl"), "nav-home = سەرەکی\n").unwrap();
+    let mut meta = fs::read_to_string(locales.join("languages.toml")).unwrap();
     meta.push_str("\n[ckb]\nname = \"کوردی\"\n");
-    std::fs::write(locales.join("languages.toml"), meta).unwrap();
+    fs::write(locales.join("languages.toml"), meta).unwrap();
     // Persian: one message outdated.
     replace_in(
         &locales.join("en/home.ftl"),
@@ -444,7 +442,7 @@ fn each_language_has_its_own_todo_and_strictness() {
         &locales.join("ckb"),
         &kurdish_only.path().join("locales/ckb"),
     );
-    std::fs::copy(
+    fs::copy(
         locales.join("languages.toml"),
         kurdish_only.path().join("locales/languages.toml"),
     )
@@ -512,4 +510,83 @@ fn findings_as_github_annotations() {
         outdated.contains("%0AEnglish now: Home page%0AEnglish was: Home"),
         "{outdated}"
     );
+}
+
+/// `scdi-site l10n new-language`: a folder with one file per English file, each message's
+/// English kept as comments beside where its translation goes, and the languages.toml entry;
+/// the new language is at once previewable, in its direction and script.
+#[tokio::test]
+async fn new_language_makes_a_folder_ready_to_translate() {
+    let dir = tempfile::tempdir().unwrap();
+    let locales = dir.path().join("locales");
+    copy_locales(&locales);
+    let out = Command::new(env!("CARGO_BIN_EXE_scdi-site"))
+        .args([
+            "l10n",
+            "new-language",
+            "ckb",
+            "--name",
+            "کوردی",
+            "--og-locale",
+            "ckb_IQ",
+        ])
+        .arg("--locales-dir")
+        .arg(&locales)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{said}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        said.contains("l10n todo ckb") && said.contains("/ckb/"),
+        "{said}"
+    );
+    let mut files: Vec<_> = fs::read_dir(locales.join("ckb"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    files.sort();
+    let mut english: Vec<_> = fs::read_dir(locales.join("en"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    english.sort();
+    assert_eq!(files, english);
+    let home = fs::read_to_string(locales.join("ckb/home.ftl")).unwrap();
+    assert!(home.contains("# Main heading of the home page."), "{home}");
+    assert!(
+        home.contains("# home-heading = About the campaign"),
+        "{home}"
+    );
+    let meta = fs::read_to_string(locales.join("languages.toml")).unwrap();
+    assert!(
+        meta.contains("[ckb]\nname = \"کوردی\"\nog_locale = \"ckb_IQ\""),
+        "{meta}"
+    );
+    // Twice is refused: nothing is overwritten.
+    let again = Command::new(env!("CARGO_BIN_EXE_scdi-site"))
+        .args([
+            "l10n",
+            "new-language",
+            "ckb",
+            "--name",
+            "x",
+            "--locales-dir",
+        ])
+        .arg(&locales)
+        .output()
+        .unwrap();
+    assert!(!again.status.success());
+    assert_eq!(
+        fs::read_to_string(locales.join("ckb/home.ftl")).unwrap(),
+        home
+    );
+
+    let app = TestApp::with_config(|c| c.sources.locales_dir = locales.clone()).await;
+    let page = app.get("/ckb/").await.body;
+    assert!(page.contains("<html lang=\"ckb\" dir=\"rtl\">"));
+    assert!(page.contains("data-script=\"Arab\"") && page.contains("preview-notice"));
 }

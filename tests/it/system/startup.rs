@@ -1,0 +1,119 @@
+//! The binary as operators run it: what it refuses at startup, what its help says, what it
+//! logs, and how soon it serves its fully compressed pages.
+
+use crate::common::{
+    server::{get, raw, Server},
+    TestApp,
+};
+
+/// A base URL that cannot be right is refused at startup, naming the flag and the reason.
+#[test]
+fn an_invalid_base_url_is_a_startup_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db.sqlite3");
+    for (bad, reason) in [
+        ("ftp://example.org", "http or https"),
+        ("example.org", "not a URL"),
+        ("https://", "not a URL"),
+        ("https://example.org/?lang=fa", "query"),
+        ("https://example.org/#top", "fragment"),
+        ("https://example.org/site/", "path"),
+        ("https://user:secret@example.org", "user"),
+    ] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_scdi-site"))
+            .current_dir(crate::common::repo_root())
+            .args(["serve", "--addr", "127.0.0.1:0", "--base-url", bad, "--db"])
+            .arg(&db)
+            .env_remove("SCDI_BASE_URL")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // A server that accepted the URL would run on: give it a deadline.
+        let started = std::time::Instant::now();
+        while child.try_wait().unwrap().is_none() {
+            if started.elapsed() > std::time::Duration::from_secs(10) {
+                child.kill().unwrap();
+                panic!("{bad}: the server started");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{bad}: {err}");
+        assert!(
+            err.contains("--base-url") && err.contains(reason),
+            "{bad}: {err}"
+        );
+        assert!(!db.exists(), "{bad}: nothing is created");
+    }
+}
+
+/// Every flag of `serve` is in the README's configuration table, so operators can find what
+/// a setting does without reading the code.
+#[test]
+fn every_serve_flag_is_documented_in_the_readme() {
+    let help = std::process::Command::new(env!("CARGO_BIN_EXE_scdi-site"))
+        .args(["serve", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8(help.stdout).unwrap();
+    let readme = std::fs::read_to_string(crate::common::repo_root().join("README.md")).unwrap();
+    let flags: Vec<&str> = help
+        .split_whitespace()
+        .filter(|w| w.starts_with("--") && w.len() > 2)
+        .map(|w| w.trim_end_matches([',', '.']))
+        .filter(|w| !["--help", "--version"].contains(w))
+        .collect();
+    assert!(flags.len() > 20, "{flags:?}");
+    let missing: Vec<&&str> = flags
+        .iter()
+        .filter(|f| !readme.contains(&format!("| `{f}")))
+        .collect();
+    assert!(missing.is_empty(), "not in the README's table: {missing:?}");
+}
+
+/// A load balancer asks every few seconds: none of it is logged, even with a line per
+/// request.
+#[tokio::test]
+async fn health_checks_are_not_logged() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = Server::start(dir.path().join("db.sqlite3"), &["--access-log"]);
+    for path in ["/healthz", "/readyz", "/healthz", "/en/"] {
+        raw(&server.addr, &get(path)).await.unwrap();
+    }
+    server.signal("-TERM");
+    server.child.wait().unwrap();
+    let log = server.log_text();
+    assert!(log.contains("route=/{lang}/"), "{log}");
+    assert!(!log.contains("healthz") && !log.contains("readyz"), "{log}");
+}
+
+/// The server starts with quickly compressed pages and soon serves the fully compressed
+/// ones: the same bytes the in-process app (which waits for them) serves.
+#[tokio::test]
+async fn the_served_pages_are_soon_fully_compressed() {
+    let app = TestApp::new().await.fully_compressed().await;
+    let fully = app
+        .get_with("/fa/", &[("accept-encoding", "br")])
+        .await
+        .bytes;
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path().join("db.sqlite3"), &[]);
+    let request =
+        b"GET /fa/ HTTP/1.1\r\nHost: localhost\r\nAccept-Encoding: br\r\nConnection: close\r\n\r\n";
+    let started = std::time::Instant::now();
+    loop {
+        let res = raw(&server.addr, request).await.unwrap();
+        if res.body == fully {
+            break;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "still {} bytes, not {}",
+            res.body.len(),
+            fully.len()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
