@@ -303,7 +303,75 @@ impl fmt::Display for BaseUrl {
 
 #[cfg(test)]
 mod tests {
-    use super::BaseUrl;
+    use super::{BaseUrl, Config};
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Serve {
+        #[command(flatten)]
+        config: Config,
+    }
+
+    fn parse(args: &[&str]) -> Result<Config, String> {
+        let args = std::iter::once("scdi-site").chain(args.iter().copied());
+        Serve::try_parse_from(args)
+            .map(|s| s.config)
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn notification_flags_that_need_each_other_are_refused_alone() {
+        let email = parse(&["--notify-email", "organisers@example.org"]).unwrap_err();
+        assert!(
+            email.contains("--smtp-url") && email.contains("--notify-from"),
+            "{email}"
+        );
+        let server = parse(&["--smtp-url", "smtp://127.0.0.1:25"]).unwrap_err();
+        assert!(server.contains("--notify-email"), "{server}");
+        let webhook = parse(&["--notify-webhook", "https://hooks.example.org/x"]).unwrap_err();
+        assert!(
+            webhook.contains("--notify-webhook-secret-file"),
+            "{webhook}"
+        );
+        parse(&[
+            "--notify-email",
+            "organisers@example.org",
+            "--notify-from",
+            "website@example.org",
+            "--smtp-url",
+            "smtp://127.0.0.1:25",
+        ])
+        .unwrap();
+    }
+
+    /// `Config::rooted` (tests, tools) has no defaults of its own: they are the command
+    /// line's.
+    #[test]
+    fn rooted_takes_the_command_lines_defaults() {
+        let root = std::path::Path::new("/srv/site");
+        let rooted = Config::rooted(root, std::path::PathBuf::from("x.sqlite3"));
+        let parsed = parse(&[]).unwrap();
+        assert_eq!(
+            rooted.sources.locales_dir,
+            root.join(&parsed.sources.locales_dir)
+        );
+        assert_eq!(
+            rooted.sources.static_dir,
+            root.join(&parsed.sources.static_dir)
+        );
+        assert_eq!(
+            format!(
+                "{:?}",
+                Config {
+                    addr: rooted.addr.clone(),
+                    db: rooted.db.clone(),
+                    sources: rooted.sources.clone(),
+                    ..parsed
+                }
+            ),
+            format!("{rooted:?}")
+        );
+    }
 
     #[test]
     fn database_urls_never_show_their_password() {

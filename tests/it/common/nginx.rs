@@ -31,7 +31,6 @@ impl Nginx {
     /// the cache's path. Only the TLS lines of the real server blocks are left out: there is
     /// no certificate to test with.
     pub(crate) fn in_front_of(root: &Path, instances: &[&str]) -> Nginx {
-        super::services::require();
         let dir = tempfile::tempdir().unwrap();
         let prefix = dir.path();
         // Workers may run as another user (when started by root): let them write here.

@@ -2,6 +2,7 @@
 //! logs, and how soon it serves its fully compressed pages.
 
 use crate::common::{
+    copy_locales,
     server::{get, raw, Server},
     TestApp,
 };
@@ -93,13 +94,19 @@ async fn health_checks_are_not_logged() {
 /// ones: the same bytes the in-process app (which waits for them) serves.
 #[tokio::test]
 async fn the_served_pages_are_soon_fully_compressed() {
+    let dir = tempfile::tempdir().unwrap();
     let app = TestApp::new().await.fully_compressed().await;
+    let server = Server::start(dir.path().join("db.sqlite3"), &[]);
+    soon_serves_as(&server, &app).await;
+}
+
+/// Waits (at most 10 s) until `server` serves `/fa/` in brotli as `app`, fully compressed,
+/// does.
+async fn soon_serves_as(server: &Server, app: &TestApp) {
     let fully = app
         .get_with("/fa/", &[("accept-encoding", "br")])
         .await
         .bytes;
-    let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(dir.path().join("db.sqlite3"), &[]);
     let request =
         b"GET /fa/ HTTP/1.1\r\nHost: localhost\r\nAccept-Encoding: br\r\nConnection: close\r\n\r\n";
     let started = std::time::Instant::now();
@@ -116,4 +123,30 @@ async fn the_served_pages_are_soon_fully_compressed() {
         );
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
+}
+
+/// A broken message is logged when the site loads, before it serves, and not again when
+/// the pages are compressed fully (from the bytes in memory: nothing is loaded twice).
+#[tokio::test]
+async fn a_locale_problem_is_logged_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let locales = dir.path().join("locales");
+    copy_locales(&locales);
+    let home = locales.join("fa/home.ftl");
+    let text = std::fs::read_to_string(&home).unwrap();
+    std::fs::write(&home, format!("{text}broken = {{ $x ]\n")).unwrap();
+    let app = TestApp::with_config(|c| c.sources.locales_dir = locales.clone())
+        .await
+        .fully_compressed()
+        .await;
+    let server = Server::start(
+        dir.path().join("db.sqlite3"),
+        &["--locales-dir", locales.to_str().unwrap()],
+    );
+    soon_serves_as(&server, &app).await;
+    let log = server.log_text();
+    let serving = log.find("serving").expect("the serving line");
+    let (before, after) = log.split_at(serving);
+    assert!(before.contains("home.ftl"), "{log}");
+    assert!(!after.contains("home.ftl"), "logged again:\n{log}");
 }
