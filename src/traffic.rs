@@ -4,6 +4,11 @@
 //! that a seized or compromised server could give away; counts per minute say what
 //! operators need (traffic, errors, latency) and nothing about any one visit. It is also
 //! the cheaper log: a counter bump instead of a formatted, written line.
+//!
+//! A client chooses the method (any HTTP token, up to the header limit) and the status
+//! follows from what it sends: neither may grow the counts. Methods the site does not serve
+//! count as one `other`; routes are the router's own (a path no route matches counts as
+//! `-`); and past [`MAX_KINDS`] kinds in one period, the rest count together.
 
 use std::{borrow::Cow, collections::HashMap, sync::Mutex, time::Duration};
 
@@ -11,6 +16,28 @@ use axum::http::Method;
 
 /// Latency buckets: bucket `i` holds latencies below 2^i µs (the last, everything longer).
 const BUCKETS: usize = 25;
+
+/// Kinds counted in one period before the rest are counted as one: a bound on memory and
+/// on the report's length, whatever clients send.
+const MAX_KINDS: usize = 256;
+
+/// How a request's method is counted and logged: its name when the site serves it (or is
+/// a standard method), otherwise `other`, so that a client cannot fill the counts or the
+/// log with names of its own.
+pub(crate) fn method_name(method: &Method) -> &'static str {
+    match *method {
+        Method::GET => "GET",
+        Method::HEAD => "HEAD",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::DELETE => "DELETE",
+        Method::PATCH => "PATCH",
+        Method::OPTIONS => "OPTIONS",
+        Method::CONNECT => "CONNECT",
+        Method::TRACE => "TRACE",
+        _ => "other",
+    }
+}
 
 #[derive(Default)]
 pub(crate) struct Traffic {
@@ -20,9 +47,18 @@ pub(crate) struct Traffic {
 /// What requests are counted by.
 #[derive(PartialEq, Eq, Hash)]
 struct Kind {
-    method: Method,
+    method: &'static str,
     route: Cow<'static, str>,
     status: u16,
+}
+
+impl Kind {
+    /// Where requests go once [`MAX_KINDS`] kinds are counted.
+    const OVERFLOW: Kind = Kind {
+        method: "other",
+        route: Cow::Borrowed("(other)"),
+        status: 0,
+    };
 }
 
 struct Tally {
@@ -33,9 +69,10 @@ struct Tally {
 
 impl Traffic {
     /// Counts one request.
+    /// `method`: as [`method_name`] gives it.
     pub(crate) fn record(
         &self,
-        method: Method,
+        method: &'static str,
         route: Cow<'static, str>,
         status: u16,
         latency: Duration,
@@ -43,11 +80,14 @@ impl Traffic {
         let us = u64::try_from(latency.as_micros()).unwrap_or(u64::MAX);
         let bucket = (u64::BITS - us.leading_zeros()) as usize;
         let mut tallies = self.tallies.lock().unwrap_or_else(|e| e.into_inner());
-        let kind = Kind {
+        let mut kind = Kind {
             method,
             route,
             status,
         };
+        if tallies.len() >= MAX_KINDS && !tallies.contains_key(&kind) {
+            kind = Kind::OVERFLOW;
+        }
         let tally = tallies.entry(kind).or_insert(Tally {
             count: 0,
             latencies: [0; BUCKETS],
@@ -65,7 +105,7 @@ impl Traffic {
         let tallies = std::mem::take(&mut *self.tallies.lock().unwrap_or_else(|e| e.into_inner()));
         let mut kinds: Vec<_> = tallies.into_iter().collect();
         kinds.sort_by(|(a, _), (b, _)| {
-            (&a.route, a.status, a.method.as_str()).cmp(&(&b.route, b.status, b.method.as_str()))
+            (&a.route, a.status, a.method).cmp(&(&b.route, b.status, b.method))
         });
         for (kind, tally) in kinds {
             tracing::info!(
@@ -105,21 +145,21 @@ mod tests {
         let traffic = Traffic::default();
         for us in [10, 12, 15, 20, 900] {
             traffic.record(
-                Method::GET,
+                "GET",
                 Cow::Borrowed("/{lang}/"),
                 200,
                 Duration::from_micros(us),
             );
         }
         traffic.record(
-            Method::POST,
+            "POST",
             Cow::Borrowed("/{lang}/contact"),
             303,
             Duration::ZERO,
         );
         let tallies = traffic.tallies.lock().unwrap();
         let home = &tallies[&Kind {
-            method: Method::GET,
+            method: "GET",
             route: Cow::Borrowed("/{lang}/"),
             status: 200,
         }];
@@ -127,5 +167,33 @@ mod tests {
         assert_eq!(home.percentile(0.5), 16, "15 µs is in the bucket below 16");
         assert_eq!(home.percentile(0.99), 900, "capped by the longest seen");
         assert_eq!(tallies.len(), 2);
+    }
+
+    #[test]
+    fn methods_of_a_clients_choosing_and_too_many_kinds_count_as_one() {
+        let traffic = Traffic::default();
+        for i in 0..20_000 {
+            let method = Method::from_bytes(format!("M{i}").as_bytes()).unwrap();
+            traffic.record(
+                method_name(&method),
+                Cow::Borrowed("-"),
+                405,
+                Duration::ZERO,
+            );
+        }
+        assert_eq!(traffic.tallies.lock().unwrap().len(), 1, "all `other`");
+        for status in 0..1000 {
+            traffic.record("GET", Cow::Borrowed("-"), status, Duration::ZERO);
+        }
+        let tallies = traffic.tallies.lock().unwrap();
+        assert_eq!(
+            tallies.len(),
+            MAX_KINDS + 1,
+            "bounded, with the rest counted together"
+        );
+        assert_eq!(
+            tallies[&Kind::OVERFLOW].count,
+            1000 - (MAX_KINDS as u64 - 1)
+        );
     }
 }

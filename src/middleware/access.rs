@@ -7,13 +7,16 @@ use std::{borrow::Cow, ops::ControlFlow, sync::Arc, time::Instant};
 
 use axum::{
     extract::{MatchedPath, Request},
-    http::Method,
     middleware::Next,
     response::Response,
 };
 
 use super::around::Around;
-use crate::{error::ForMachines, routes::Route, traffic::Traffic};
+use crate::{
+    error::ForMachines,
+    routes::Route,
+    traffic::{method_name, Traffic},
+};
 
 /// Middleware for the router's routes: notes the matched route for the log.
 pub(crate) async fn record_route(req: Request, next: Next) -> Response {
@@ -33,10 +36,11 @@ pub(crate) async fn record_route(req: Request, next: Next) -> Response {
 pub(crate) struct AccessLog(pub(crate) Option<Arc<Traffic>>);
 
 impl Around for AccessLog {
-    type State = (Method, Instant, Option<Arc<Traffic>>);
+    type State = (&'static str, Instant, Option<Arc<Traffic>>);
 
     fn on_request(&self, req: &mut Request) -> ControlFlow<Response, Self::State> {
-        ControlFlow::Continue((req.method().clone(), Instant::now(), self.0.clone()))
+        let method = method_name(req.method());
+        ControlFlow::Continue((method, Instant::now(), self.0.clone()))
     }
 
     fn on_response((method, start, traffic): Self::State, res: &mut Response) {
