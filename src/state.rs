@@ -70,6 +70,7 @@ impl AppState {
         let store = Store::open(&config.db, password.as_deref())
             .await
             .with_context(|| format!("opening database {}", config.db))?;
+        outbox::say_what_is_sent(&store, &channels).await;
         let watch = config.watch.then(|| {
             let sources = &config.sources;
             let watch = Watch::new(vec![

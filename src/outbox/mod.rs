@@ -2,16 +2,22 @@
 //! per channel in the message's own transaction (see `store`); the worker here sends due
 //! rows in the background, so a reader never waits for a mail server, and marks them sent,
 //! due again later (exponential backoff with jitter) or, after `--notify-give-up-hours` or a
-//! permanent refusal, failed (logged at ERROR). A row is claimed for twice the send timeout:
-//! an instance that dies after sending and before marking leaves it to be sent once more,
-//! with the same `Message-ID`, so a notification is sent once, at most twice, never lost.
+//! permanent refusal, failed (logged at ERROR).
+//!
+//! Each channel has its own worker, so a slow or broken channel never holds up another, and
+//! an instance claims only the channels it is configured for: rows of a channel it does not
+//! have wait for an instance that has it. A worker claims one row at a time, when its send
+//! starts, for twice the send timeout by the database's clock, and records the outcome only
+//! while it still holds that claim. So no two instances send the same notification; an
+//! instance that dies after sending and before recording leaves it to be sent once more,
+//! with the same `Message-ID`: sent once, at most twice, never lost.
 
 mod email;
 mod webhook;
 
 use std::{sync::Arc, time::Duration};
 
-use tokio::sync::{watch, Notify};
+use tokio::sync::watch;
 
 use crate::{
     config::{Content, NotifyConfig},
@@ -68,11 +74,12 @@ impl Channels {
         names
     }
 
-    /// Sends one notification on its channel.
+    /// Sends one notification on its channel (one of [`Channels::names`]: workers claim
+    /// no other).
     pub async fn send(&self, due: &Due) -> Result<(), Failure> {
         let missing = |name: &str| Failure {
-            permanent: true,
-            text: format!("the {name} channel is no longer configured"),
+            permanent: false,
+            text: format!("the {name} channel is not configured on this instance"),
         };
         match due.channel.as_str() {
             email::CHANNEL => match &self.email {
@@ -91,9 +98,10 @@ impl Channels {
     pub async fn test(&self) -> Vec<(String, Result<(), Failure>)> {
         let due = Due {
             id: 0,
+            claim: 0,
             channel: String::new(),
             attempts: 0,
-            queued_at: 0.0,
+            age: 0.0,
             message_id: 0,
             name: "Test".into(),
             email: "test@example.org".into(),
@@ -127,13 +135,44 @@ fn error_chain(e: &dyn std::error::Error) -> String {
     text
 }
 
-/// Wakes the worker when a message was stored, so that it need not wait for its next look.
-#[derive(Clone, Default)]
-pub struct Doorbell(Arc<Notify>);
+/// Says at startup which channels this instance sends on, and warns of notifications that
+/// wait on a channel it does not have: they stay pending for an instance that has it.
+pub async fn say_what_is_sent(store: &Store, channels: &Channels) {
+    let names = channels.names();
+    if names.is_empty() {
+        tracing::info!(
+            "notifications: none sent by this instance (no --notify-email or --notify-webhook)"
+        );
+    } else {
+        tracing::info!(
+            channels = names.join(", "),
+            "notifications: sent by this instance"
+        );
+    }
+    match store.pending().await {
+        Ok(pending) => {
+            for (channel, count) in pending.iter().filter(|(c, _)| !names.contains(&c.as_str())) {
+                tracing::warn!(channel, count, "notifications wait on a channel this instance does not send on: they stay pending for an instance that does");
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "cannot read the outbox"),
+    }
+}
+
+/// Wakes the workers when a message was stored, so that they need not wait for their next
+/// look. Each worker sees every ring since its last look, even one rung while it was busy.
+#[derive(Clone)]
+pub struct Doorbell(Arc<watch::Sender<()>>);
+
+impl Default for Doorbell {
+    fn default() -> Self {
+        Self(Arc::new(watch::Sender::new(())))
+    }
+}
 
 impl Doorbell {
     pub fn ring(&self) {
-        self.0.notify_one();
+        self.0.send_replace(());
     }
 }
 
@@ -161,40 +200,81 @@ const MAX_RETRY_DELAY: Duration = Duration::from_secs(3600);
 /// How often the worker looks for due rows when nothing woke it (rows queued by another
 /// instance, retries coming due).
 const LOOK_EVERY: Duration = Duration::from_secs(5);
-/// Rows claimed at a time.
-const BATCH: i64 = 16;
-
-/// Sends due notifications until `stop` turns true; then returns after the attempt in hand.
+/// Sends due notifications, a worker per channel this instance has, until `stop` turns
+/// true; then returns after the attempts in hand.
 pub async fn run(
     store: Store,
     channels: Arc<Channels>,
     pace: Pace,
     doorbell: Doorbell,
-    mut stop: watch::Receiver<bool>,
+    stop: watch::Receiver<bool>,
 ) {
-    let look_every = LOOK_EVERY.min(pace.first_retry);
-    while !*stop.borrow() {
-        let batch = match store.claim_due(BATCH, pace.timeout * 2).await {
-            Ok(batch) => batch,
-            Err(e) => {
-                tracing::warn!(error = %e, "cannot read the outbox; trying again shortly");
-                vec![]
-            }
-        };
-        for due in &batch {
-            if *stop.borrow() {
-                break; // left claimed: sent after the claim ends, by this or another instance
-            }
-            let sent = attempt(&channels, due, &pace).await;
-            if let Err(e) = store.mark(due.id, &sent).await {
-                tracing::warn!(error = %e, id = due.id, "cannot record a notification's outcome; it will be sent again");
-            }
+    let pace = Arc::new(pace);
+    let workers: Vec<_> = channels
+        .names()
+        .into_iter()
+        .map(|channel| {
+            let worker = Worker {
+                channel,
+                store: store.clone(),
+                channels: channels.clone(),
+                pace: pace.clone(),
+            };
+            tokio::spawn(worker.run(doorbell.0.subscribe(), stop.clone()))
+        })
+        .collect();
+    for worker in workers {
+        if let Err(e) = worker.await {
+            tracing::error!(error = %e, "a notification worker stopped");
         }
-        if batch.is_empty() {
+    }
+}
+
+/// Sends the notifications of one channel.
+struct Worker {
+    channel: &'static str,
+    store: Store,
+    channels: Arc<Channels>,
+    pace: Arc<Pace>,
+}
+
+impl Worker {
+    async fn run(self, mut doorbell: watch::Receiver<()>, mut stop: watch::Receiver<bool>) {
+        let look_every = LOOK_EVERY.min(self.pace.first_retry);
+        let lease = self.pace.timeout * 2;
+        while !*stop.borrow() {
+            match self.store.claim_next(self.channel, lease).await {
+                Ok(Some(due)) => {
+                    self.send(&due).await;
+                    continue;
+                }
+                Ok(None) => {}
+                Err(e) => {
+                    tracing::warn!(error = %e, channel = self.channel, "cannot read the outbox; trying again shortly");
+                }
+            }
             tokio::select! {
-                _ = doorbell.0.notified() => {}
+                _ = doorbell.changed() => {}
                 _ = tokio::time::sleep(look_every) => {}
                 _ = stop.changed() => {}
+            }
+        }
+    }
+
+    /// One attempt at `due`, and its outcome recorded while the claim holds.
+    async fn send(&self, due: &Due) {
+        let sent = attempt(&self.channels, due, &self.pace).await;
+        let (id, channel) = (due.id, self.channel);
+        match self.store.mark(due, &sent).await {
+            Ok(true) => {}
+            Ok(false) => tracing::warn!(
+                id,
+                channel,
+                "a notification's claim ended before its outcome was recorded: another \
+                 instance may send it again (is the database's clock steady?)"
+            ),
+            Err(e) => {
+                tracing::warn!(error = %e, id, channel, "cannot record a notification's outcome; it will be sent again")
             }
         }
     }
@@ -219,7 +299,7 @@ async fn attempt(channels: &Channels, due: &Due, pace: &Pace) -> Sent {
     };
     let attempts = due.attempts + 1;
     let delay = retry_delay(pace.first_retry, attempts);
-    let queued_for = Duration::from_secs_f64((crate::store::now() - due.queued_at).max(0.0));
+    let queued_for = Duration::from_secs_f64(due.age.max(0.0));
     if failure.permanent || queued_for + delay > pace.give_up {
         let why = if failure.permanent {
             failure.text

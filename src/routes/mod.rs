@@ -47,10 +47,16 @@ pub(crate) struct Route(pub(crate) Cow<'static, str>);
 pub(crate) fn from_memory(site: &Site, uri: &Uri, headers: &HeaderMap) -> Option<Response> {
     let path = uri.path();
     let (mut res, route) = if let Some(file) = path.strip_prefix("/static/") {
-        let file = percent_encoding::percent_decode_str(file)
-            .decode_utf8()
-            .ok()?;
-        (site.assets.get(&file)?.respond(headers), STATIC_ROUTE)
+        // Decoded only when encoded: the plain path is the common case, and free.
+        let asset = if file.contains('%') {
+            let file = percent_encoding::percent_decode_str(file)
+                .decode_utf8()
+                .ok()?;
+            site.assets.get(&file)?
+        } else {
+            site.assets.get(file)?
+        };
+        (asset.respond(headers), STATIC_ROUTE)
     } else {
         let (lang, slug) = path.strip_prefix('/')?.split_once('/')?;
         let page = site.page(lang, slug)?;

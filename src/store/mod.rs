@@ -9,6 +9,54 @@
 //! binds for SQLite too), and so is the code around it ([`each_backend!`]); each backend's
 //! module holds only what its dialect does its own way.
 
+/// The outbox's statements in a dialect: `$now` is the database's clock in seconds since
+/// 1970 as the dialect writes it (leases and due times never depend on an instance's
+/// clock), `$lock` what the dialect adds to take a row no other claim holds.
+macro_rules! outbox_sql {
+    ($now:literal, $lock:literal) => {
+        crate::store::OutboxSql {
+            queue: concat!(
+                "INSERT INTO notifications (message_id, channel, created_at, due_at) \
+                 VALUES ($1, $2, ",
+                $now,
+                ", ",
+                $now,
+                ")"
+            ),
+            claim: concat!(
+                "UPDATE notifications SET claim = $1, claimed_until = ",
+                $now,
+                " + $2 \
+                 WHERE id = (SELECT id FROM notifications \
+                 WHERE state = 'pending' AND channel = $3 AND due_at <= ",
+                $now,
+                " \
+                 AND (claimed_until IS NULL OR claimed_until < ",
+                $now,
+                ") \
+                 ORDER BY id LIMIT 1",
+                $lock,
+                ")"
+            ),
+            due: concat!(
+                "SELECT n.id, n.claim, n.channel, n.attempts, ",
+                $now,
+                " - n.created_at AS age, \
+                 m.id AS message_id, m.name, m.email, m.body, m.locale, m.created_at \
+                 FROM notifications n JOIN messages m ON m.id = n.message_id \
+                 WHERE n.claim = $1 AND n.state = 'pending'"
+            ),
+            mark: concat!(
+                "UPDATE notifications SET state = $1, due_at = ",
+                $now,
+                " + $2, \
+                 last_error = $3, attempts = attempts + 1, claim = NULL, claimed_until = NULL \
+                 WHERE id = $4 AND claim = $5 AND state = 'pending'"
+            ),
+        }
+    };
+}
+
 mod postgres;
 mod sqlite;
 
@@ -66,25 +114,28 @@ macro_rules! each_backend {
 const INSERT_MESSAGE: &str =
     "INSERT INTO messages (name, email, body, locale) VALUES ($1, $2, $3, $4)";
 
-/// A notification row, due at once, in the message's transaction.
-const INSERT_NOTIFICATION: &str =
-    "INSERT INTO notifications (message_id, channel, created_at, due_at) \
-     VALUES ($1, $2, $3, $3)";
+/// The outbox's statements in one dialect (see `outbox_sql!`).
+struct OutboxSql {
+    /// A notification row, due at once, in the message's transaction (`$1` the message,
+    /// `$2` the channel).
+    queue: &'static str,
+    /// Claims the oldest due row of channel `$3` as `$1`, for `$2` seconds.
+    claim: &'static str,
+    /// The row claimed as `$1`, with its message.
+    due: &'static str,
+    /// What became of the row `$4` claimed as `$5` (`$2`: seconds until it is due again);
+    /// nothing when the claim is no longer held.
+    mark: &'static str,
+}
 
 /// Messages received at or after `$1`, oldest first. Timestamps are ISO 8601 in UTC, so
 /// text order is time order.
 const LIST_SINCE: &str = "SELECT id, name, email, body, locale, created_at FROM messages \
      WHERE created_at >= $1 ORDER BY id";
 
-/// The claimed notifications of a batch (`$1`), with their messages.
-const DUE: &str = "SELECT n.id, n.channel, n.attempts, n.created_at AS queued_at, \
-     m.id AS message_id, m.name, m.email, m.body, m.locale, m.created_at \
-     FROM notifications n JOIN messages m ON m.id = n.message_id \
-     WHERE n.claim = $1 AND n.state = 'pending' ORDER BY n.id";
-
-/// What became of a claimed notification (`due_at` matters while pending).
-const MARK: &str = "UPDATE notifications SET state = $1, due_at = $2, last_error = $3, \
-     attempts = attempts + 1, claim = NULL, claimed_until = NULL WHERE id = $4";
+/// How many notifications wait, by channel.
+const PENDING: &str = "SELECT channel, count(*) FROM notifications WHERE state = 'pending' \
+     GROUP BY channel ORDER BY channel";
 
 /// Every notification's state, by message.
 const NOTIFICATIONS: &str = "SELECT message_id, channel, state, attempts, last_error \
@@ -105,10 +156,13 @@ pub struct NewMessage<'a> {
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Due {
     pub id: i64,
+    /// The claim this instance holds on the row: what became of it is recorded only while
+    /// the claim is held.
+    pub claim: i64,
     pub channel: String,
     pub attempts: i32,
-    /// When the row was written (seconds since 1970).
-    pub queued_at: f64,
+    /// Seconds since the row was written, by the database's clock.
+    pub age: f64,
     pub message_id: i64,
     pub name: String,
     pub email: String,
@@ -136,13 +190,6 @@ pub enum Sent {
     Retry(Duration, String),
     /// Never again.
     Failed(String),
-}
-
-/// Now, in seconds since 1970, as the outbox keeps times.
-pub(crate) fn now() -> f64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0.0, |d| d.as_secs_f64())
 }
 
 /// A stored message.
@@ -201,12 +248,10 @@ impl Store {
             let result = async {
                 let mut tx = conn.begin().await?;
                 let id = backend.insert_message(&mut tx, m).await?;
-                let queued = now();
                 for channel in m.notify {
-                    sqlx::query(INSERT_NOTIFICATION)
+                    sqlx::query(backend.outbox().queue)
                         .bind(id)
                         .bind(*channel)
-                        .bind(queued)
                         .execute(&mut *tx)
                         .await?;
                 }
@@ -232,47 +277,62 @@ impl Store {
             .await?))
     }
 
-    /// Claims up to `limit` due notifications for `lease` (after which, unsent, they are due
-    /// again: a crash between sending and marking means one more send, never none). The
-    /// claim is one write, in its own transaction.
-    pub async fn claim_due(&self, limit: i64, lease: Duration) -> Result<Vec<Due>, Error> {
-        let (now, token) = (now(), rand::random::<i64>());
-        let until = now + lease.as_secs_f64();
+    /// Claims the oldest due notification of `channel` for `lease`, from now: while its
+    /// send is under way no other claim can take it, and should this instance die before
+    /// recording the outcome, it is due again once the lease ends (one more send, never
+    /// none). The claim is one write, in its own transaction.
+    pub async fn claim_next(&self, channel: &str, lease: Duration) -> Result<Option<Due>, Error> {
+        let token = rand::random::<i64>();
         each_backend!(self, |backend| {
             let mut tx = backend.pool.begin().await?;
-            sqlx::query(backend.claim_sql())
+            let claimed = sqlx::query(backend.outbox().claim)
                 .bind(token)
-                .bind(until)
-                .bind(now)
-                .bind(limit)
+                .bind(lease.as_secs_f64())
+                .bind(channel)
                 .execute(&mut *tx)
-                .await?;
+                .await?
+                .rows_affected();
             tx.commit().await?;
-            Ok(sqlx::query_as(DUE)
+            if claimed == 0 {
+                return Ok(None);
+            }
+            Ok(sqlx::query_as(backend.outbox().due)
                 .bind(token)
-                .fetch_all(&backend.pool)
+                .fetch_optional(&backend.pool)
                 .await?)
         })
     }
 
-    /// Records what became of a claimed notification.
-    pub async fn mark(&self, id: i64, sent: &Sent) -> Result<(), Error> {
-        let (state, due_at, error) = match sent {
+    /// Records what became of a claimed notification, if the claim is still held: `false`
+    /// when it had ended (and another claim may have taken the row), in which case nothing
+    /// is written.
+    pub async fn mark(&self, due: &Due, sent: &Sent) -> Result<bool, Error> {
+        let (state, after, error) = match sent {
             Sent::Yes => ("sent", 0.0, None),
-            Sent::Retry(after, error) => ("pending", now() + after.as_secs_f64(), Some(error)),
+            Sent::Retry(after, error) => ("pending", after.as_secs_f64(), Some(error)),
             Sent::Failed(error) => ("failed", 0.0, Some(error)),
         };
         each_backend!(self, |backend| {
             let mut tx = backend.pool.begin().await?;
-            sqlx::query(MARK)
+            let marked = sqlx::query(backend.outbox().mark)
                 .bind(state)
-                .bind(due_at)
+                .bind(after)
                 .bind(error)
-                .bind(id)
+                .bind(due.id)
+                .bind(due.claim)
                 .execute(&mut *tx)
-                .await?;
-            Ok(tx.commit().await?)
+                .await?
+                .rows_affected();
+            tx.commit().await?;
+            Ok(marked == 1)
         })
+    }
+
+    /// How many notifications wait, by channel.
+    pub async fn pending(&self) -> Result<Vec<(String, i64)>, Error> {
+        each_backend!(self, |backend| Ok(sqlx::query_as(PENDING)
+            .fetch_all(&backend.pool)
+            .await?))
     }
 
     /// Every message's notifications, by message; none in a database the site has not

@@ -9,7 +9,14 @@ use sqlx::{
     PgConnection, PgPool, Postgres, Transaction,
 };
 
-use super::{Error, NewMessage};
+use super::{Error, NewMessage, OutboxSql};
+
+/// The server's clock, in seconds since 1970; `SKIP LOCKED`: instances claiming at the same
+/// moment take different rows.
+static OUTBOX: OutboxSql = outbox_sql!(
+    "extract(epoch FROM clock_timestamp())::float8",
+    " FOR UPDATE SKIP LOCKED"
+);
 
 #[derive(Clone)]
 pub(super) struct Store {
@@ -80,13 +87,9 @@ impl Store {
         Ok(())
     }
 
-    /// Claims the due notifications (`$1` the claim, `$2` until when, `$3` now, `$4` how
-    /// many). `SKIP LOCKED`: instances claiming at the same moment take different rows.
-    pub(super) fn claim_sql(&self) -> &'static str {
-        "UPDATE notifications SET claim = $1, claimed_until = $2 WHERE id IN (\
-             SELECT id FROM notifications WHERE state = 'pending' AND due_at <= $3 \
-             AND (claimed_until IS NULL OR claimed_until < $3) ORDER BY id LIMIT $4 \
-             FOR UPDATE SKIP LOCKED)"
+    /// The outbox's statements, by the server's clock.
+    pub(super) fn outbox(&self) -> &'static OutboxSql {
+        &OUTBOX
     }
 
     /// Whether the schema has the notifications yet.

@@ -19,7 +19,11 @@ use sqlx::{
     ConnectOptions, Connection, Sqlite, SqliteConnection, SqlitePool, Transaction,
 };
 
-use super::{Error, NewMessage, INSERT_MESSAGE};
+use super::{Error, NewMessage, OutboxSql, INSERT_MESSAGE};
+
+/// SQLite's clock, in seconds since 1970 (to the millisecond); the writer takes the whole
+/// database, so a claim needs no lock clause.
+static OUTBOX: OutboxSql = outbox_sql!("((julianday('now') - 2440587.5) * 86400.0)", "");
 
 #[derive(Clone)]
 pub(super) struct Store {
@@ -154,12 +158,9 @@ impl Store {
         }
     }
 
-    /// Claims the due notifications: `$1` the claim, `$2` until when, `$3` now, `$4` how
-    /// many.
-    pub(super) fn claim_sql(&self) -> &'static str {
-        "UPDATE notifications SET claim = $1, claimed_until = $2 WHERE id IN (\
-             SELECT id FROM notifications WHERE state = 'pending' AND due_at <= $3 \
-             AND (claimed_until IS NULL OR claimed_until < $3) ORDER BY id LIMIT $4)"
+    /// The outbox's statements, by SQLite's clock.
+    pub(super) fn outbox(&self) -> &'static OutboxSql {
+        &OUTBOX
     }
 
     /// Whether the schema has the notifications yet.

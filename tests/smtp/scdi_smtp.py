@@ -4,7 +4,8 @@
 
 MODE: `accept` (the default) keeps every message; `reject` refuses every message with a
 permanent 550; `slow-first` keeps the first message at once but answers its 250 only after
-three seconds (a test kills the site in that gap).
+three seconds (a test kills the site in that gap); `slow` answers every message after 1.5
+seconds, as a loaded mail server might.
 
 Each message kept is written as FOLDER/<n>.eml (the raw bytes received) and FOLDER/<n>.json
 (the envelope, the decoded headers in order and the decoded text body, parsed by Python's
@@ -49,4 +50,6 @@ class Save:
         self.kept += 1
         if self.mode == "slow-first" and self.kept == 1:
             await asyncio.sleep(3)
+        if self.mode == "slow":
+            await asyncio.sleep(1.5)
         return "250 OK"

@@ -282,3 +282,15 @@ async fn full_compression_keeps_content_and_etags() {
     }
     assert!(smaller >= 2, "the pages got smaller");
 }
+
+/// A static file's path is percent-decoded, as the router's path parameters are: the fast
+/// path and the handler behind the router answer it alike.
+#[tokio::test]
+async fn a_percent_encoded_static_path_names_the_same_file() {
+    let app = TestApp::new().await;
+    let plain = app.get("/static/site.css").await;
+    let encoded = app.get("/static/site%2Ecss").await;
+    assert_eq!(encoded.status, 200);
+    assert_eq!(encoded.body, plain.body);
+    assert_eq!(app.get("/static/site%2").await.status, 404);
+}

@@ -34,7 +34,7 @@ async fn database(backend: Backend, dir: &tempfile::TempDir) -> (String, Option<
 }
 
 /// The site on `db`, notifying by email through `smtp_url` (and with `extra` flags), quick
-/// to retry.
+/// to retry and, unless `extra` says otherwise, to give an attempt up.
 fn site(db: &str, smtp_url: &str, extra: &[&str]) -> Server {
     let mut args = vec![
         "--contact-per-hour",
@@ -47,9 +47,10 @@ fn site(db: &str, smtp_url: &str, extra: &[&str]) -> Server {
         smtp_url,
         "--notify-retry-secs",
         "1",
-        "--notify-timeout-secs",
-        "2",
     ];
+    if !extra.contains(&"--notify-timeout-secs") {
+        args.extend_from_slice(&["--notify-timeout-secs", "2"]);
+    }
     args.extend_from_slice(extra);
     Server::start(db, &args)
 }
@@ -286,11 +287,13 @@ async fn a_name_with_cr_lf_injects_no_header() {
     }
 }
 
-/// Two instances on one PostgreSQL: each notification is claimed by one of them.
+/// Two instances on one PostgreSQL, and a mail server that takes 1.5 s per mail (longer, in
+/// all, than a claim's lease): each notification is claimed by one of them, when its send
+/// starts, and sent once (before: 20 messages gave 32 mails).
 #[tokio::test]
-async fn two_instances_send_each_notification_once() {
+async fn two_instances_and_a_slow_mail_server_send_each_notification_once() {
     let db = TestDatabase::new().await;
-    let smtp = SmtpServer::start("accept");
+    let smtp = SmtpServer::start("slow");
     let a = site(&db.url, &smtp.url(), &[]);
     let b = site(&db.url, &smtp.url(), &[]);
     for i in 0..20 {
@@ -312,10 +315,100 @@ async fn two_instances_send_each_notification_once() {
         .iter()
         .map(|m| m.header("Message-ID")[0].to_string())
         .collect();
-    assert_eq!(ids.len(), 20);
+    assert_eq!(ids.len(), 20, "one mail per message");
     ids.sort();
     ids.dedup();
     assert_eq!(ids.len(), 20, "no notification sent twice");
+}
+
+/// An instance with no notification settings (a maintenance instance, a deploy missing its
+/// environment file) on the same database leaves the others' notifications alone: it says
+/// at startup that they wait, and the instance that sends email sends them.
+#[tokio::test]
+async fn an_instance_without_channels_leaves_the_notifications_to_one_that_has_them() {
+    let db = TestDatabase::new().await;
+    let store = Store::open(&db.url.parse().unwrap(), None).await.unwrap();
+    store
+        .insert(&NewMessage {
+            name: NAME,
+            email: READER,
+            body: TEXT,
+            locale: "fa",
+            notify: &["email"],
+        })
+        .await
+        .unwrap();
+    store.close().await;
+    let bare = Server::start(&db.url, &[]);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !bare.log_text().contains("notifications wait on a channel") {
+        assert!(Instant::now() < deadline, "{}", bare.log_text());
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let store = Store::open_read_only(&db.url.parse().unwrap(), None)
+        .await
+        .unwrap();
+    let waiting = store.notifications().await.unwrap();
+    store.close().await;
+    assert_eq!(waiting.len(), 1);
+    assert_eq!(
+        (waiting[0].state.as_str(), waiting[0].attempts),
+        ("pending", 0),
+        "left alone: {waiting:?}"
+    );
+    let smtp = SmtpServer::start("accept");
+    let _sender = site(&db.url, &smtp.url(), &[]);
+    smtp.wait_for(1).await;
+    listed(&db.url, "notification by email: sent").await;
+    let states = settled(&db.url).await;
+    assert_eq!(states[0].attempts, 1, "{states:?}");
+    drop(bare);
+}
+
+/// A mail server that never answers does not hold up the webhook: each channel has its own
+/// worker.
+#[tokio::test]
+async fn a_mail_server_that_never_answers_does_not_hold_up_the_webhook() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db.sqlite3").display().to_string();
+    // A listener that accepts connections and never says a word: every mail times out.
+    let tarpit = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let tarpit_url = format!("smtp://{}", tarpit.local_addr().unwrap());
+    let receiver = Receiver::start(&[]).await;
+    let secret_file = dir.path().join("webhook-secret");
+    std::fs::write(&secret_file, "a-long-random-secret-for-the-test\n").unwrap();
+    let server = site(
+        &db,
+        &tarpit_url,
+        &[
+            "--notify-timeout-secs",
+            "30",
+            "--notify-webhook",
+            &receiver.url,
+            "--notify-webhook-secret-file",
+            secret_file.to_str().unwrap(),
+        ],
+    );
+    for i in 0..3 {
+        assert_eq!(send(&server, &format!("Reader {i}"), TEXT).await, 303);
+    }
+    // All three webhooks arrive while the first mail still waits for its answer (30 s):
+    // before, each waited behind the mail queued before it.
+    receiver.wait_for(3).await;
+    let store = Store::open_read_only(&db.parse().unwrap(), None)
+        .await
+        .unwrap();
+    let states = store.notifications().await.unwrap();
+    store.close().await;
+    let emails: Vec<_> = states.iter().filter(|n| n.channel == "email").collect();
+    assert_eq!(emails.len(), 3);
+    assert!(
+        emails
+            .iter()
+            .all(|n| n.attempts == 0 && n.state == "pending"),
+        "no mail attempt has ended yet: {states:#?}"
+    );
+    drop(tarpit);
 }
 
 #[tokio::test]
