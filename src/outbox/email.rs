@@ -1,6 +1,7 @@
 //! Email over SMTP (lettre): plain-text UTF-8, the subject encoded per RFC 2047 by lettre,
-//! `Reply-To` the sender's address, and a `Message-ID` derived from the message's number,
-//! so that a notification sent twice (after a crash) is one message to mail clients.
+//! `Reply-To` the sender's address, and a `Message-ID` made from the message's random id
+//! (never reused, unlike its number), so that a notification sent twice (after a crash) is
+//! one message to mail clients, and two messages are never one.
 
 use lettre::{
     message::{header::ContentType, Mailbox},
@@ -96,10 +97,7 @@ impl Email {
     fn mail(&self, due: &Due, content: Content) -> Result<Message, lettre::error::Error> {
         let mut builder = Message::builder()
             .from(self.from.clone())
-            .message_id(Some(format!(
-                "<message-{}.scdi-site@{}>",
-                due.message_id, self.site
-            )));
+            .message_id(Some(format!("<{}.scdi-site@{}>", due.uid, self.site)));
         for to in &self.to {
             builder = builder.to(to.clone());
         }

@@ -103,6 +103,8 @@ impl Channels {
             attempts: 0,
             age: 0.0,
             message_id: 0,
+            // A fresh id: a test never looks like a message already notified.
+            uid: crate::store::new_uid(),
             name: "Test".into(),
             email: "test@example.org".into(),
             body: "A test notification from scdi-site (notify test). \

@@ -1,7 +1,8 @@
 //! A webhook: each message POSTed as JSON, signed with HMAC-SHA256 over the exact body
 //! (`X-Scdi-Signature: sha256=<hex>`), so that a bridge to Matrix, Signal or Slack can
 //! check it came from the site. `X-Scdi-Delivery` is the same for every retry of one
-//! notification: a receiver that saw it already can ignore it.
+//! notification and never the same for two (it is made from the message's random id): a
+//! receiver that saw it already can ignore it.
 
 use hmac::{Hmac, Mac};
 use serde::Serialize;
@@ -86,7 +87,7 @@ impl Webhook {
             .post(self.url.url().clone())
             .header(reqwest::header::CONTENT_TYPE, "application/json")
             .header("X-Scdi-Signature", signature(&self.secret, &body))
-            .header("X-Scdi-Delivery", due.id.to_string())
+            .header("X-Scdi-Delivery", format!("{}.{}", due.uid, CHANNEL))
             .body(body)
             .send()
             .await

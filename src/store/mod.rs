@@ -42,7 +42,7 @@ macro_rules! outbox_sql {
                 "SELECT n.id, n.claim, n.channel, n.attempts, ",
                 $now,
                 " - n.created_at AS age, \
-                 m.id AS message_id, m.name, m.email, m.body, m.locale, m.created_at \
+                 m.id AS message_id, m.uid, m.name, m.email, m.body, m.locale, m.created_at \
                  FROM notifications n JOIN messages m ON m.id = n.message_id \
                  WHERE n.claim = $1 AND n.state = 'pending'"
             ),
@@ -112,7 +112,7 @@ macro_rules! each_backend {
 
 /// A message, as both dialects store it (PostgreSQL adds `RETURNING id`).
 const INSERT_MESSAGE: &str =
-    "INSERT INTO messages (name, email, body, locale) VALUES ($1, $2, $3, $4)";
+    "INSERT INTO messages (name, email, body, locale, uid) VALUES ($1, $2, $3, $4, $5)";
 
 /// The outbox's statements in one dialect (see `outbox_sql!`).
 struct OutboxSql {
@@ -164,6 +164,8 @@ pub struct Due {
     /// Seconds since the row was written, by the database's clock.
     pub age: f64,
     pub message_id: i64,
+    /// The message's random id, never reused: what its notifications are named by.
+    pub uid: String,
     pub name: String,
     pub email: String,
     pub body: String,
@@ -202,6 +204,11 @@ pub struct Message {
     pub locale: String,
     /// UTC, RFC 3339 with milliseconds.
     pub created_at: String,
+}
+
+/// A new message's random id: 128 bits, in hex.
+pub(crate) fn new_uid() -> String {
+    format!("{:032x}", rand::random::<u128>())
 }
 
 /// Now as messages' times are written: UTC, RFC 3339 with milliseconds.

@@ -71,13 +71,14 @@ impl Store {
         m: &NewMessage<'_>,
     ) -> Result<i64, Error> {
         Ok(sqlx::query_scalar(
-            "INSERT INTO messages (name, email, body, locale) VALUES ($1, $2, $3, $4) \
-             RETURNING id",
+            "INSERT INTO messages (name, email, body, locale, uid) \
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
         .bind(m.name)
         .bind(m.email)
         .bind(m.body)
         .bind(m.locale)
+        .bind(super::new_uid())
         .fetch_one(&mut **tx)
         .await?)
     }

@@ -136,6 +136,7 @@ impl Store {
             .bind(m.email)
             .bind(m.body)
             .bind(m.locale)
+            .bind(super::new_uid())
             .execute(&mut **tx)
             .await?
             .last_insert_rowid())

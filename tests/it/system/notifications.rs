@@ -135,7 +135,15 @@ async fn email_arrives_with_persian_intact_and_the_right_headers() {
         );
         assert_eq!(m.header("Reply-To"), [READER]);
         assert_eq!(m.header("From"), ["website@example.org"]);
-        assert_eq!(m.header("Message-ID"), ["<message-1.scdi-site@127.0.0.1>"]);
+        let id = m.header("Message-ID")[0];
+        let uid = id
+            .strip_prefix('<')
+            .and_then(|i| i.strip_suffix(".scdi-site@127.0.0.1>"))
+            .unwrap_or_else(|| panic!("{id}"));
+        assert!(
+            uid.len() == 32 && uid.chars().all(|c| c.is_ascii_hexdigit()),
+            "{id}"
+        );
         assert!(
             head.contains("Content-Type: text/plain; charset=utf-8"),
             "{head}"
@@ -252,6 +260,50 @@ async fn killed_between_sending_and_marking_sends_at_most_twice_with_one_message
         assert_eq!(mail_now.len(), 2, "{backend:?}: at most twice");
         assert_eq!(mail[0].header("Message-ID"), mail[1].header("Message-ID"));
     }
+}
+
+/// Message numbers repeat (SQLite gives the newest number again after a delete; another
+/// database starts again at 1); the ids notifications are named by never do.
+#[tokio::test]
+async fn message_ids_never_repeat_after_a_delete_or_in_another_database() {
+    let smtp = SmtpServer::start("accept");
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (db_a, _) = database(Backend::Sqlite, &a).await;
+    let (db_b, _) = database(Backend::Sqlite, &b).await;
+    let site_a = site(&db_a, &smtp.url(), &[]);
+    assert_eq!(send(&site_a, NAME, TEXT).await, 303);
+    smtp.wait_for(1).await;
+    listed(&db_a, "notification by email: sent").await;
+    // The organisers delete that message; the next one gets the same number.
+    {
+        use sqlx::{ConnectOptions, Connection};
+        let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
+            .filename(&db_a)
+            .connect()
+            .await
+            .unwrap();
+        sqlx::query("DELETE FROM notifications")
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        sqlx::query("DELETE FROM messages")
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        conn.close().await.unwrap();
+    }
+    assert_eq!(send(&site_a, NAME, TEXT).await, 303);
+    let site_b = site(&db_b, &smtp.url(), &[]);
+    assert_eq!(send(&site_b, NAME, TEXT).await, 303);
+    let mail = smtp.wait_for(3).await;
+    assert!(
+        mail.iter().all(|m| m.body.contains("Number:   1\r\n")),
+        "each was message number 1"
+    );
+    let mut ids: Vec<&str> = mail.iter().map(|m| m.header("Message-ID")[0]).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 3, "{ids:?}");
 }
 
 /// CR and LF cannot reach the form's name (it refuses control characters); a name stored
