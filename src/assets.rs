@@ -53,6 +53,16 @@ pub(crate) fn kind(path: &str) -> (&'static str, bool) {
     }
 }
 
+/// Hidden files and folders (`.gitkeep`, Emacs's `.#lock`) and editors' leftovers
+/// (`site.css~`, Vim's `.swp`, Emacs's `#autosave#`): never served, never exported.
+fn is_not_for_readers(name: &str) -> bool {
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swo")
+        || (name.starts_with('#') && name.ends_with('#'))
+}
+
 fn hashed_name(path: &str, hash: &str) -> String {
     let short = &hash[..10];
     match path.rsplit_once('.') {
@@ -65,8 +75,7 @@ impl Assets {
     pub fn load(dir: &Path, effort: Effort) -> io::Result<Self> {
         let mut files = vec![];
         for (rel, path) in crate::files::below(dir)? {
-            // Hidden files and folders (editor backups, .gitkeep) are not served.
-            if rel.split('/').any(|part| part.starts_with('.')) {
+            if rel.split('/').any(is_not_for_readers) {
                 continue;
             }
             files.push((rel, fs::read(&path)?));
@@ -155,7 +164,24 @@ impl Assets {
 
 #[cfg(test)]
 mod tests {
-    use super::hashed_name;
+    use super::{hashed_name, is_not_for_readers};
+
+    #[test]
+    fn editor_leftovers_are_not_served() {
+        for leftover in [
+            ".gitkeep",
+            ".#site.css",
+            "site.css~",
+            ".site.css.swp",
+            "x.swo",
+            "#site.css#",
+        ] {
+            assert!(is_not_for_readers(leftover), "{leftover}");
+        }
+        for file in ["site.css", "fonts", "share.png", "a#b.css"] {
+            assert!(!is_not_for_readers(file), "{file}");
+        }
+    }
 
     #[test]
     fn hashed_names_keep_the_extension() {

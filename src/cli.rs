@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 use scdi_site::{
-    config::{BaseUrl, Database, MirrorUrl, OnionUrl, SiteSources},
+    config::{BaseUrl, Database, FormAction, MirrorUrl, OnionUrl, SiteSources},
     export, l10n, mirror, Config,
 };
 
@@ -52,7 +52,7 @@ pub(crate) struct ExportArgs {
     /// The live site the copy's contact form posts to, e.g. https://example.org (it must
     /// list this copy's origin in its --allowed-form-origins).
     #[arg(long)]
-    pub(crate) form_action: BaseUrl,
+    pub(crate) form_action: FormAction,
     /// The primary site, for canonical links (default: --form-action).
     #[arg(long)]
     pub(crate) canonical_url: Option<BaseUrl>,
@@ -77,7 +77,7 @@ impl ExportArgs {
             base_url: self.base_url,
             canonical_url: self
                 .canonical_url
-                .unwrap_or_else(|| self.form_action.clone()),
+                .unwrap_or_else(|| self.form_action.base_url().clone()),
             form_action: self.form_action,
             mirrors: self.mirrors,
             onion_url: self.onion_url,

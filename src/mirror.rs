@@ -22,7 +22,7 @@ use anyhow::{bail, Context};
 use minijinja::{context, Value};
 
 use crate::{
-    config::{other_addresses, BaseUrl, MirrorUrl, OnionUrl, SiteSources},
+    config::{other_addresses, BaseUrl, FormAction, MirrorUrl, OnionUrl, SiteSources},
     page::{CONTACT, PAGES},
     policy,
     precompressed::{gzip_and_brotli, Effort},
@@ -37,7 +37,7 @@ pub struct ExportOptions {
     /// Where the copy will be served: `https://user.github.io/scdi`.
     pub base_url: MirrorUrl,
     /// The live site the copy's contact form posts to.
-    pub form_action: BaseUrl,
+    pub form_action: FormAction,
     /// The primary site, for canonical links.
     pub canonical_url: BaseUrl,
     /// The site's other addresses, shown on every page.
@@ -62,7 +62,7 @@ pub fn export(sources: &SiteSources, options: &ExportOptions) -> anyhow::Result<
     // Nothing compressed: the copy takes the files as they are and compresses them itself.
     let site = Material::load(sources, true, Effort::None).context("loading the site")?;
     let here = options.base_url.as_str();
-    let live = options.form_action.as_str();
+    let live = options.form_action.base_url().as_str();
     let endpoints: Vec<String> = site
         .locales
         .offered()

@@ -3,6 +3,37 @@
 
 use std::{fmt, str::FromStr};
 
+use super::{notify::is_loopback, BaseUrl};
+
+/// The live site a mirror's contact form posts to: https, or http only to this machine or
+/// an onion service (which encrypts on its own). A form posted in the clear would show what
+/// readers write to anyone on the way.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FormAction(BaseUrl);
+
+impl FromStr for FormAction {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        let base: BaseUrl = s.parse()?;
+        let host = base.host();
+        if base.as_str().starts_with("https://") || is_loopback(&host) || host.ends_with(".onion") {
+            Ok(Self(base))
+        } else {
+            Err(format!(
+                "readers' messages would cross the network unencrypted: use https://{host}"
+            ))
+        }
+    }
+}
+
+impl FormAction {
+    /// The live site, without a trailing slash: `https://example.org`.
+    pub fn base_url(&self) -> &BaseUrl {
+        &self.0
+    }
+}
+
 /// Where a copy of the site is served: http(s), a host, and a path if the copy is under one
 /// (`https://user.github.io/scdi`). Without a trailing slash.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -97,6 +128,21 @@ impl FormOrigin {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_mirrors_form_posts_encrypted() {
+        for ok in [
+            "https://example.org",
+            "http://127.0.0.1:3000",
+            "http://localhost:8080",
+            "http://abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuvwx.onion",
+        ] {
+            assert!(ok.parse::<FormAction>().is_ok(), "{ok}");
+        }
+        let err = "http://example.org".parse::<FormAction>().unwrap_err();
+        assert!(err.contains("https://example.org"), "{err}");
+        assert!("https://example.org/path".parse::<FormAction>().is_err());
+    }
 
     #[test]
     fn addresses_are_checked_and_normalised() {

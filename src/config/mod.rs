@@ -3,7 +3,7 @@ mod notify;
 
 use std::{fmt, path::PathBuf, str::FromStr};
 
-pub use addresses::{FormOrigin, MirrorUrl, OnionUrl};
+pub use addresses::{FormAction, FormOrigin, MirrorUrl, OnionUrl};
 pub use notify::{Content, NotifyConfig, SmtpUrl, WebhookUrl};
 
 /// Server configuration. Every flag has an environment fallback, documented in the README.

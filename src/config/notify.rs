@@ -85,7 +85,7 @@ pub enum Content {
 }
 
 /// Whether `host` is this machine (an IP literal on loopback, or `localhost`).
-fn is_loopback(host: &str) -> bool {
+pub(super) fn is_loopback(host: &str) -> bool {
     host.eq_ignore_ascii_case("localhost")
         || host
             .trim_start_matches('[')

@@ -24,7 +24,7 @@ fn options(out: &Path, force: bool) -> ExportOptions {
     ExportOptions {
         out: out.to_path_buf(),
         base_url: HERE.parse().unwrap(),
-        form_action: LIVE.parse::<BaseUrl>().unwrap(),
+        form_action: LIVE.parse().unwrap(),
         canonical_url: LIVE.parse::<BaseUrl>().unwrap(),
         mirrors: vec!["https://mirror-two.example/site".parse().unwrap()],
         onion_url: Some(ONION.parse().unwrap()),
