@@ -233,6 +233,17 @@ impl fmt::Display for Database {
                     if url.password().is_some() {
                         let _ = url.set_password(Some("***"));
                     }
+                    // libpq's `?password=` too.
+                    if url.query_pairs().any(|(k, _)| k == "password") {
+                        let pairs: Vec<(String, String)> = url
+                            .query_pairs()
+                            .map(|(k, v)| {
+                                let v = if k == "password" { "***".into() } else { v };
+                                (k.into_owned(), v.into_owned())
+                            })
+                            .collect();
+                        url.query_pairs_mut().clear().extend_pairs(pairs);
+                    }
                     write!(f, "{url}")
                 }
                 Err(_) => f.write_str("postgres://***"),
@@ -384,6 +395,15 @@ mod tests {
             "postgres://scdi:***@db.example.org:5432/scdi"
         );
         assert!(!format!("{db:?}").contains("s3cret"));
+        let in_query: Database =
+            "postgres://scdi@db.example.org/scdi?sslmode=require&password=s3cret"
+                .parse()
+                .unwrap();
+        assert!(!in_query.to_string().contains("s3cret"), "{in_query}");
+        assert!(
+            in_query.to_string().contains("sslmode=require"),
+            "{in_query}"
+        );
         let file: Database = "data/scdi.sqlite3".parse().unwrap();
         assert_eq!(file, Database::File("data/scdi.sqlite3".into()));
         assert!("postgres://".parse::<Database>().is_err());

@@ -156,6 +156,14 @@ impl FromStr for WebhookUrl {
     fn from_str(s: &str) -> Result<Self, String> {
         let url = url::Url::parse(s).map_err(|e| format!("not a URL ({e})"))?;
         let host = url.host_str().unwrap_or("");
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(
+                "no user or password in the URL (the command line is visible to \
+                        every user): put a token in the path, and keep the URL in \
+                        SCDI_NOTIFY_WEBHOOK"
+                    .into(),
+            );
+        }
         match url.scheme() {
             "https" if !host.is_empty() => Ok(Self(url)),
             "http" if is_loopback(host) => Ok(Self(url)),
@@ -173,9 +181,17 @@ impl WebhookUrl {
     }
 }
 
+/// Only the scheme, host and port: the path and query may hold a token, which never goes
+/// into a log, an error or `notify test`'s output.
+impl fmt::Display for WebhookUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0.origin().ascii_serialization())
+    }
+}
+
 impl fmt::Debug for WebhookUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0)
+        write!(f, "WebhookUrl({self})")
     }
 }
 
@@ -206,5 +222,13 @@ mod tests {
         assert!("http://127.0.0.1:9000/x".parse::<WebhookUrl>().is_ok());
         assert!("http://hooks.example.org/x".parse::<WebhookUrl>().is_err());
         assert!("ftp://127.0.0.1/x".parse::<WebhookUrl>().is_err());
+        assert!("https://u:p@hooks.example.org/x"
+            .parse::<WebhookUrl>()
+            .is_err());
+        let hook: WebhookUrl = "https://hooks.example.org:8443/t/s3cret?key=s3cret"
+            .parse()
+            .unwrap();
+        assert_eq!(hook.to_string(), "https://hooks.example.org:8443");
+        assert!(!format!("{hook:?}").contains("s3cret"));
     }
 }

@@ -1,8 +1,10 @@
-//! A webhook: each message POSTed as JSON, signed with HMAC-SHA256 over the exact body
-//! (`X-Scdi-Signature: sha256=<hex>`), so that a bridge to Matrix, Signal or Slack can
-//! check it came from the site. `X-Scdi-Delivery` is the same for every retry of one
-//! notification and never the same for two (it is made from the message's random id): a
-//! receiver that saw it already can ignore it.
+//! A webhook: each message POSTed as JSON with `X-Scdi-Delivery` (the same for every retry
+//! of one notification, never the same for two: it is made from the message's random id)
+//! and `X-Scdi-Signature: t=<unix time>,v1=<hex>`, the HMAC-SHA256 under the shared secret
+//! of `<t>.<delivery>.<exact body>` (Stripe's shape). A bridge to Matrix, Signal or Slack
+//! checks it came from the site, that `t` is recent, and that it has not seen the delivery
+//! before: a recorded request cannot be played again. The URL's path and query (which may
+//! hold a token) are never logged or recorded: only its scheme, host and port.
 
 use hmac::{Hmac, Mac};
 use serde::Serialize;
@@ -65,7 +67,7 @@ impl Webhook {
     }
 
     pub(super) fn describe(&self) -> String {
-        format!("webhook {}", self.url.url())
+        format!("webhook {}", self.url)
     }
 
     pub(super) async fn send(&self, due: &Due, content: Content) -> Result<(), Failure> {
@@ -82,18 +84,26 @@ impl Webhook {
             permanent: true,
             text: e.to_string(),
         })?;
+        let delivery = format!("{}.{}", due.uid, CHANNEL);
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
         let response = self
             .client
             .post(self.url.url().clone())
             .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .header("X-Scdi-Signature", signature(&self.secret, &body))
-            .header("X-Scdi-Delivery", format!("{}.{}", due.uid, CHANNEL))
+            .header(
+                "X-Scdi-Signature",
+                signature(&self.secret, now, &delivery, &body),
+            )
+            .header("X-Scdi-Delivery", delivery)
             .body(body)
             .send()
             .await
             .map_err(|e| Failure {
                 permanent: false,
-                text: error_chain(&e),
+                // The URL may hold a token: what failed, never where.
+                text: error_chain(&e.without_url()),
             })?;
         let status = response.status();
         if status.is_success() {
@@ -111,23 +121,25 @@ impl Webhook {
     }
 }
 
-/// `sha256=` and the hex HMAC-SHA256 of `body` under `secret`.
-pub(super) fn signature(secret: &[u8], body: &[u8]) -> String {
+/// `t=<time>,v1=<hex>`: the hex HMAC-SHA256 under `secret` of `<time>.<delivery>.<body>`.
+pub(super) fn signature(secret: &[u8], time: u64, delivery: &str, body: &[u8]) -> String {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes any key length");
+    mac.update(format!("{time}.{delivery}.").as_bytes());
     mac.update(body);
     let digest = mac.finalize().into_bytes();
     let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-    format!("sha256={hex}")
+    format!("t={time},v1={hex}")
 }
 
 #[cfg(test)]
 mod tests {
-    /// RFC 4231, test case 2.
+    /// The value Python's `hmac.new(b"Jefe", b"1.what do.ya want for nothing?",
+    /// hashlib.sha256).hexdigest()` gives: an implementation of its own.
     #[test]
-    fn the_signature_is_hmac_sha256_in_hex() {
+    fn the_signature_is_hmac_sha256_of_time_delivery_and_body() {
         assert_eq!(
-            super::signature(b"Jefe", b"what do ya want for nothing?"),
-            "sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+            super::signature(b"Jefe", 1, "what do", b"ya want for nothing?"),
+            "t=1,v1=3a16fb1572ee1007df9ad84dbf42ab322b4b32ce7135c6cc52d588aaf2db22e1"
         );
     }
 }

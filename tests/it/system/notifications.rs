@@ -496,8 +496,23 @@ async fn the_webhook_is_signed_and_a_500_is_retried_until_it_is_taken() {
             2,
             "{backend:?}: a 500, then taken once"
         );
+        // As a receiver checks it: the time is recent, and the MAC covers the time, the
+        // delivery and the body, so none of them can be changed or a request replayed later.
         for (headers, body) in &got {
+            let signature = headers["x-scdi-signature"].to_str().unwrap();
+            let (time, v1) = signature
+                .strip_prefix("t=")
+                .and_then(|s| s.split_once(",v1="))
+                .unwrap_or_else(|| panic!("{signature}"));
+            let sent_at: u64 = time.parse().unwrap();
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_secs();
+            assert!(now.abs_diff(sent_at) < 300, "{signature}");
+            let delivery = headers["x-scdi-delivery"].to_str().unwrap();
             let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+            mac.update(format!("{time}.{delivery}.").as_bytes());
             mac.update(body);
             let hex: String = mac
                 .finalize()
@@ -505,7 +520,7 @@ async fn the_webhook_is_signed_and_a_500_is_retried_until_it_is_taken() {
                 .iter()
                 .map(|b| format!("{b:02x}"))
                 .collect();
-            assert_eq!(headers["x-scdi-signature"], format!("sha256={hex}"));
+            assert_eq!(v1, hex);
             assert_eq!(headers["content-type"], "application/json");
         }
         assert_eq!(got[0].0["x-scdi-delivery"], got[1].0["x-scdi-delivery"]);
@@ -525,7 +540,7 @@ async fn notify_test_reports_each_channel_and_the_servers_words() {
     let dir = tempfile::tempdir().unwrap();
     let secret_file = dir.path().join("webhook-secret");
     std::fs::write(&secret_file, "a-long-random-secret-for-the-test").unwrap();
-    let run = |smtp: &SmtpServer, hook: &Receiver| {
+    let run = |smtp: &SmtpServer, hook: &str| {
         std::process::Command::new(env!("CARGO_BIN_EXE_scdi-site"))
             .args([
                 "notify",
@@ -537,7 +552,8 @@ async fn notify_test_reports_each_channel_and_the_servers_words() {
                 "--smtp-url",
                 &smtp.url(),
                 "--notify-webhook",
-                &hook.url,
+                // A token in the query, as some receivers take one: never shown.
+                &format!("{hook}?token=s3cret-token"),
                 "--notify-webhook-secret-file",
                 secret_file.to_str().unwrap(),
             ])
@@ -546,22 +562,24 @@ async fn notify_test_reports_each_channel_and_the_servers_words() {
             .unwrap()
     };
     let (smtp, hook) = (SmtpServer::start("accept"), Receiver::start(&[]).await);
-    let out = run(&smtp, &hook);
+    let out = run(&smtp, &hook.url);
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{said}");
     assert!(
         said.contains("email to organisers@example.org via 127.0.0.1: sent"),
         "{said}"
     );
+    let origin = hook.url.trim_end_matches("/hook");
+    assert!(said.contains(&format!("webhook {origin}: sent")), "{said}");
     assert!(
-        said.contains(&format!("webhook {}: sent", hook.url)),
+        !said.contains("s3cret-token") && !said.contains("/hook"),
         "{said}"
     );
     assert_eq!(smtp.wait_for(1).await.len(), 1);
     assert_eq!(hook.received().len(), 1);
 
     let (refusing, gone) = (SmtpServer::start("reject"), Receiver::start(&[404]).await);
-    let out = run(&refusing, &gone);
+    let out = run(&refusing, &gone.url);
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(!out.status.success());
     assert!(
@@ -571,6 +589,16 @@ async fn notify_test_reports_each_channel_and_the_servers_words() {
     );
     assert!(
         said.contains("refused: the webhook answered 404 Not Found"),
+        "{said}"
+    );
+
+    // Nobody listens: the error says what failed, never the URL's path or token.
+    let closed = format!("http://127.0.0.1:{}/hook", free_port());
+    let out = run(&refusing, &closed);
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("not sent"), "{said}");
+    assert!(
+        !said.contains("s3cret-token") && !said.contains("/hook"),
         "{said}"
     );
 }
