@@ -15,7 +15,7 @@ use crate::{
     precompressed::Effort,
     render::Links,
     site::Site,
-    store::Store,
+    store::{self, Store},
     traffic::Traffic,
     watch::{Problems, Watch},
 };
@@ -67,7 +67,11 @@ impl AppState {
         let password = config
             .db_password()
             .context("reading the database password")?;
-        let store = Store::open(&config.db, password.as_deref())
+        // A write gives up well inside the request's deadline: the reader is then shown
+        // their text and told it may not have been sent, not timed out.
+        let deadline = (Duration::from_secs(config.request_timeout_secs) / 2)
+            .clamp(Duration::from_secs(1), store::WRITE_DEADLINE);
+        let store = Store::open_within(&config.db, password.as_deref(), deadline)
             .await
             .with_context(|| format!("opening database {}", config.db))?;
         outbox::say_what_is_sent(&store, &channels).await;

@@ -72,6 +72,9 @@ pub use postgres::SharedBuckets;
 #[derive(Clone)]
 pub struct Store(Backend);
 
+/// How long a write may wait, by default (see [`Store::open_within`]).
+pub const WRITE_DEADLINE: Duration = Duration::from_secs(10);
+
 #[derive(Clone)]
 enum Backend {
     Sqlite(sqlite::Store),
@@ -225,10 +228,22 @@ impl Store {
     /// and the schema is brought up to date. `password` is PostgreSQL's, when not in the
     /// URL.
     pub async fn open(db: &Database, password: Option<&str>) -> Result<Self, Error> {
+        Self::open_within(db, password, WRITE_DEADLINE).await
+    }
+
+    /// As [`Store::open`], with a write giving up after `deadline` (waiting for a
+    /// connection, a lock, the database): the site passes one well inside its request
+    /// deadline, so that a reader whose message could not be stored is told so, with their
+    /// text, rather than timed out.
+    pub async fn open_within(
+        db: &Database,
+        password: Option<&str>,
+        deadline: Duration,
+    ) -> Result<Self, Error> {
         Ok(Self(match db {
-            Database::File(path) => Backend::Sqlite(sqlite::Store::open(path).await?),
+            Database::File(path) => Backend::Sqlite(sqlite::Store::open(path, deadline).await?),
             Database::Postgres(url) => {
-                Backend::Postgres(postgres::Store::open(url, password).await?)
+                Backend::Postgres(postgres::Store::open(url, password, deadline).await?)
             }
         }))
     }

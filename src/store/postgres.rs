@@ -6,7 +6,7 @@ use std::{str::FromStr, time::Duration};
 
 use sqlx::{
     postgres::{PgConnectOptions, PgPoolOptions},
-    PgConnection, PgPool, Postgres, Transaction,
+    ConnectOptions, Connection, PgConnection, PgPool, Postgres, Transaction,
 };
 
 use super::{Error, NewMessage, OutboxSql};
@@ -23,9 +23,6 @@ pub(super) struct Store {
     pub(super) pool: PgPool,
 }
 
-/// How long a request waits for a connection (or for a connection to be made) before the
-/// reader is told the message was not sent.
-const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
 /// Connections per instance: each instance serves few writes (messages) and many reads from
 /// memory.
 const MAX_CONNECTIONS: u32 = 8;
@@ -38,26 +35,46 @@ fn options(url: &str, password: Option<&str>) -> Result<PgConnectOptions, sqlx::
     Ok(options)
 }
 
+/// `options` with every statement, and every wait for a lock, given up after `deadline`.
+fn within(options: PgConnectOptions, deadline: Duration) -> PgConnectOptions {
+    let ms = deadline.as_millis().to_string();
+    options.options([
+        ("statement_timeout", ms.as_str()),
+        ("lock_timeout", ms.as_str()),
+    ])
+}
+
 impl Store {
     /// Connects and brings the schema up to date. sqlx runs the migrations under a
-    /// PostgreSQL advisory lock: instances starting together migrate one at a time, once.
-    pub(super) async fn open(url: &str, password: Option<&str>) -> Result<Self, Error> {
+    /// PostgreSQL advisory lock: instances starting together migrate one at a time, once
+    /// (on a connection of their own, without the writes' deadline: the others wait their
+    /// turn however long one takes).
+    pub(super) async fn open(
+        url: &str,
+        password: Option<&str>,
+        deadline: Duration,
+    ) -> Result<Self, Error> {
         let pool = PgPoolOptions::new()
             .max_connections(MAX_CONNECTIONS)
-            .acquire_timeout(ACQUIRE_TIMEOUT)
-            .connect_with(options(url, password)?)
+            .acquire_timeout(deadline)
+            .connect_with(within(options(url, password)?, deadline))
             .await?;
-        sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+        let mut conn = options(url, password)?.connect().await?;
+        sqlx::migrate!("./migrations/postgres")
+            .run_direct(&mut conn)
+            .await?;
+        conn.close().await?;
         Ok(Self { pool })
     }
 
     /// Connects for reading only (organisers' commands): every transaction is read-only and
     /// nothing is migrated.
     pub(super) async fn open_read_only(url: &str, password: Option<&str>) -> Result<Self, Error> {
-        let options = options(url, password)?.options([("default_transaction_read_only", "on")]);
+        let options = within(options(url, password)?, super::WRITE_DEADLINE)
+            .options([("default_transaction_read_only", "on")]);
         let pool = PgPoolOptions::new()
             .max_connections(1)
-            .acquire_timeout(ACQUIRE_TIMEOUT)
+            .acquire_timeout(super::WRITE_DEADLINE)
             .connect_with(options)
             .await?;
         Ok(Self { pool })

@@ -32,20 +32,17 @@ pub(super) struct Store {
     path: PathBuf,
     /// Opened for writing (and so with a write-ahead log to remove at close).
     writes: bool,
+    /// How long a write waits for a connection, and for another writer to finish.
+    deadline: Duration,
 }
 
-/// How long a writer waits for another to finish before giving up.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
-/// How long a request waits for a free connection: well inside the request deadline.
-const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
-
-fn options(path: &Path) -> Result<SqliteConnectOptions, sqlx::Error> {
+fn options(path: &Path, deadline: Duration) -> Result<SqliteConnectOptions, sqlx::Error> {
     Ok(SqliteConnectOptions::from_str("sqlite:")?
         .filename(path)
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Full)
         // Concurrent writers wait for the lock instead of failing with "database is locked".
-        .busy_timeout(BUSY_TIMEOUT))
+        .busy_timeout(deadline))
 }
 
 impl Store {
@@ -54,7 +51,7 @@ impl Store {
     /// lock file beside the database (`<db>-lock`), so that instances starting together
     /// migrate one at a time; the pool's connections never create a file, so a database
     /// removed later is an error, not a new empty one.
-    pub(super) async fn open(path: &Path) -> Result<Self, Error> {
+    pub(super) async fn open(path: &Path, deadline: Duration) -> Result<Self, Error> {
         let file_error = |what, path: &Path| {
             let path = path.to_path_buf();
             move |source| Error::File { what, path, source }
@@ -79,7 +76,10 @@ impl Store {
         .map_err(std::io::Error::other)
         .and_then(|locked| locked)
         .map_err(file_error("locking", &lock_path))?;
-        let mut conn = options(path)?.create_if_missing(true).connect().await?;
+        let mut conn = options(path, deadline)?
+            .create_if_missing(true)
+            .connect()
+            .await?;
         sqlx::migrate!("./migrations/sqlite")
             .run_direct(&mut conn)
             .await?;
@@ -87,13 +87,14 @@ impl Store {
         drop(lock);
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
-            .acquire_timeout(ACQUIRE_TIMEOUT)
-            .connect_with(options(path)?)
+            .acquire_timeout(deadline)
+            .connect_with(options(path, deadline)?)
             .await?;
         Ok(Self {
             pool,
             path: path.to_path_buf(),
             writes: true,
+            deadline,
         })
     }
 
@@ -112,7 +113,7 @@ impl Store {
             .filename(path)
             .read_only(true)
             .immutable(!Path::new(&wal).exists())
-            .busy_timeout(BUSY_TIMEOUT);
+            .busy_timeout(super::WRITE_DEADLINE);
         let pool = SqlitePoolOptions::new()
             .max_connections(1)
             .connect_with(options)
@@ -121,6 +122,7 @@ impl Store {
             pool,
             path: path.to_path_buf(),
             writes: false,
+            deadline: super::WRITE_DEADLINE,
         })
     }
 
@@ -187,7 +189,7 @@ impl Store {
             return;
         }
         if Path::new(&format!("{}-wal", self.path.display())).exists() {
-            if let Ok(options) = options(&self.path) {
+            if let Ok(options) = options(&self.path, self.deadline) {
                 if let Ok(conn) = options.connect().await {
                     let _ = conn.close().await;
                 }

@@ -176,3 +176,44 @@ async fn submissions_fail_cleanly_while_postgres_is_down_and_succeed_after() {
         .collect();
     assert_eq!(stored, acknowledged);
 }
+
+/// The messages table locked (a long migration, an organiser's stray transaction): a
+/// submission gives up well inside the request's deadline and the reader gets the failure
+/// page with their text and `Retry-After`, not the request timeout's page that drops it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_locked_table_gets_the_failure_page_with_the_text_within_the_deadline() {
+    let db = TestDatabase::new().await;
+    let server = Server::start(
+        &db.url,
+        &["--contact-per-hour", "0", "--request-timeout-secs", "4"],
+    );
+    let mut locker = PgConnection::connect(&db.url).await.unwrap();
+    sqlx::query("BEGIN").execute(&mut locker).await.unwrap();
+    sqlx::query("LOCK TABLE messages IN ACCESS EXCLUSIVE MODE")
+        .execute(&mut locker)
+        .await
+        .unwrap();
+    let res = raw(
+        &server.addr,
+        &form_post("/fa/contact", &message("locked out")),
+    )
+    .await
+    .unwrap();
+    sqlx::query("ROLLBACK").execute(&mut locker).await.unwrap();
+    assert_eq!(res.status, 503, "{}", res.head);
+    assert!(
+        res.head.to_ascii_lowercase().contains("retry-after"),
+        "{}",
+        res.head
+    );
+    let page = String::from_utf8(res.body).unwrap();
+    assert!(
+        page.contains("پیام شما فرستاده نشد") && page.contains("locked out"),
+        "{page}"
+    );
+    // Once the lock is gone, the same server stores again.
+    let res = raw(&server.addr, &form_post("/fa/contact", &message("after")))
+        .await
+        .unwrap();
+    assert_eq!(res.status, 303);
+}
