@@ -32,10 +32,12 @@ contact-submit = Send message
 # Heading of the box listing the form's errors, shown above the form.
 contact-errors-title = Please check the form
 
-# Shown above the form when a message could not be stored because of a problem on the
-# server (e.g. its disk is full). The form below still holds everything the reader typed.
-contact-not-sent-title = Your message was not sent
-contact-not-sent-body = Because of a problem on our server, we could not save your message, so nobody has received it. Everything you wrote is still in the form below: please try again in a few minutes, or keep a copy of your text somewhere safe.
+# Shown above the form when a message could not be stored, or it is unknown whether it
+# was, because of a problem on the server (e.g. its disk is full, or the database stopped
+# answering during the save). The form below still holds everything the reader typed; a
+# message sent again within a day is recognised and never received twice.
+contact-not-sent-title = Your message may not have been sent
+contact-not-sent-body = Because of a problem on our server, we cannot be sure your message was saved. Everything you wrote is still in the form below: please send it again in a few minutes. Sending it again is safe: if it did arrive the first time, we will not receive it twice. You can also keep a copy of your text somewhere safe.
 
 # Validation errors, shown next to the field and in the box above the form.
 contact-error-name-required = Enter your name.

@@ -21,7 +21,7 @@ use crate::{
     limit,
     page::{CONTACT, THANKS},
     state::AppState,
-    store::NewMessage,
+    store::{NewMessage, Stored},
 };
 
 pub(super) async fn submit(
@@ -73,12 +73,16 @@ pub(super) async fn submit(
         })
         .await;
     match stored {
-        Ok(id) => {
+        Ok(Stored::Now(id)) => {
             // No name, address or text in the log: only that a message arrived.
             tracing::info!(id, locale = %locale.code, "message stored");
             if !notify.is_empty() {
                 state.doorbell.ring();
             }
+            Ok(thanks.into_response())
+        }
+        Ok(Stored::Before(id)) => {
+            tracing::info!(id, locale = %locale.code, "message sent again: stored before, thanked again");
             Ok(thanks.into_response())
         }
         Err(e) => {

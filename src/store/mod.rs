@@ -114,8 +114,15 @@ macro_rules! each_backend {
 }
 
 /// A message, as both dialects store it (PostgreSQL adds `RETURNING id`).
-const INSERT_MESSAGE: &str =
-    "INSERT INTO messages (name, email, body, locale, uid) VALUES ($1, $2, $3, $4, $5)";
+const INSERT_MESSAGE: &str = "INSERT INTO messages (name, email, body, locale, uid, digest) \
+     VALUES ($1, $2, $3, $4, $5, $6)";
+
+/// The message stored with digest `$1` at or after `$2`, if any.
+const SAME_MESSAGE: &str =
+    "SELECT id FROM messages WHERE digest = $1 AND created_at >= $2 ORDER BY id LIMIT 1";
+
+/// How long a message sent again is recognised as the same one.
+const SAME_FOR: time::Duration = time::Duration::hours(24);
 
 /// The outbox's statements in one dialect (see `outbox_sql!`).
 struct OutboxSql {
@@ -153,6 +160,16 @@ pub struct NewMessage<'a> {
     /// The channels to notify ("email", "webhook"): an outbox row each, in the message's
     /// transaction.
     pub notify: &'a [&'a str],
+}
+
+/// What became of a message given to [`Store::insert`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stored {
+    /// Stored now, with this number; its notifications are queued.
+    Now(i64),
+    /// The same message was stored already, with this number, in the last 24 hours
+    /// (the reader sent it again): nothing was stored or queued.
+    Before(i64),
 }
 
 /// A notification claimed for sending: its outbox row and its message.
@@ -209,6 +226,25 @@ pub struct Message {
     pub created_at: String,
 }
 
+impl NewMessage<'_> {
+    /// What makes two messages the same: the SHA-256 of name, address and text, each with
+    /// its length first (so that no shift between fields makes two different ones alike).
+    fn digest(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut hash = Sha256::new();
+        for field in [self.name, self.email, self.body] {
+            hash.update((field.len() as u64).to_be_bytes());
+            hash.update(field.as_bytes());
+        }
+        format!("{:x}", hash.finalize())
+    }
+}
+
+/// `ago` before now, as messages' times are written.
+fn utc_ago(ago: time::Duration) -> String {
+    format_utc(time::OffsetDateTime::now_utc() - ago)
+}
+
 /// A new message's random id: 128 bits, in hex.
 pub(crate) fn new_uid() -> String {
     format!("{:032x}", rand::random::<u128>())
@@ -216,8 +252,11 @@ pub(crate) fn new_uid() -> String {
 
 /// Now as messages' times are written: UTC, RFC 3339 with milliseconds.
 pub(crate) fn utc_now() -> String {
-    let now = time::OffsetDateTime::now_utc();
-    now.format(time::macros::format_description!(
+    format_utc(time::OffsetDateTime::now_utc())
+}
+
+fn format_utc(t: time::OffsetDateTime) -> String {
+    t.format(time::macros::format_description!(
         "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
     ))
     .unwrap_or_default()
@@ -260,16 +299,30 @@ impl Store {
     }
 
     /// Stores a message and its notifications in one transaction; returns its id once the
-    /// commit has succeeded. A connection whose write failed is closed rather than returned
+    /// commit has succeeded. A message the same as one stored in the last 24 hours (name,
+    /// address and text) is that one: its id is returned and nothing is stored or notified
+    /// again, so a reader told their message may not have been sent can safely send it
+    /// again. A connection whose write failed is closed rather than returned
     /// to the pool: whatever broke it (a full disk, a file removed or replaced, a database
     /// restarted) is not carried into the next write, which opens a fresh connection, so the
     /// site recovers by itself once the cause is gone.
-    pub async fn insert(&self, m: &NewMessage<'_>) -> Result<i64, Error> {
+    pub async fn insert(&self, m: &NewMessage<'_>) -> Result<Stored, Error> {
         each_backend!(self, |backend| {
             let mut conn = backend.pool.acquire().await?;
             let result = async {
-                let mut tx = conn.begin().await?;
-                let id = backend.insert_message(&mut tx, m).await?;
+                let mut tx = conn.begin_with(backend.begin_write()).await?;
+                let digest = m.digest();
+                backend.lock_digest(&mut tx, &digest).await?;
+                let same: Option<i64> = sqlx::query_scalar(SAME_MESSAGE)
+                    .bind(&digest)
+                    .bind(utc_ago(SAME_FOR))
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                if let Some(id) = same {
+                    tx.rollback().await?;
+                    return Ok(Stored::Before(id));
+                }
+                let id = backend.insert_message(&mut tx, m, &digest).await?;
                 for channel in m.notify {
                     sqlx::query(backend.outbox().queue)
                         .bind(id)
@@ -279,7 +332,7 @@ impl Store {
                 }
                 tx.commit().await?;
                 backend.committed_where_expected(&mut conn).await?;
-                Ok(id)
+                Ok(Stored::Now(id))
             }
             .await;
             if result.is_err() {

@@ -80,22 +80,42 @@ impl Store {
         Ok(Self { pool })
     }
 
+    pub(super) fn begin_write(&self) -> &'static str {
+        "BEGIN"
+    }
+
+    /// Holds, until the transaction ends, a lock on this digest: two instances storing the
+    /// same message at the same moment (a double click) store it once.
+    pub(super) async fn lock_digest(
+        &self,
+        tx: &mut Transaction<'_, Postgres>,
+        digest: &str,
+    ) -> Result<(), Error> {
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+            .bind(digest)
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
+    }
+
     /// The message's row, in the transaction; its id. The row comes back before the
     /// commit, which the caller awaits: no thanks before it succeeds.
     pub(super) async fn insert_message(
         &self,
         tx: &mut Transaction<'_, Postgres>,
         m: &NewMessage<'_>,
+        digest: &str,
     ) -> Result<i64, Error> {
         Ok(sqlx::query_scalar(
-            "INSERT INTO messages (name, email, body, locale, uid) \
-             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            "INSERT INTO messages (name, email, body, locale, uid, digest) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
         .bind(m.name)
         .bind(m.email)
         .bind(m.body)
         .bind(m.locale)
         .bind(super::new_uid())
+        .bind(digest)
         .fetch_one(&mut **tx)
         .await?)
     }

@@ -126,12 +126,29 @@ impl Store {
         })
     }
 
+    /// A transaction that reads and then writes takes the write lock from the start: a
+    /// deferred one would read a snapshot that another writer's commit makes stale, and its
+    /// write would then fail at once (`SQLITE_BUSY_SNAPSHOT`) instead of waiting its turn.
+    pub(super) fn begin_write(&self) -> &'static str {
+        "BEGIN IMMEDIATE"
+    }
+
+    /// Nothing to do: the transaction already holds the only write lock.
+    pub(super) async fn lock_digest(
+        &self,
+        _: &mut Transaction<'_, Sqlite>,
+        _: &str,
+    ) -> Result<(), Error> {
+        Ok(())
+    }
+
     /// The message's row, in the transaction; its id. Never `RETURNING` read with `fetch_*`
     /// (see the top of this file).
     pub(super) async fn insert_message(
         &self,
         tx: &mut Transaction<'_, Sqlite>,
         m: &NewMessage<'_>,
+        digest: &str,
     ) -> Result<i64, Error> {
         Ok(sqlx::query(INSERT_MESSAGE)
             .bind(m.name)
@@ -139,6 +156,7 @@ impl Store {
             .bind(m.body)
             .bind(m.locale)
             .bind(super::new_uid())
+            .bind(digest)
             .execute(&mut **tx)
             .await?
             .last_insert_rowid())

@@ -50,6 +50,43 @@ async fn valid_submission_is_stored_then_thanked() {
     }
 }
 
+/// A reader told their message may not have been sent sends it again: the same name,
+/// address and text within a day is thanked and not stored (or notified) twice, on both
+/// stores; the same text from someone else, or changed by a word, is a message of its own.
+#[tokio::test]
+async fn the_same_message_sent_again_is_thanked_and_stored_once() {
+    let secret = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(secret.path(), "a-long-random-secret-for-the-test").unwrap();
+    for backend in Backend::BOTH {
+        // A channel, so that each stored message queues a notification (no worker runs
+        // in-process: they stay queued, to be counted).
+        let app = TestApp::on_with_config(backend, |c| {
+            c.notify.webhook = Some("http://127.0.0.1:9/hook".parse().unwrap());
+            c.notify.webhook_secret_file = Some(secret.path().to_path_buf());
+        })
+        .await;
+        let send = |name: &str, message: &str| {
+            let body = form_body(&[
+                ("name", name),
+                ("email", "reader@example.org"),
+                ("message", message),
+            ]);
+            let app = app.clone();
+            async move { app.post_form("/fa/contact", body).await.status }
+        };
+        assert_eq!(send("مریم", ZWNJ_MESSAGE).await, 303);
+        assert_eq!(send("مریم", ZWNJ_MESSAGE).await, 303, "{backend:?}");
+        assert_eq!(send("مریم", ZWNJ_MESSAGE).await, 303);
+        assert_eq!(send("Sara", ZWNJ_MESSAGE).await, 303);
+        assert_eq!(send("مریم", &format!("{ZWNJ_MESSAGE} و")).await, 303);
+        let rows = app.state.store.list_since(None).await.unwrap();
+        let names: Vec<&str> = rows.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(names, ["مریم", "Sara", "مریم"], "{backend:?}");
+        let notifications = app.state.store.notifications().await.unwrap();
+        assert_eq!(notifications.len(), 3, "one each, none for a resend");
+    }
+}
+
 #[tokio::test]
 async fn invalid_submission_shows_localized_errors_and_keeps_values() {
     let app = TestApp::new().await;
@@ -209,7 +246,8 @@ async fn cross_site_posts_are_refused_in_the_page_language() {
         )
         .await;
     assert_eq!(res.status, 303);
-    let res = app.post_with("/en/contact", body, &[form]).await;
+    let other = body.replace("message=", "message=2");
+    let res = app.post_with("/en/contact", other, &[form]).await;
     assert_eq!(res.status, 303);
     assert_eq!(app.state.store.list_since(None).await.unwrap().len(), 2);
 }
