@@ -3,7 +3,7 @@
 //! page. Knows nothing of routes, templates or state.
 
 use axum::{
-    http::{header, HeaderValue, StatusCode},
+    http::StatusCode,
     response::{IntoResponse, Response},
 };
 
@@ -21,8 +21,6 @@ pub(crate) enum AppError {
     UnsupportedMediaType,
     #[error("request target too long")]
     UriTooLong,
-    #[error("rate limited for {0:?}")]
-    TooManyRequests(std::time::Duration),
     #[error("template: {0:#}")]
     Render(#[from] minijinja::Error),
 }
@@ -36,7 +34,6 @@ impl AppError {
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::UriTooLong => StatusCode::URI_TOO_LONG,
-            AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Render(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -61,12 +58,6 @@ impl IntoResponse for AppError {
             tracing::debug!(error = %self, "request refused");
         }
         let mut res = status.into_response();
-        if let AppError::TooManyRequests(wait) = self {
-            // Whole seconds, rounded up, so a client that waits that long is let in.
-            let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-            res.headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(secs.max(1)));
-        }
         res.extensions_mut().insert(ErrorPage);
         res
     }

@@ -131,6 +131,26 @@ impl ContactLimit {
             }
         }
     }
+
+    /// Gives back the token a message took that could not be stored: the reader's attempt
+    /// does not count, and sending again is not refused.
+    pub(crate) async fn refund(&self, client: Option<IpAddr>) {
+        let key = client.map_or(IpAddr::from([0, 0, 0, 0]), per_slash_64);
+        match self {
+            Self::Off => {}
+            Self::Memory { rate, buckets } => {
+                let mut buckets = buckets.lock().unwrap_or_else(|e| e.into_inner());
+                if let Some(bucket) = buckets.get_mut(&key) {
+                    bucket.tokens = (bucket.tokens + 1.0).min(rate.burst);
+                }
+            }
+            Self::Shared { rate, buckets, .. } => {
+                if let Err(e) = buckets.refund(&key.to_string(), rate.burst).await {
+                    tracing::warn!(error = %e, "could not give back a rate-limit token");
+                }
+            }
+        }
+    }
 }
 
 /// Takes a token from `key`'s bucket at `now`, first forgetting the clients whose bucket is
@@ -222,6 +242,20 @@ mod tests {
         let wait = l.check(a).await.unwrap_err();
         assert!(wait > Duration::ZERO && wait <= Duration::from_secs(60));
         assert!(l.check(b).await.is_ok(), "other clients are not affected");
+    }
+
+    #[tokio::test]
+    async fn a_refunded_token_can_be_taken_again_up_to_the_burst() {
+        let l = in_memory(1, 1);
+        let a = Some("10.0.0.1".parse().unwrap());
+        assert!(l.check(a).await.is_ok());
+        assert!(l.check(a).await.is_err());
+        l.refund(a).await;
+        assert!(l.check(a).await.is_ok(), "the refunded token");
+        l.refund(a).await;
+        l.refund(a).await;
+        assert!(l.check(a).await.is_ok());
+        assert!(l.check(a).await.is_err(), "never beyond the burst");
     }
 
     #[tokio::test]

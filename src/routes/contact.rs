@@ -1,7 +1,7 @@
 //! The contact form's POST: decode, validate, store, and answer 303 only once the message is
 //! durably in the database. (The form itself is a page, served like the others.)
 
-use std::{net::SocketAddr, sync::atomic::Ordering};
+use std::{net::SocketAddr, sync::atomic::Ordering, time::Duration};
 
 use axum::{
     body::Bytes,
@@ -50,17 +50,15 @@ pub(super) async fn submit(
     }
     let errors = form.validate();
     if !errors.is_empty() {
-        return render_form(&state, &localized, &form, &errors, false);
+        return render_form(&state, &localized, &form, Again::Invalid(&errors));
     }
     // Only messages about to be stored count against the limit: a reader correcting a
     // mistake is never locked out.
     let socket = client.ok().map(|ConnectInfo(addr)| addr);
     let client = limit::client(state.config.client_ip_header.as_deref(), socket, &headers);
-    state
-        .contact_limit
-        .check(client)
-        .await
-        .map_err(AppError::TooManyRequests)?;
+    if let Err(wait) = state.contact_limit.check(client).await {
+        return render_form(&state, &localized, &form, Again::Limited(wait));
+    }
     let notify = state.channels.names();
     let stored = state
         .store
@@ -87,41 +85,60 @@ pub(super) async fn submit(
         }
         Err(e) => {
             // The cause, never the text. The reader gets their text back and is told plainly
-            // that nothing was sent.
+            // that it may not have been sent; the attempt does not count against their limit.
             tracing::error!(error = %e, locale = %locale.code, "message not stored");
-            let mut res = render_form(&state, &localized, &form, &[], true)?;
-            res.headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
-            Ok(res)
+            state.contact_limit.refund(client).await;
+            render_form(&state, &localized, &form, Again::NotSent)
         }
     }
 }
 
-/// The form re-shown with what the reader sent: with field errors (422), or, when it could
-/// not be stored (`not_sent`), with the notice that nothing was sent (503). The one page
-/// rendered per request.
+/// Why the form is shown again, with everything the reader sent.
+enum Again<'a> {
+    /// Field errors: 422.
+    Invalid(&'a [FieldError]),
+    /// It could not be stored, or whether it was is unknown: 503, try again in a minute.
+    NotSent,
+    /// Too many messages from this reader's address: 429, for this long.
+    Limited(Duration),
+}
+
+/// The form re-shown with what the reader sent, and why. The one page rendered per request.
 fn render_form(
     state: &AppState,
     localized: &Localized,
     form: &ContactForm,
-    errors: &[FieldError],
-    not_sent: bool,
+    again: Again<'_>,
 ) -> Result<Response, AppError> {
+    let errors = match &again {
+        Again::Invalid(errors) => errors,
+        _ => &[][..],
+    };
     let error_for = |field: &str| errors.iter().find(|e| e.field == field).map(|e| e.message);
     let extra = context! {
         values => form,
         errors => errors,
-        not_sent,
+        not_sent => matches!(again, Again::NotSent),
+        limited => matches!(again, Again::Limited(_)),
         name_error => error_for("name"),
         email_error => error_for("email"),
         message_error => error_for("message"),
     };
-    let status = if not_sent {
-        StatusCode::SERVICE_UNAVAILABLE
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
+    let (status, retry_after) = match again {
+        Again::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, None),
+        Again::NotSent => (StatusCode::SERVICE_UNAVAILABLE, Some(60)),
+        // Whole seconds, rounded up, so a reader who waits that long is let in.
+        Again::Limited(wait) => (
+            StatusCode::TOO_MANY_REQUESTS,
+            Some((wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1)),
+        ),
     };
-    render_page(state, localized, &CONTACT, extra, status)
+    let mut res = render_page(state, localized, &CONTACT, extra, status)?;
+    if let Some(secs) = retry_after {
+        res.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    }
+    Ok(res)
 }
 
 /// `application/x-www-form-urlencoded`, with or without parameters such as `charset`.

@@ -191,6 +191,16 @@ impl SharedBuckets {
         Ok(Some(Duration::from_secs_f64(wait.max(0.0))))
     }
 
+    /// Gives a token back to `client`'s bucket, up to `burst`.
+    pub async fn refund(&self, client: &str, burst: f64) -> Result<(), Error> {
+        sqlx::query("UPDATE rate_limits SET tokens = LEAST($2, tokens + 1) WHERE client = $1")
+            .bind(client)
+            .bind(burst)
+            .execute(&self.0)
+            .await?;
+        Ok(())
+    }
+
     /// Forgets clients whose bucket has been full for `full_after`.
     pub async fn forget_full(&self, full_after: Duration) -> Result<(), Error> {
         sqlx::query(

@@ -122,11 +122,44 @@ async fn contact_rate_limit_per_client_with_retry_after() {
     let retry: u64 = limited.header("retry-after").unwrap().parse().unwrap();
     assert!((1..=60).contains(&retry), "{retry}");
     assert!(limited.body.contains("پیام‌های بیش از حد"));
+    // The form again, with everything the reader typed (readers behind one carrier-grade
+    // NAT share an address: a limit must not cost them their text).
+    assert!(limited.body.contains("value=\"A\""), "{}", limited.body);
+    assert!(
+        limited.body.contains("hi 2</textarea>"),
+        "{}",
+        limited.body
+    );
+    assert_eq!(limited.header("cache-control"), Some("no-store"));
     // Another reader is not affected; nothing limited was stored.
     let other = app.as_client([192, 0, 2, 2]);
     let res = other.post_with("/en/contact", valid(3), FORM).await;
     assert_eq!(res.status, 303);
     assert_eq!(app.state.store.list_since(None).await.unwrap().len(), 3);
+}
+
+/// A message that could not be stored does not use up the reader's allowance: sending it
+/// again, once the store is back, is thanked, not refused as too many.
+#[tokio::test]
+async fn a_failed_save_does_not_count_against_the_limit() {
+    let app = TestApp::with_config(|c| {
+        c.contact_per_hour = 1;
+        c.contact_burst = 1;
+    })
+    .await;
+    let scdi_site::config::Database::File(db) = app.state.config.db.clone() else {
+        unreachable!("the test app is on SQLite")
+    };
+    let aside = db.with_extension("aside");
+    let me = app.as_client([192, 0, 2, 7]);
+    let message = form_body(&[("name", "A"), ("email", "a@example.org"), ("message", "hi")]);
+    std::fs::rename(&db, &aside).unwrap();
+    let failed = me.post_with("/en/contact", message.clone(), FORM).await;
+    assert_eq!(failed.status, 503, "{}", failed.body);
+    std::fs::rename(&aside, &db).unwrap();
+    let again = me.post_with("/en/contact", message, FORM).await;
+    assert_eq!(again.status, 303, "{}", again.body);
+    assert_eq!(app.state.store.list_since(None).await.unwrap().len(), 1);
 }
 
 /// A valid message POSTed through a proxy at 10.0.0.1 that sends `header` with `values`,
