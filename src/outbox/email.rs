@@ -103,9 +103,10 @@ impl Email {
         }
         let (subject, body) = match content {
             Content::Full => {
-                // The sender's address is checked when the form is sent; one lettre does
-                // not take is left out of Reply-To, never sent raw.
-                if let Ok(address) = due.email.parse::<lettre::Address>() {
+                // The sender's address is checked when the form is sent; one that cannot
+                // be written in a header as plain ASCII is left out of Reply-To (it is in
+                // the body), never sent raw.
+                if let Some(address) = reply_to(&due.email) {
                     builder = builder.reply_to(Mailbox::new(None, address));
                 }
                 (
@@ -142,15 +143,36 @@ impl Email {
 fn one_line(text: &str) -> String {
     let line: String = text
         .chars()
+        .filter(|c| !is_bidi_override(*c))
         .map(|c| if c.is_control() { ' ' } else { c })
         .take(80)
         .collect();
+    // `=?...?=` would be decoded by mail clients as an encoded word of the sender's making.
+    let line = line.replace("=?", "= ?").replace("?=", "? =");
     line.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069), which would reorder
+/// what organisers read in a subject; the marks (LRM, RLM, ALM) and ZWNJ stay.
+fn is_bidi_override(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// The sender's address as a header may carry it without SMTPUTF8: an internationalised
+/// domain in its ASCII form (punycode); `None` for a local part that is not ASCII, which
+/// only a server offering SMTPUTF8 could take.
+fn reply_to(email: &str) -> Option<lettre::Address> {
+    let (local, domain) = email.rsplit_once('@')?;
+    if !local.is_ascii() {
+        return None;
+    }
+    let domain = idna::domain_to_ascii(domain).ok()?;
+    lettre::Address::new(local, domain).ok()
 }
 
 #[cfg(test)]
 mod tests {
-    use super::one_line;
+    use super::{one_line, reply_to};
 
     #[test]
     fn nothing_a_sender_types_can_start_a_header() {
@@ -159,5 +181,28 @@ mod tests {
             "Eve Bcc: x@example.org"
         );
         assert_eq!(one_line("مریم\u{200c}ها"), "مریم\u{200c}ها");
+    }
+
+    #[test]
+    fn nothing_a_sender_types_is_decoded_or_reordered_by_a_mail_client() {
+        assert_eq!(
+            one_line("=?utf-8?q?Bcc=3A_x=40y.z?="),
+            "= ?utf-8?q?Bcc=3A_x=40y.z? ="
+        );
+        assert_eq!(one_line("Eve\u{202E}gnp.exe"), "Evegnp.exe");
+        assert_eq!(one_line("\u{2067}مریم\u{2069}"), "مریم");
+    }
+
+    #[test]
+    fn an_internationalised_address_is_written_as_ascii_or_left_out() {
+        assert_eq!(
+            reply_to("reader@exämple.org").unwrap().to_string(),
+            "reader@xn--exmple-cua.org"
+        );
+        assert_eq!(reply_to("مریم@example.org"), None);
+        assert_eq!(
+            reply_to("reader@example.org").unwrap().to_string(),
+            "reader@example.org"
+        );
     }
 }

@@ -125,11 +125,7 @@ async fn contact_rate_limit_per_client_with_retry_after() {
     // The form again, with everything the reader typed (readers behind one carrier-grade
     // NAT share an address: a limit must not cost them their text).
     assert!(limited.body.contains("value=\"A\""), "{}", limited.body);
-    assert!(
-        limited.body.contains("hi 2</textarea>"),
-        "{}",
-        limited.body
-    );
+    assert!(limited.body.contains("hi 2</textarea>"), "{}", limited.body);
     assert_eq!(limited.header("cache-control"), Some("no-store"));
     // Another reader is not affected; nothing limited was stored.
     let other = app.as_client([192, 0, 2, 2]);

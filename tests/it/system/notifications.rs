@@ -339,6 +339,55 @@ async fn a_name_with_cr_lf_injects_no_header() {
     }
 }
 
+/// A name made of an encoded word or bidi overrides reaches the subject as plain text (no
+/// mail client decodes or reorders it); an internationalised domain is written in
+/// Reply-To as ASCII, and a local part that is not ASCII is left out of it (it is in the
+/// body), so the mail is never refused for raw UTF-8 in a header.
+#[tokio::test]
+async fn header_text_from_readers_is_inert_and_addresses_are_ascii() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, _) = database(Backend::Sqlite, &dir).await;
+    let smtp = SmtpServer::start("accept");
+    let server = site(&db, &smtp.url(), &[]);
+    let store = Store::open(&db.parse().unwrap(), None).await.unwrap();
+    for (name, email) in [
+        ("=?utf-8?q?Bcc=3A_x=40y.z?=", "reader@exämple.org"),
+        ("Eve\u{202E}gnp.exe", "مریم@example.org"),
+    ] {
+        store
+            .insert(&NewMessage {
+                name,
+                email,
+                body: "hello",
+                locale: "en",
+                notify: &["email"],
+            })
+            .await
+            .unwrap();
+    }
+    store.close().await;
+    let mail = smtp.wait_for(2).await;
+    let subjects: Vec<&str> = mail.iter().map(|m| m.header("Subject")[0]).collect();
+    assert!(
+        subjects
+            .iter()
+            .all(|s| !s.contains("Bcc:") && !s.contains('\u{202E}')),
+        "{subjects:?}"
+    );
+    let first = mail.iter().find(|m| m.body.contains("exämple")).unwrap();
+    assert_eq!(first.header("Reply-To"), ["reader@xn--exmple-cua.org"]);
+    let second = mail
+        .iter()
+        .find(|m| m.body.contains("مریم@example.org"))
+        .unwrap();
+    assert!(second.header("Reply-To").is_empty());
+    for m in &mail {
+        let head = &m.raw[..m.raw.find("\r\n\r\n").unwrap()];
+        assert!(head.is_ascii(), "{head}");
+    }
+    drop(server);
+}
+
 /// Two instances on one PostgreSQL, and a mail server that takes 1.5 s per mail (longer, in
 /// all, than a claim's lease): each notification is claimed by one of them, when its send
 /// starts, and sent once (before: 20 messages gave 32 mails).
