@@ -46,7 +46,14 @@ pub fn write_list(
             for_terminal(&m.email)
         )?;
         for n in notifications.iter().filter(|n| n.message_id == m.id) {
-            write!(out, "  notification by {}: {}", n.channel, n.state)?;
+            // `email:a@example.org` reads "email to a@example.org".
+            let channel = n.channel.replacen(':', " to ", 1);
+            write!(
+                out,
+                "  notification by {}: {}",
+                for_terminal(&channel),
+                n.state
+            )?;
             match &n.last_error {
                 Some(error) => writeln!(
                     out,

@@ -74,14 +74,37 @@ impl Email {
         }))
     }
 
-    /// "email to a@example.org, b@example.org via mail.example.org".
-    pub(super) fn describe(&self) -> String {
-        let to: Vec<String> = self.to.iter().map(|m| m.email.to_string()).collect();
-        format!("email to {} via {}", to.join(", "), self.server)
+    /// The outbox channel of each recipient: `email:a@example.org`. A notification per
+    /// recipient, each with its own state and retries: one address a server refuses never
+    /// stops the others'.
+    pub(super) fn channels(&self) -> impl Iterator<Item = String> + '_ {
+        self.to.iter().map(|m| format!("{CHANNEL}:{}", m.email))
     }
 
+    /// "email to a@example.org via mail.example.org", for the recipient of `channel`.
+    pub(super) fn describe(&self, channel: &str) -> String {
+        let to = channel.strip_prefix("email:").unwrap_or("everyone");
+        format!("email to {to} via {}", self.server)
+    }
+
+    /// Sends `due` to the recipient its channel names (`email:a@example.org`), or, for a
+    /// row queued as `email` before notifications were per recipient, to every one.
     pub(super) async fn send(&self, due: &Due, content: Content) -> Result<(), Failure> {
-        let mail = self.mail(due, content).map_err(|e| Failure {
+        let to: Vec<&Mailbox> = match due.channel.strip_prefix("email:") {
+            Some(address) => self
+                .to
+                .iter()
+                .filter(|m| m.email.to_string() == address)
+                .collect(),
+            None => self.to.iter().collect(),
+        };
+        if to.is_empty() {
+            return Err(Failure {
+                permanent: false,
+                text: format!("{} is not an address this instance sends to", due.channel),
+            });
+        }
+        let mail = self.mail(due, content, &to).map_err(|e| Failure {
             permanent: true,
             text: format!("the email could not be made: {e}"),
         })?;
@@ -94,12 +117,17 @@ impl Email {
         }
     }
 
-    fn mail(&self, due: &Due, content: Content) -> Result<Message, lettre::error::Error> {
+    fn mail(
+        &self,
+        due: &Due,
+        content: Content,
+        to: &[&Mailbox],
+    ) -> Result<Message, lettre::error::Error> {
         let mut builder = Message::builder()
             .from(self.from.clone())
             .message_id(Some(format!("<{}.scdi-site@{}>", due.uid, self.site)));
-        for to in &self.to {
-            builder = builder.to(to.clone());
+        for to in to {
+            builder = builder.to((*to).clone());
         }
         let (subject, body) = match content {
             Content::Full => {

@@ -49,29 +49,40 @@ pub struct Channels {
     email: Option<email::Email>,
     webhook: Option<webhook::Webhook>,
     content: Content,
+    /// As outbox rows name them: `email:<address>` per recipient, `webhook`.
+    names: Vec<String>,
 }
 
 impl Channels {
     /// The channels `config` asks for, checked; `site` is the host that names messages
     /// (`Message-ID`).
     pub fn new(config: &NotifyConfig, site: &str) -> Result<Self, SetupError> {
+        let email = email::Email::new(config, site)?;
+        let webhook = webhook::Webhook::new(config)?;
+        let mut names: Vec<String> = email.iter().flat_map(email::Email::channels).collect();
+        names.extend(webhook.as_ref().map(|_| webhook::CHANNEL.to_string()));
         Ok(Self {
-            email: email::Email::new(config, site)?,
-            webhook: webhook::Webhook::new(config)?,
+            email,
+            webhook,
             content: config.content,
+            names,
         })
     }
 
-    /// The channels' names, as outbox rows name them.
-    pub fn names(&self) -> Vec<&'static str> {
-        let mut names = vec![];
+    /// The channels' names, as outbox rows name them: a row per recipient and channel is
+    /// queued with each message.
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// The channels this instance's workers claim: its names, and with email the rows
+    /// queued as `email` before notifications were per recipient (sent to every recipient).
+    fn claimed(&self) -> Vec<String> {
+        let mut claimed = self.names.clone();
         if self.email.is_some() {
-            names.push(email::CHANNEL);
+            claimed.push(email::CHANNEL.to_string());
         }
-        if self.webhook.is_some() {
-            names.push(webhook::CHANNEL);
-        }
-        names
+        claimed
     }
 
     /// Sends one notification on its channel (one of [`Channels::names`]: workers claim
@@ -81,16 +92,12 @@ impl Channels {
             permanent: false,
             text: format!("the {name} channel is not configured on this instance"),
         };
-        match due.channel.as_str() {
-            email::CHANNEL => match &self.email {
-                Some(email) => email.send(due, self.content).await,
-                None => Err(missing("email")),
-            },
-            webhook::CHANNEL => match &self.webhook {
-                Some(webhook) => webhook.send(due, self.content).await,
-                None => Err(missing("webhook")),
-            },
-            other => Err(missing(other)),
+        match (due.channel.as_str(), &self.email, &self.webhook) {
+            (webhook::CHANNEL, _, Some(webhook)) => webhook.send(due, self.content).await,
+            (channel, Some(email), _) if channel.split(':').next() == Some(email::CHANNEL) => {
+                email.send(due, self.content).await
+            }
+            (other, _, _) => Err(missing(other)),
         }
     }
 
@@ -114,11 +121,17 @@ impl Channels {
             created_at: crate::store::utc_now(),
         };
         let mut results = vec![];
-        if let Some(email) = &self.email {
-            results.push((email.describe(), email.send(&due, self.content).await));
-        }
-        if let Some(webhook) = &self.webhook {
-            results.push((webhook.describe(), webhook.send(&due, self.content).await));
+        for channel in &self.names {
+            let due = Due {
+                channel: channel.clone(),
+                ..due.clone()
+            };
+            let described = match (&self.email, &self.webhook) {
+                (_, Some(webhook)) if channel == webhook::CHANNEL => webhook.describe(),
+                (Some(email), _) => email.describe(channel),
+                _ => channel.clone(),
+            };
+            results.push((described, self.send(&due).await));
         }
         results
     }
@@ -140,20 +153,20 @@ fn error_chain(e: &dyn std::error::Error) -> String {
 /// Says at startup which channels this instance sends on, and warns of notifications that
 /// wait on a channel it does not have: they stay pending for an instance that has it.
 pub async fn say_what_is_sent(store: &Store, channels: &Channels) {
-    let names = channels.names();
-    if names.is_empty() {
+    let claimed = channels.claimed();
+    if claimed.is_empty() {
         tracing::info!(
             "notifications: none sent by this instance (no --notify-email or --notify-webhook)"
         );
     } else {
         tracing::info!(
-            channels = names.join(", "),
+            channels = channels.names().join(", "),
             "notifications: sent by this instance"
         );
     }
     match store.pending().await {
         Ok(pending) => {
-            for (channel, count) in pending.iter().filter(|(c, _)| !names.contains(&c.as_str())) {
+            for (channel, count) in pending.iter().filter(|(c, _)| !claimed.contains(c)) {
                 tracing::warn!(channel, count, "notifications wait on a channel this instance does not send on: they stay pending for an instance that does");
             }
         }
@@ -213,7 +226,7 @@ pub async fn run(
 ) {
     let pace = Arc::new(pace);
     let workers: Vec<_> = channels
-        .names()
+        .claimed()
         .into_iter()
         .map(|channel| {
             let worker = Worker {
@@ -234,7 +247,7 @@ pub async fn run(
 
 /// Sends the notifications of one channel.
 struct Worker {
-    channel: &'static str,
+    channel: String,
     store: Store,
     channels: Arc<Channels>,
     pace: Arc<Pace>,
@@ -245,14 +258,14 @@ impl Worker {
         let look_every = LOOK_EVERY.min(self.pace.first_retry);
         let lease = self.pace.timeout * 2;
         while !*stop.borrow() {
-            match self.store.claim_next(self.channel, lease).await {
+            match self.store.claim_next(&self.channel, lease).await {
                 Ok(Some(due)) => {
                     self.send(&due).await;
                     continue;
                 }
                 Ok(None) => {}
                 Err(e) => {
-                    tracing::warn!(error = %e, channel = self.channel, "cannot read the outbox; trying again shortly");
+                    tracing::warn!(error = %e, channel = %self.channel, "cannot read the outbox; trying again shortly");
                 }
             }
             tokio::select! {
@@ -266,7 +279,7 @@ impl Worker {
     /// One attempt at `due`, and its outcome recorded while the claim holds.
     async fn send(&self, due: &Due) {
         let sent = attempt(&self.channels, due, &self.pace).await;
-        let (id, channel) = (due.id, self.channel);
+        let (id, channel) = (due.id, self.channel.as_str());
         match self.store.mark(due, &sent).await {
             Ok(true) => {}
             Ok(false) => tracing::warn!(

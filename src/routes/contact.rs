@@ -59,7 +59,7 @@ pub(super) async fn submit(
     if let Err(wait) = state.contact_limit.check(client).await {
         return render_form(&state, &localized, &form, Again::Limited(wait));
     }
-    let notify = state.channels.names();
+    let notify: Vec<&str> = state.channels.names().iter().map(String::as_str).collect();
     let stored = state
         .store
         .insert(&NewMessage {

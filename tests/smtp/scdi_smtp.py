@@ -5,7 +5,8 @@
 MODE: `accept` (the default) keeps every message; `reject` refuses every message with a
 permanent 550; `slow-first` keeps the first message at once but answers its 250 only after
 three seconds (a test kills the site in that gap); `slow` answers every message after 1.5
-seconds, as a loaded mail server might.
+seconds, as a loaded mail server might; `refuse-some` refuses, with a permanent 550, every
+recipient whose address starts with `refused` and keeps the message for the others.
 
 Each message kept is written as FOLDER/<n>.eml (the raw bytes received) and FOLDER/<n>.json
 (the envelope, the decoded headers in order and the decoded text body, parsed by Python's
@@ -29,6 +30,12 @@ class Save:
     @classmethod
     def from_cli(cls, parser, *args):
         return cls(*args)
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.mode == "refuse-some" and address.startswith("refused"):
+            return "550 5.1.1 No such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         if self.mode == "reject":

@@ -123,7 +123,7 @@ async fn email_arrives_with_persian_intact_and_the_right_headers() {
         assert_eq!(send(&server, NAME, TEXT).await, 303);
 
         let mail = smtp.wait_for(1).await;
-        let listing = listed(&db, "notification by email: sent").await;
+        let listing = listed(&db, "notification by email to organisers@example.org: sent").await;
         assert_eq!(mail.len(), 1, "{backend:?}: one mail, none for the bot");
         let m = &mail[0];
         assert_eq!(m.rcpt_tos, ["organisers@example.org"]);
@@ -199,14 +199,18 @@ async fn smtp_down_when_sent_then_delivered_once_when_it_is_up() {
             "the reader never waits for mail"
         );
         // Pending, after a failed attempt (the row is pending from the start).
-        let listing = listed(&db, "notification by email: pending (1 attempt(s); last:").await;
+        let listing = listed(
+            &db,
+            "notification by email to organisers@example.org: pending (1 attempt(s); last:",
+        )
+        .await;
         assert!(
             listing.contains("Connection refused"),
             "{backend:?}: {listing}"
         );
         let smtp = SmtpServer::start_on(port, "accept");
         smtp.wait_for(1).await;
-        listed(&db, "notification by email: sent").await;
+        listed(&db, "notification by email to organisers@example.org: sent").await;
         // Sent is recorded, so nothing more comes.
         let states = settled(&db).await;
         assert_eq!(states.len(), 1);
@@ -223,7 +227,11 @@ async fn a_permanent_refusal_is_failed_and_shown_in_messages_list() {
         let smtp = SmtpServer::start("reject");
         let server = site(&db, &smtp.url(), &[]);
         assert_eq!(send(&server, NAME, TEXT).await, 303);
-        let listing = listed(&db, "notification by email: failed").await;
+        let listing = listed(
+            &db,
+            "notification by email to organisers@example.org: failed",
+        )
+        .await;
         assert!(
             listing.contains("550"),
             "{backend:?}: the server's words:\n{listing}"
@@ -252,7 +260,7 @@ async fn killed_between_sending_and_marking_sends_at_most_twice_with_one_message
         first.child.wait().unwrap();
         let _second = site(&db, &smtp.url(), &[]);
         let mail = smtp.wait_for(2).await;
-        listed(&db, "notification by email: sent").await;
+        listed(&db, "notification by email to organisers@example.org: sent").await;
         let states = settled(&db).await;
         assert_eq!(states.len(), 1, "{states:?}");
         assert_eq!(states[0].state, "sent");
@@ -273,7 +281,11 @@ async fn message_ids_never_repeat_after_a_delete_or_in_another_database() {
     let site_a = site(&db_a, &smtp.url(), &[]);
     assert_eq!(send(&site_a, NAME, TEXT).await, 303);
     smtp.wait_for(1).await;
-    listed(&db_a, "notification by email: sent").await;
+    listed(
+        &db_a,
+        "notification by email to organisers@example.org: sent",
+    )
+    .await;
     // The organisers delete that message; the next one gets the same number.
     {
         use sqlx::{ConnectOptions, Connection};
@@ -304,6 +316,24 @@ async fn message_ids_never_repeat_after_a_delete_or_in_another_database() {
     ids.sort();
     ids.dedup();
     assert_eq!(ids.len(), 3, "{ids:?}");
+}
+
+/// Two organisers, one of whose addresses the mail server refuses for good: the other still
+/// gets every message; the refusal is the refused address's alone, logged at ERROR and
+/// shown in `messages list`.
+#[tokio::test]
+async fn a_refused_organiser_address_does_not_stop_the_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, _) = database(Backend::Sqlite, &dir).await;
+    let smtp = SmtpServer::start("refuse-some");
+    let server = site(&db, &smtp.url(), &["--notify-email", "refused@example.org"]);
+    assert_eq!(send(&server, NAME, TEXT).await, 303);
+    let mail = smtp.wait_for(1).await;
+    assert_eq!(mail[0].rcpt_tos, ["organisers@example.org"]);
+    let listing = listed(&db, "notification by email to refused@example.org: failed").await;
+    assert!(listing.contains("550"), "{listing}");
+    listed(&db, "notification by email to organisers@example.org: sent").await;
+    assert!(server.log_text().contains("ERROR"), "{}", server.log_text());
 }
 
 /// CR and LF cannot reach the form's name (it refuses control characters); a name stored
@@ -404,7 +434,11 @@ async fn two_instances_and_a_slow_mail_server_send_each_notification_once() {
     smtp.wait_for(20).await;
     // Sent is recorded for each, after one attempt: nothing more comes.
     let deadline = Instant::now() + Duration::from_secs(30);
-    while list(&db.url).matches("notification by email: sent").count() < 20 {
+    while list(&db.url)
+        .matches("notification by email to organisers@example.org: sent")
+        .count()
+        < 20
+    {
         assert!(Instant::now() < deadline, "{}", list(&db.url));
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -435,7 +469,7 @@ async fn an_instance_without_channels_leaves_the_notifications_to_one_that_has_t
             email: READER,
             body: TEXT,
             locale: "fa",
-            notify: &["email"],
+            notify: &["email:organisers@example.org"],
         })
         .await
         .unwrap();
@@ -460,7 +494,11 @@ async fn an_instance_without_channels_leaves_the_notifications_to_one_that_has_t
     let smtp = SmtpServer::start("accept");
     let _sender = site(&db.url, &smtp.url(), &[]);
     smtp.wait_for(1).await;
-    listed(&db.url, "notification by email: sent").await;
+    listed(
+        &db.url,
+        "notification by email to organisers@example.org: sent",
+    )
+    .await;
     let states = settled(&db.url).await;
     assert_eq!(states[0].attempts, 1, "{states:?}");
     drop(bare);
@@ -501,7 +539,10 @@ async fn a_mail_server_that_never_answers_does_not_hold_up_the_webhook() {
         .unwrap();
     let states = store.notifications().await.unwrap();
     store.close().await;
-    let emails: Vec<_> = states.iter().filter(|n| n.channel == "email").collect();
+    let emails: Vec<_> = states
+        .iter()
+        .filter(|n| n.channel.starts_with("email"))
+        .collect();
     assert_eq!(emails.len(), 3);
     assert!(
         emails
