@@ -1,5 +1,6 @@
 //! For load balancers and process managers: `/healthz` (the process serves) and `/readyz`
-//! (the store answers, within a short time). Plain text for machines: never cached,
+//! (a message could be stored now: the store takes the lock a write takes, within a short
+//! time). Plain text for machines: never cached,
 //! localized or logged.
 
 use std::time::Duration;
@@ -20,8 +21,15 @@ pub(super) async fn healthz() -> Response {
 }
 
 pub(super) async fn readyz(State(state): State<AppState>) -> Response {
-    match tokio::time::timeout(READY_TIMEOUT, state.store.ping()).await {
+    match tokio::time::timeout(READY_TIMEOUT, state.store.writable()).await {
         Ok(Ok(())) => plain(StatusCode::OK, "ready\n"),
+        Ok(Err(e)) if e.is_slow() => {
+            tracing::debug!(error = %e, "not ready");
+            plain(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "not ready: the database holds writes up (a lock, a slow disk)\n",
+            )
+        }
         Ok(Err(e)) => {
             // Asked every few seconds while it lasts: the cause at debug level only (failed
             // messages are logged at ERROR).

@@ -81,6 +81,21 @@ enum Backend {
     Postgres(postgres::Store),
 }
 
+impl Error {
+    /// The database answered, but gave up waiting for a lock or a statement: it is slow or
+    /// held up, not gone.
+    pub fn is_slow(&self) -> bool {
+        match self {
+            Error::Database(sqlx::Error::PoolTimedOut) => true,
+            Error::Database(sqlx::Error::Database(e)) => {
+                // PostgreSQL's lock_not_available, query_canceled; SQLite's BUSY.
+                matches!(e.code().as_deref(), Some("55P03" | "57014" | "5"))
+            }
+            _ => false,
+        }
+    }
+}
+
 /// What went wrong with the database, as an operator needs to know it.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -435,12 +450,18 @@ impl Store {
         }
     }
 
-    /// Whether the database answers (for `/readyz`).
-    pub async fn ping(&self) -> Result<(), Error> {
-        each_backend!(self, |backend| Ok(sqlx::query("SELECT 1")
-            .execute(&backend.pool)
-            .await
-            .map(drop)?))
+    /// Whether a message could be stored now (for `/readyz`): a write transaction that
+    /// takes the lock an insert takes, then rolls back. A database that answers reads but
+    /// holds its writers (a locked table, another writer) is not ready.
+    pub async fn writable(&self) -> Result<(), Error> {
+        each_backend!(self, |backend| {
+            let mut tx = backend.pool.begin_with(backend.begin_write()).await?;
+            for statement in backend.write_probe() {
+                sqlx::query(statement).execute(&mut *tx).await?;
+            }
+            tx.rollback().await?;
+            Ok(())
+        })
     }
 
     /// Waits for open connections to finish and closes them.

@@ -84,6 +84,15 @@ impl Store {
         "BEGIN"
     }
 
+    /// The lock an insert takes on the messages table, waited for at most 1.5 s (inside
+    /// `/readyz`'s 2 s).
+    pub(super) fn write_probe(&self) -> &'static [&'static str] {
+        &[
+            "SET LOCAL lock_timeout = '1500ms'",
+            "LOCK TABLE messages IN ROW EXCLUSIVE MODE",
+        ]
+    }
+
     /// Holds, until the transaction ends, a lock on this digest: two instances storing the
     /// same message at the same moment (a double click) store it once.
     pub(super) async fn lock_digest(

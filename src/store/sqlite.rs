@@ -133,6 +133,11 @@ impl Store {
         "BEGIN IMMEDIATE"
     }
 
+    /// Nothing more than [`Store::begin_write`]: it takes the write lock an insert needs.
+    pub(super) fn write_probe(&self) -> &'static [&'static str] {
+        &[]
+    }
+
     /// Nothing to do: the transaction already holds the only write lock.
     pub(super) async fn lock_digest(
         &self,

@@ -44,3 +44,26 @@ async fn readiness_follows_the_database() {
     assert!(started.elapsed() < Duration::from_secs(5));
     assert_eq!(app.get("/healthz").await.status, 200);
 }
+
+/// A database that answers reads but holds writes up (the messages table locked by a
+/// migration or a stray transaction) is not ready: no message could be stored now.
+#[tokio::test]
+async fn readiness_tests_the_write_path() {
+    use sqlx::{Connection, PgConnection};
+    let app = TestApp::on(Backend::Postgres).await;
+    assert_eq!(app.get("/readyz").await.status, 200);
+    let scdi_site::config::Database::Postgres(url) = app.state.config.db.clone() else {
+        unreachable!("on PostgreSQL")
+    };
+    let mut locker = PgConnection::connect(&url).await.unwrap();
+    sqlx::query("BEGIN").execute(&mut locker).await.unwrap();
+    sqlx::query("LOCK TABLE messages IN ACCESS EXCLUSIVE MODE")
+        .execute(&mut locker)
+        .await
+        .unwrap();
+    let res = app.get("/readyz").await;
+    sqlx::query("ROLLBACK").execute(&mut locker).await.unwrap();
+    assert_eq!(res.status, 503, "{}", res.body);
+    assert!(res.body.contains("holds writes up"), "{}", res.body);
+    assert_eq!(app.get("/readyz").await.status, 200, "ready again");
+}
