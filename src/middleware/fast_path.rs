@@ -23,7 +23,7 @@ impl Around for FastPath {
             && !uri_too_long(req.uri())
             && self.0.watch_problems().is_none()
         {
-            if let Some(res) = routes::from_memory(&self.0.site(), req.uri(), req.headers()) {
+            if let Some(res) = routes::from_memory(&self.0.site_now(), req.uri(), req.headers()) {
                 return ControlFlow::Break(res);
             }
         }
