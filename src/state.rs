@@ -8,7 +8,7 @@ use anyhow::Context;
 use arc_swap::ArcSwap;
 
 use crate::{
-    config::Config,
+    config::{Config, Database},
     l10n,
     limit::ContactLimit,
     outbox::{self, Channels, Doorbell, Pace},
@@ -71,9 +71,15 @@ impl AppState {
         // their text and told it may not have been sent, not timed out.
         let deadline = (Duration::from_secs(config.request_timeout_secs) / 2)
             .clamp(Duration::from_secs(1), store::WRITE_DEADLINE);
+        if let (true, Database::File(path)) = (config.db_is_default(), &config.db) {
+            if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(folder)
+                    .with_context(|| format!("creating {}", folder.display()))?;
+            }
+        }
         let store = Store::open_within(&config.db, password.as_deref(), deadline)
             .await
-            .with_context(|| format!("opening database {}", config.db))?;
+            .with_context(|| format!("opening the database {} (--db)", config.db))?;
         outbox::say_what_is_sent(&store, &channels).await;
         let watch = config.watch.then(|| {
             let sources = &config.sources;

@@ -80,8 +80,15 @@ impl FromStr for OnionUrl {
     fn from_str(s: &str) -> Result<Self, String> {
         let url = url::Url::parse(s).map_err(|e| format!("not a URL ({e})"))?;
         let host = url.host_str().unwrap_or("");
-        if !matches!(url.scheme(), "http" | "https") || !host.ends_with(".onion") {
-            return Err("give the onion service's address, like http://xyz…xyz.onion".into());
+        // A v3 onion service: 56 base32 characters (v2's 16 were retired in 2021).
+        let name = host.strip_suffix(".onion").unwrap_or("");
+        let v3 = name.len() == 56 && name.bytes().all(|b| matches!(b, b'a'..=b'z' | b'2'..=b'7'));
+        if !matches!(url.scheme(), "http" | "https") || !v3 {
+            return Err(
+                "give the onion service's v3 address: http://, 56 letters and digits (2-7), \
+                 .onion"
+                    .into(),
+            );
         }
         if url.path() != "/" || url.query().is_some() {
             return Err("the onion address is a host alone: no path belongs in it".into());

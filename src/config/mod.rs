@@ -38,15 +38,17 @@ pub struct Config {
     #[arg(long, env = "SCDI_CONTACT_PER_HOUR", default_value_t = 20)]
     pub contact_per_hour: u32,
     /// Contact form: how many messages a client may send in a quick burst.
-    #[arg(long, env = "SCDI_CONTACT_BURST", default_value_t = 5)]
+    #[arg(long, env = "SCDI_CONTACT_BURST", default_value_t = 5,
+          value_parser = clap::value_parser!(u32).range(1..))]
     pub contact_burst: u32,
     /// Request header carrying the client's address, set by a trusted reverse proxy (e.g.
     /// `X-Real-IP`); without it the socket's address is used. Never set it without a proxy
     /// that overwrites the header: clients could choose their own address.
-    #[arg(long, env = "SCDI_CLIENT_IP_HEADER")]
+    #[arg(long, env = "SCDI_CLIENT_IP_HEADER", value_parser = header_name)]
     pub client_ip_header: Option<String>,
     /// Seconds a request may take in all, body upload included.
-    #[arg(long, env = "SCDI_REQUEST_TIMEOUT", default_value_t = 30)]
+    #[arg(long, env = "SCDI_REQUEST_TIMEOUT", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..))]
     pub request_timeout_secs: u64,
     /// Seconds a client has to send a request's headers.
     #[arg(long, env = "SCDI_HEADER_TIMEOUT", default_value_t = 10)]
@@ -94,8 +96,30 @@ pub struct SiteSources {
     pub static_dir: PathBuf,
     /// Percentage of the English messages a language needs to be offered to readers (by
     /// negotiation and the switcher); below it, it can still be previewed at its URL prefix.
-    #[arg(long, env = "SCDI_MIN_COMPLETENESS", default_value_t = 90.0)]
+    #[arg(long, env = "SCDI_MIN_COMPLETENESS", default_value_t = 90.0, value_parser = percentage)]
     pub min_completeness: f64,
+}
+
+/// A request header's name as HTTP writes it (a token: no spaces, no comment after it), in
+/// lower case. A value with anything else in it (an environment file's `# comment` kept in
+/// the value) would never match a request, silently.
+fn header_name(s: &str) -> Result<String, String> {
+    axum::http::HeaderName::from_bytes(s.as_bytes())
+        .map(|name| name.as_str().to_string())
+        .map_err(|_| {
+            format!(
+                "`{s}` is not a header name (letters, digits and `-`, like X-Real-IP; in an \
+                 environment file, put comments on lines of their own)"
+            )
+        })
+}
+
+/// A percentage, 0 to 100.
+fn percentage(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(p) if (0.0..=100.0).contains(&p) => Ok(p),
+        _ => Err(format!("`{s}` is not a percentage from 0 to 100")),
+    }
 }
 
 /// `T`'s defaults as the command line gives them with no flags and no environment: the
@@ -140,6 +164,12 @@ impl Config {
     /// The site's addresses other than `here` (this copy's), for the footer of every page.
     pub fn other_addresses(&self, here: &str) -> Vec<String> {
         other_addresses(&self.base_url, &self.mirrors, self.onion_url.as_ref(), here)
+    }
+
+    /// Whether `--db` is the default file, whose folder (`data/`) is made on first run;
+    /// any other path must be in a folder that exists.
+    pub fn db_is_default(&self) -> bool {
+        self.db == defaults::<Self>().db
     }
 
     /// The PostgreSQL password, from `--db-password-file` (its first line) or
@@ -201,11 +231,18 @@ impl FromStr for Database {
 
     fn from_str(s: &str) -> Result<Self, String> {
         if !(s.starts_with("postgres://") || s.starts_with("postgresql://")) {
-            return if s.is_empty() {
-                Err("give a SQLite file or a postgres:// URL".into())
-            } else {
-                Ok(Database::File(s.into()))
-            };
+            // `mysql://...`, `sqlite:///...`: a scheme this site does not take, which would
+            // otherwise name a folder `mysql:`.
+            let scheme = s.split_once(':').map(|(scheme, _)| scheme);
+            if s.is_empty()
+                || scheme
+                    .is_some_and(|c| c.len() > 1 && c.chars().all(|c| c.is_ascii_alphanumeric()))
+            {
+                return Err("give a SQLite file's path (data/scdi.sqlite3) or a \
+                            postgres:// URL"
+                    .into());
+            }
+            return Ok(Database::File(s.into()));
         }
         let url = url::Url::parse(s).map_err(|e| {
             format!("not a PostgreSQL URL ({e}): give one like postgres://scdi@localhost/scdi")
@@ -353,6 +390,44 @@ mod tests {
             "smtp://127.0.0.1:25",
         ])
         .unwrap();
+    }
+
+    /// A value that would make the site misbehave without a word is refused at startup,
+    /// the error naming the flag.
+    #[test]
+    fn values_are_refused_not_bent() {
+        for (args, flag) in [
+            (
+                &["--request-timeout-secs", "0"][..],
+                "--request-timeout-secs",
+            ),
+            (&["--contact-burst", "0"], "--contact-burst"),
+            (&["--min-completeness", "101"], "--min-completeness"),
+            (&["--min-completeness=-1"], "--min-completeness"),
+            (
+                &["--onion-url", "http://expyuzz4wqqyqhjn.onion"],
+                "--onion-url",
+            ),
+            (&["--db", "mysql://scdi@localhost/scdi"], "--db"),
+            (&["--db", "sqlite:///var/lib/scdi.sqlite3"], "--db"),
+            (
+                &["--client-ip-header", "X-Real-IP   # the reader's address"],
+                "--client-ip-header",
+            ),
+        ] {
+            let err = parse(args).unwrap_err();
+            assert!(err.contains(flag), "{args:?}: {err}");
+        }
+        let ok = parse(&[
+            "--client-ip-header",
+            "X-Real-IP",
+            "--min-completeness",
+            "0",
+            "--db",
+            "/var/lib/scdi-site/scdi.sqlite3",
+        ])
+        .unwrap();
+        assert_eq!(ok.client_ip_header.as_deref(), Some("x-real-ip"));
     }
 
     /// `Config::rooted` (tests, tools) has no defaults of its own: they are the command

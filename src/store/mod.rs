@@ -105,6 +105,8 @@ pub enum Error {
     Migration(#[from] sqlx::migrate::MigrateError),
     #[error("no database at {}", .0.display())]
     Missing(PathBuf),
+    #[error("the database's folder {} does not exist", .0.display())]
+    NoFolder(PathBuf),
     #[error("the database file {} was removed or replaced after it was opened", .0.display())]
     Moved(PathBuf),
     #[error("cannot check the database file {} (SQLite code {code})", .path.display())]

@@ -56,8 +56,12 @@ impl Store {
             let path = path.to_path_buf();
             move |source| Error::File { what, path, source }
         };
+        // A folder that is not there is a mistyped path, not a place to start a new, empty
+        // database that organisers would then find no messages in.
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(file_error("creating", parent))?;
+            if !parent.is_dir() {
+                return Err(Error::NoFolder(parent.to_path_buf()));
+            }
         }
         let lock_path = PathBuf::from(format!("{}-lock", path.display()));
         let lock = tokio::task::spawn_blocking({

@@ -237,6 +237,9 @@ async fn a_removed_database_is_not_recreated_and_nothing_is_acknowledged() {
 async fn two_instances_starting_together_on_a_new_database_both_serve() {
     for round in 0..4 {
         let dir = tempfile::tempdir().unwrap();
+        // A new database in a new folder, made as an operator would (the site makes only
+        // its default `data/`).
+        std::fs::create_dir(dir.path().join("new")).unwrap();
         let db = dir.path().join("new").join("db.sqlite3");
         let (a, b) = std::thread::scope(|s| {
             let a = s.spawn(|| Server::try_start(&db, &["--contact-per-hour", "0"], &[]));

@@ -150,3 +150,42 @@ async fn a_locale_problem_is_logged_once() {
     assert!(before.contains("home.ftl"), "{log}");
     assert!(!after.contains("home.ftl"), "logged again:\n{log}");
 }
+
+/// A database path in a folder that does not exist is a mistyped path: the site refuses to
+/// start, naming `--db` and the folder, and creates nothing (before, it made the folders and
+/// a new empty database, in which organisers then found no messages). Only the default
+/// `data/` is made on first run.
+#[test]
+fn a_database_in_a_folder_that_does_not_exist_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("mistyped");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_scdi-site"))
+        .current_dir(crate::common::repo_root())
+        .args(["serve", "--addr", "127.0.0.1:0", "--db"])
+        .arg(missing.join("scdi.sqlite3"))
+        .env_remove("SCDI_DB")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // A server that accepted the path would run on: give it a deadline.
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > std::time::Duration::from_secs(10) {
+            child.kill().unwrap();
+            panic!(
+                "the server started on a new database in {}",
+                missing.display()
+            );
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{err}");
+    assert!(
+        err.contains("--db") && err.contains("does not exist"),
+        "{err}"
+    );
+    assert!(!missing.exists(), "nothing is created");
+}
