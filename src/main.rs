@@ -210,7 +210,7 @@ async fn serve(config: Config) -> anyhow::Result<ExitCode> {
         let state = state.clone();
         async move { state.compress_fully().await }
     });
-    tracing::info!(addr = %listener.local_addr()?, "serving");
+    state.say_what_runs(listener.local_addr()?);
     let limits = server::Limits::from_config(&state.config)?;
     let counts = state.clone();
     let reporter = tokio::spawn(async move { counts.report_traffic_every(TRAFFIC_PERIOD).await });

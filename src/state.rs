@@ -112,6 +112,38 @@ impl AppState {
         self.site.load_full()
     }
 
+    /// The one line an operator reads at startup, saying what this instance runs with, and
+    /// a WARN for each setting that leaves something undone or open.
+    pub fn say_what_runs(&self, addr: std::net::SocketAddr) {
+        let c = &self.config;
+        let or_none = |list: Vec<String>| match list.join(",") {
+            s if s.is_empty() => "none".to_string(),
+            s => s,
+        };
+        let mirrors = or_none(c.mirrors.iter().map(ToString::to_string).collect());
+        tracing::info!(
+            addr = %addr,
+            base_url = %c.base_url,
+            db = %c.db,
+            client_ip_header = %c.client_ip_header.as_deref().unwrap_or("none"),
+            notifications = %or_none(self.channels.names().to_vec()),
+            mirrors = %mirrors,
+            onion = %c.onion_url.as_ref().map_or("none", |o| o.as_str()),
+            "serving"
+        );
+        if self.channels.names().is_empty() {
+            tracing::warn!("no notification channel: messages are stored but nobody is told (--notify-email, --notify-webhook)");
+        }
+        if !addr.ip().is_loopback() {
+            if !c.https {
+                tracing::warn!(%addr, "listening beyond this machine without --https: readers' messages would cross the network in the clear unless a TLS proxy is in front (then set --https)");
+            }
+            if c.base_url_is_default() {
+                tracing::warn!(%addr, "listening beyond this machine with the default --base-url: canonical links, the sitemap and link previews point at 127.0.0.1");
+            }
+        }
+    }
+
     /// The current site for the length of one response made at once (the fast path):
     /// no reference count taken.
     pub(crate) fn site_now(&self) -> arc_swap::Guard<Arc<Site>> {

@@ -166,6 +166,11 @@ impl Config {
         other_addresses(&self.base_url, &self.mirrors, self.onion_url.as_ref(), here)
     }
 
+    /// Whether `--base-url` is the default (this machine's loopback address).
+    pub fn base_url_is_default(&self) -> bool {
+        self.base_url == defaults::<Self>().base_url
+    }
+
     /// Whether `--db` is the default file, whose folder (`data/`) is made on first run;
     /// any other path must be in a folder that exists.
     pub fn db_is_default(&self) -> bool {

@@ -189,3 +189,43 @@ fn a_database_in_a_folder_that_does_not_exist_is_refused() {
     );
     assert!(!missing.exists(), "nothing is created");
 }
+
+/// One INFO line at startup says what this instance runs with (the database without its
+/// password), and a WARN says that messages are stored but nobody is told when no
+/// notification channel is set.
+#[tokio::test]
+async fn one_line_says_what_runs_and_a_warning_what_is_left_undone() {
+    let db = crate::common::postgres::TestDatabase::new().await;
+    let mut url = url::Url::parse(&db.url).unwrap();
+    url.set_password(Some("s3cret")).unwrap();
+    let server = Server::start(
+        url.as_str(),
+        &[
+            "--client-ip-header",
+            "X-Real-IP",
+            "--mirror",
+            "https://mirror.example/scdi",
+        ],
+    );
+    let log = server.log_text();
+    let line = log
+        .lines()
+        .find(|l| l.contains("serving addr="))
+        .expect("the summary");
+    for field in [
+        "base_url=http://127.0.0.1:3000",
+        "db=postgres://postgres:***@",
+        "client_ip_header=x-real-ip",
+        "notifications=none",
+        "mirrors=https://mirror.example/scdi",
+        "onion=none",
+    ] {
+        assert!(line.contains(field), "{field} in {line}");
+    }
+    assert!(!log.contains("s3cret"), "{log}");
+    assert!(
+        log.lines()
+            .any(|l| l.contains("WARN") && l.contains("nobody is told")),
+        "{log}"
+    );
+}
