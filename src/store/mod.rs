@@ -57,6 +57,29 @@ macro_rules! outbox_sql {
     };
 }
 
+/// `$query` with a new message's values bound, in `INSERT_MESSAGE`'s order: name, email,
+/// body, locale, a new random id, the digest.
+macro_rules! bind_message {
+    ($query:expr, $m:expr, $digest:expr) => {
+        $query
+            .bind($m.name)
+            .bind($m.email)
+            .bind($m.body)
+            .bind($m.locale)
+            .bind(crate::store::new_uid())
+            .bind($digest)
+    };
+}
+
+/// A message, as both dialects store it (PostgreSQL adds `RETURNING id`): a macro, so that
+/// the dialect's addition can be joined to it with `concat!`.
+macro_rules! insert_message_sql {
+    () => {
+        "INSERT INTO messages (name, email, body, locale, uid, digest) \
+         VALUES ($1, $2, $3, $4, $5, $6)"
+    };
+}
+
 mod postgres;
 mod sqlite;
 
@@ -130,9 +153,8 @@ macro_rules! each_backend {
     };
 }
 
-/// A message, as both dialects store it (PostgreSQL adds `RETURNING id`).
-const INSERT_MESSAGE: &str = "INSERT INTO messages (name, email, body, locale, uid, digest) \
-     VALUES ($1, $2, $3, $4, $5, $6)";
+/// A message, as both dialects store it.
+const INSERT_MESSAGE: &str = insert_message_sql!();
 
 /// The message stored with digest `$1` at or after `$2`, if any.
 const SAME_MESSAGE: &str =

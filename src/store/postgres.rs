@@ -11,6 +11,10 @@ use sqlx::{
 
 use super::{Error, NewMessage, OutboxSql};
 
+/// `INSERT_MESSAGE`, returning the new row's id (read before the commit, which the caller
+/// awaits).
+const INSERT_MESSAGE_RETURNING_ID: &str = concat!(insert_message_sql!(), " RETURNING id");
+
 /// The server's clock, in seconds since 1970; `SKIP LOCKED`: instances claiming at the same
 /// moment take different rows.
 static OUTBOX: OutboxSql = outbox_sql!(
@@ -115,18 +119,10 @@ impl Store {
         m: &NewMessage<'_>,
         digest: &str,
     ) -> Result<i64, Error> {
-        Ok(sqlx::query_scalar(
-            "INSERT INTO messages (name, email, body, locale, uid, digest) \
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-        )
-        .bind(m.name)
-        .bind(m.email)
-        .bind(m.body)
-        .bind(m.locale)
-        .bind(super::new_uid())
-        .bind(digest)
-        .fetch_one(&mut **tx)
-        .await?)
+        let insert = sqlx::query_scalar(INSERT_MESSAGE_RETURNING_ID);
+        Ok(bind_message!(insert, m, digest)
+            .fetch_one(&mut **tx)
+            .await?)
     }
 
     /// After a commit: nothing to check (the server keeps its own files).

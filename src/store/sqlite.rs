@@ -159,13 +159,7 @@ impl Store {
         m: &NewMessage<'_>,
         digest: &str,
     ) -> Result<i64, Error> {
-        Ok(sqlx::query(INSERT_MESSAGE)
-            .bind(m.name)
-            .bind(m.email)
-            .bind(m.body)
-            .bind(m.locale)
-            .bind(super::new_uid())
-            .bind(digest)
+        Ok(bind_message!(sqlx::query(INSERT_MESSAGE), m, digest)
             .execute(&mut **tx)
             .await?
             .last_insert_rowid())
