@@ -207,6 +207,16 @@ async fn one_line_says_what_runs_and_a_warning_what_is_left_undone() {
             "https://mirror.example/scdi",
         ],
     );
+    // The warnings follow the summary line, which is what `start` waits for: wait for them.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !server.log_text().contains("nobody is told") {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{}",
+            server.log_text()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
     let log = server.log_text();
     let line = log
         .lines()
