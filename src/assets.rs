@@ -124,15 +124,17 @@ impl Assets {
 
     /// The same files compressed again with `effort`, from the bytes in memory.
     pub(crate) fn recompressed(&self, effort: Effort) -> Self {
-        let by_path = self
-            .by_path
-            .iter()
-            .map(|(path, asset)| {
-                let body = asset.body.recompressed(effort);
-                let immutable = asset.immutable;
-                (path.clone(), Asset { body, immutable })
-            })
-            .collect();
+        // Each file is held at its plain and at its hashed path with the one body:
+        // compressed once for both.
+        let mut by_path = HashMap::new();
+        for (plain, url) in &self.urls {
+            let hashed = url.trim_start_matches("/static/");
+            let body = self.by_path[plain.as_str()].body.recompressed(effort);
+            for (path, immutable) in [(plain.as_str(), false), (hashed, true)] {
+                let body = body.clone();
+                by_path.insert(path.to_string(), Asset { body, immutable });
+            }
+        }
         Self {
             by_path,
             urls: self.urls.clone(),
