@@ -94,7 +94,7 @@ impl ContactLimit {
     /// database not answer, the message is let through to the store, whose failure the
     /// reader is then told of.
     pub(crate) async fn check(&self, client: Option<IpAddr>) -> Result<(), Duration> {
-        let key = client.map_or(IpAddr::from([0, 0, 0, 0]), per_slash_64);
+        let key = key(client);
         match self {
             Self::Off => Ok(()),
             Self::Memory { rate, buckets } => {
@@ -135,7 +135,7 @@ impl ContactLimit {
     /// Gives back the token a message took that could not be stored: the reader's attempt
     /// does not count, and sending again is not refused.
     pub(crate) async fn refund(&self, client: Option<IpAddr>) {
-        let key = client.map_or(IpAddr::from([0, 0, 0, 0]), per_slash_64);
+        let key = key(client);
         match self {
             Self::Off => {}
             Self::Memory { rate, buckets } => {
@@ -201,6 +201,11 @@ pub(crate) fn client(
         value.rsplit(',').next()?.trim().parse().ok()
     });
     from_header.or(socket.map(|s| s.ip()))
+}
+
+/// The key `client` is counted under; clients whose address is unknown share one.
+fn key(client: Option<IpAddr>) -> IpAddr {
+    client.map_or(IpAddr::from([0, 0, 0, 0]), per_slash_64)
 }
 
 /// The key a client is counted under: its address, or for IPv6 its /64 (one host usually
