@@ -80,7 +80,7 @@ impl AppState {
         let store = Store::open_within(&config.db, password.as_deref(), deadline)
             .await
             .with_context(|| format!("opening the database {} (--db)", config.db))?;
-        outbox::say_what_is_sent(&store, &channels).await;
+        outbox::warn_of_others_pending(&store, &channels).await;
         let watch = config.watch.then(|| {
             let sources = &config.sources;
             let watch = Watch::new(vec![

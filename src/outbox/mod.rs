@@ -150,20 +150,11 @@ fn error_chain(e: &dyn std::error::Error) -> String {
     text
 }
 
-/// Says at startup which channels this instance sends on, and warns of notifications that
-/// wait on a channel it does not have: they stay pending for an instance that has it.
-pub async fn say_what_is_sent(store: &Store, channels: &Channels) {
+/// Warns at startup of notifications that wait on a channel this instance does not send
+/// on: they stay pending for an instance that does. (Which channels it sends on is in the
+/// startup summary, `AppState::say_what_runs`.)
+pub async fn warn_of_others_pending(store: &Store, channels: &Channels) {
     let claimed = channels.claimed();
-    if claimed.is_empty() {
-        tracing::info!(
-            "notifications: none sent by this instance (no --notify-email or --notify-webhook)"
-        );
-    } else {
-        tracing::info!(
-            channels = channels.names().join(", "),
-            "notifications: sent by this instance"
-        );
-    }
     match store.pending().await {
         Ok(pending) => {
             for (channel, count) in pending.iter().filter(|(c, _)| !claimed.contains(c)) {
