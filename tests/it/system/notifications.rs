@@ -90,14 +90,20 @@ async fn listed(db: &str, text: &str) -> String {
     }
 }
 
-/// Every notification's state in `db` once none is pending any more: the outbox sends only
-/// pending ones, so what has arrived by now is all that will ever arrive.
-async fn settled(db: &str) -> Vec<Notification> {
+/// Every notification's state in `db`, as the store records it.
+async fn states(db: &str) -> Vec<Notification> {
     let store = Store::open_read_only(&db.parse().unwrap(), None)
         .await
         .unwrap();
     let states = store.notifications().await.unwrap();
     store.close().await;
+    states
+}
+
+/// Every notification's state in `db` once none is pending any more: the outbox sends only
+/// pending ones, so what has arrived by now is all that will ever arrive.
+async fn settled(db: &str) -> Vec<Notification> {
+    let states = states(db).await;
     assert!(states.iter().all(|n| n.state != "pending"), "{states:#?}");
     states
 }
@@ -483,11 +489,7 @@ async fn an_instance_without_channels_leaves_the_notifications_to_one_that_has_t
         assert!(Instant::now() < deadline, "{}", bare.log_text());
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let store = Store::open_read_only(&db.url.parse().unwrap(), None)
-        .await
-        .unwrap();
-    let waiting = store.notifications().await.unwrap();
-    store.close().await;
+    let waiting = states(&db.url).await;
     assert_eq!(waiting.len(), 1);
     assert_eq!(
         (waiting[0].state.as_str(), waiting[0].attempts),
@@ -537,11 +539,7 @@ async fn a_mail_server_that_never_answers_does_not_hold_up_the_webhook() {
     // All three webhooks arrive while the first mail still waits for its answer (30 s):
     // before, each waited behind the mail queued before it.
     receiver.wait_for(3).await;
-    let store = Store::open_read_only(&db.parse().unwrap(), None)
-        .await
-        .unwrap();
-    let states = store.notifications().await.unwrap();
-    store.close().await;
+    let states = states(&db).await;
     let emails: Vec<_> = states
         .iter()
         .filter(|n| n.channel.starts_with("email"))

@@ -21,25 +21,9 @@ fn an_invalid_base_url_is_a_startup_error() {
         ("https://example.org/site/", "path"),
         ("https://user:secret@example.org", "user"),
     ] {
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_scdi-site"))
-            .current_dir(crate::common::repo_root())
-            .args(["serve", "--addr", "127.0.0.1:0", "--base-url", bad, "--db"])
-            .arg(&db)
-            .env_remove("SCDI_BASE_URL")
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        // A server that accepted the URL would run on: give it a deadline.
-        let started = std::time::Instant::now();
-        while child.try_wait().unwrap().is_none() {
-            if started.elapsed() > std::time::Duration::from_secs(10) {
-                child.kill().unwrap();
-                panic!("{bad}: the server started");
-            }
-            std::thread::sleep(std::time::Duration::from_millis(20));
-        }
-        let out = child.wait_with_output().unwrap();
+        let mut args = vec!["--base-url", bad, "--db"];
+        args.push(db.to_str().unwrap());
+        let out = refused_at_startup(&args, "SCDI_BASE_URL");
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{bad}: {err}");
         assert!(
@@ -159,28 +143,8 @@ async fn a_locale_problem_is_logged_once() {
 fn a_database_in_a_folder_that_does_not_exist_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("mistyped");
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_scdi-site"))
-        .current_dir(crate::common::repo_root())
-        .args(["serve", "--addr", "127.0.0.1:0", "--db"])
-        .arg(missing.join("scdi.sqlite3"))
-        .env_remove("SCDI_DB")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    // A server that accepted the path would run on: give it a deadline.
-    let started = std::time::Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if started.elapsed() > std::time::Duration::from_secs(10) {
-            child.kill().unwrap();
-            panic!(
-                "the server started on a new database in {}",
-                missing.display()
-            );
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    let out = child.wait_with_output().unwrap();
+    let db = missing.join("scdi.sqlite3");
+    let out = refused_at_startup(&["--db", db.to_str().unwrap()], "SCDI_DB");
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success(), "{err}");
     assert!(
@@ -238,4 +202,27 @@ async fn one_line_says_what_runs_and_a_warning_what_is_left_undone() {
             .any(|l| l.contains("WARN") && l.contains("nobody is told")),
         "{log}"
     );
+}
+
+/// `serve` with `args` (and `var` unset), which must exit: its output. Had it accepted
+/// them, it would run on; the deadline turns that into a failure naming the arguments.
+fn refused_at_startup(args: &[&str], var: &str) -> std::process::Output {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_scdi-site"))
+        .current_dir(crate::common::repo_root())
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .args(args)
+        .env_remove(var)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > std::time::Duration::from_secs(10) {
+            child.kill().unwrap();
+            panic!("{args:?}: the server started");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
 }
