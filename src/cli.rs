@@ -2,10 +2,13 @@
 
 use std::path::PathBuf;
 
+use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use scdi_site::{
     config::{BaseUrl, Database, FormAction, MirrorUrl, OnionUrl, SiteSources},
-    export, l10n, mirror, Config,
+    export, l10n, mirror,
+    store::Store,
+    Config,
 };
 
 #[derive(Parser)]
@@ -39,6 +42,44 @@ pub(crate) enum Command {
         #[command(subcommand)]
         command: NotifyCommand,
     },
+    /// Copy a live SQLite database to a new file, consistently, while the site runs.
+    Backup(BackupArgs),
+    /// The contact form's message limit, shared by instances on PostgreSQL.
+    Limits {
+        #[command(subcommand)]
+        command: LimitsCommand,
+    },
+}
+
+#[derive(Args)]
+pub(crate) struct BackupArgs {
+    /// The copy to write: a new file (it is made readable by you only).
+    pub(crate) file: PathBuf,
+    #[command(flatten)]
+    pub(crate) db: DbArgs,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum LimitsCommand {
+    /// Give a client (or every client) its whole allowance back, e.g. after a proxy
+    /// misconfiguration counted every reader as one.
+    Reset {
+        /// The client's address (an IPv6 address clears its /64); every client without it.
+        address: Option<std::net::IpAddr>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+/// The database a command works on.
+#[derive(Args)]
+pub(crate) struct DbArgs {
+    /// The database the site writes to: a SQLite file or a postgres:// URL.
+    #[arg(long, env = "SCDI_DB", default_value = "data/scdi.sqlite3")]
+    pub(crate) db: Database,
+    /// A file holding the PostgreSQL password; or set `SCDI_DB_PASSWORD`.
+    #[arg(long, env = "SCDI_DB_PASSWORD_FILE")]
+    pub(crate) db_password_file: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -105,16 +146,42 @@ pub(crate) enum MessagesCommand {
         #[command(flatten)]
         args: MessagesArgs,
     },
+    /// Delete messages (by number, as `list` shows them) with their notifications, for
+    /// good: for a correspondent who asks.
+    Delete {
+        #[arg(required = true)]
+        ids: Vec<i64>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Delete every message older than so many days, with its notifications.
+    Purge {
+        /// Days: messages received before that many days ago are deleted.
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+        older_than: u32,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Copy every message and notification to another database (SQLite to PostgreSQL when
+    /// growing), keeping numbers, times and states; run again, it copies only what is new.
+    Copy {
+        /// The database to copy from (the site's, stopped or not).
+        #[arg(long)]
+        from: Database,
+        /// The database to copy to: its schema is made if need be. Its password (if
+        /// PostgreSQL): `--db-password-file` or `SCDI_DB_PASSWORD`.
+        #[arg(long)]
+        to: Database,
+        /// A file holding the PostgreSQL password; or set `SCDI_DB_PASSWORD`.
+        #[arg(long, env = "SCDI_DB_PASSWORD_FILE")]
+        db_password_file: Option<PathBuf>,
+    },
 }
 
 #[derive(Args)]
 pub(crate) struct MessagesArgs {
-    /// The database the site writes to: a SQLite file or a postgres:// URL.
-    #[arg(long, env = "SCDI_DB", default_value = "data/scdi.sqlite3")]
-    pub(crate) db: Database,
-    /// A file holding the PostgreSQL password; or set `SCDI_DB_PASSWORD`.
-    #[arg(long, env = "SCDI_DB_PASSWORD_FILE")]
-    pub(crate) db_password_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) db: DbArgs,
     /// Only messages received on or after this UTC date (2026-11-01) or time
     /// (2026-11-01T08:30:00Z).
     #[arg(long, value_parser = export::parse_since)]
@@ -226,4 +293,20 @@ pub(crate) struct TodoArgs {
     pub(crate) lang: String,
     #[command(flatten)]
     pub(crate) dirs: L10nDirs,
+}
+
+impl DbArgs {
+    /// The database with its password, opened to read it only, or to change what it holds
+    /// (never created or migrated either way).
+    pub(crate) async fn open(&self, change: bool) -> anyhow::Result<Store> {
+        let password = scdi_site::config::db_password(self.db_password_file.as_deref())
+            .context("reading the database password")?;
+        let password = password.as_deref();
+        let opened = if change {
+            Store::open_existing(&self.db, password).await
+        } else {
+            Store::open_read_only(&self.db, password).await
+        };
+        opened.with_context(|| format!("opening {}", self.db))
+    }
 }

@@ -39,7 +39,7 @@ pub mod render;
 /// Contact form: strict `application/x-www-form-urlencoded` decoding and field validation.
 pub mod form;
 /// The contact form's per-client rate limit, in memory or shared through the database.
-mod limit;
+pub mod limit;
 /// Notifications to organisers (email, webhook), sent from the outbox in the background.
 pub mod outbox;
 

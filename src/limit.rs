@@ -196,11 +196,46 @@ pub(crate) fn client(
     headers: &HeaderMap,
 ) -> Option<IpAddr> {
     let from_header = client_ip_header.and_then(|name| {
-        let value = headers.get_all(name).iter().next_back()?;
-        let value = value.to_str().ok()?;
-        value.rsplit(',').next()?.trim().parse().ok()
+        let found = headers
+            .get_all(name)
+            .iter()
+            .next_back()
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.rsplit(',').next()?.trim().parse().ok());
+        if found.is_none() {
+            warn_of_missing_header(name);
+        }
+        found
     });
     from_header.or(socket.map(|s| s.ip()))
+}
+
+/// When a missing client-address header was last reported (seconds since 1970; 0: never).
+static MISSING_HEADER_SAID: AtomicU64 = AtomicU64::new(0);
+/// How often a missing client-address header is reported, at most.
+const SAY_MISSING_HEADER_EVERY: u64 = 600;
+
+/// Says, once and then at most every ten minutes, that the configured client-address header
+/// was missing: every such reader counts as the proxy, and all share one limit.
+fn warn_of_missing_header(name: &str) {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(1, |d| d.as_secs());
+    let last = MISSING_HEADER_SAID.load(Ordering::Relaxed);
+    let due = last == 0 || now >= last + SAY_MISSING_HEADER_EVERY;
+    if due
+        && MISSING_HEADER_SAID
+            .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+            .is_ok()
+    {
+        tracing::warn!(
+            header = name,
+            "a message came without a client address in the --client-ip-header: such \
+             readers count as the proxy and share one limit; make the proxy set it \
+             (nginx: proxy_set_header X-Real-IP $remote_addr) or unset the flag \
+             (said at most every 10 minutes)"
+        );
+    }
 }
 
 /// The key `client` is counted under; clients whose address is unknown share one.
@@ -210,7 +245,7 @@ fn key(client: Option<IpAddr>) -> IpAddr {
 
 /// The key a client is counted under: its address, or for IPv6 its /64 (one host usually
 /// holds a whole /64); IPv4-mapped IPv6 addresses count as the IPv4 address.
-pub(crate) fn per_slash_64(ip: IpAddr) -> IpAddr {
+pub fn per_slash_64(ip: IpAddr) -> IpAddr {
     match ip {
         IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
             Some(v4) => IpAddr::V4(v4),

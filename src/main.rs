@@ -8,8 +8,8 @@ use std::{io::Write, process::ExitCode, time::Duration};
 use anyhow::Context;
 use clap::Parser;
 use cli::{
-    CheckArgs, Cli, Command, ExportArgs, ExportFormat, Format, L10nCommand, MarkArgs,
-    MessagesCommand, NewLanguageArgs, NotifyCommand, TodoArgs,
+    BackupArgs, CheckArgs, Cli, Command, DbArgs, ExportArgs, ExportFormat, Format, L10nCommand,
+    LimitsCommand, MarkArgs, MessagesCommand, NewLanguageArgs, NotifyCommand, TodoArgs,
 };
 use scdi_site::{app, export, i18n, l10n, mirror, server, store::Store, AppState, Config};
 use tracing_subscriber::EnvFilter;
@@ -32,6 +32,10 @@ fn main() -> anyhow::Result<ExitCode> {
             command: NotifyCommand::Test(config),
         }) => notify_test(config),
         Some(Command::Export(args)) => export_mirror(args),
+        Some(Command::Backup(args)) => backup(args),
+        Some(Command::Limits {
+            command: LimitsCommand::Reset { address, db },
+        }) => limits_reset(address, db),
         None => serve(cli.serve),
     }
 }
@@ -125,12 +129,15 @@ async fn messages(command: MessagesCommand) -> anyhow::Result<ExitCode> {
     let (format, args) = match command {
         MessagesCommand::List(args) => (None, args),
         MessagesCommand::Export { format, args } => (Some(format), args),
+        MessagesCommand::Delete { ids, db } => return delete(&ids, db).await,
+        MessagesCommand::Purge { older_than, db } => return purge(older_than, db).await,
+        MessagesCommand::Copy {
+            from,
+            to,
+            db_password_file,
+        } => return copy(from, to, db_password_file).await,
     };
-    let password = scdi_site::config::db_password(args.db_password_file.as_deref())
-        .context("reading the database password")?;
-    let store = Store::open_read_only(&args.db, password.as_deref())
-        .await
-        .with_context(|| format!("opening {}", args.db))?;
+    let store = args.db.open(false).await?;
     let messages = store.list_since(args.since.as_deref()).await?;
     let notifications = match format {
         None => store.notifications().await?,
@@ -143,6 +150,97 @@ async fn messages(command: MessagesCommand) -> anyhow::Result<ExitCode> {
         Some(ExportFormat::Csv) => export::write_csv(out, &messages),
         Some(ExportFormat::Json) => export::write_json(out, &messages),
     })
+}
+
+async fn delete(ids: &[i64], db: DbArgs) -> anyhow::Result<ExitCode> {
+    let store = db.open(true).await?;
+    let deleted = store.delete(ids).await?;
+    store.close().await;
+    for id in ids.iter().filter(|id| !deleted.contains(id)) {
+        eprintln!("no message {id}");
+    }
+    println!(
+        "Deleted {} message(s) and their notifications. Copies remain in backups and in \
+         organisers' mailboxes (README, \"Deleting messages\").",
+        deleted.len()
+    );
+    Ok(if deleted.len() == ids.len() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+async fn purge(days: u32, db: DbArgs) -> anyhow::Result<ExitCode> {
+    let store = db.open(true).await?;
+    let deleted = store.purge_older_than(days).await?;
+    store.close().await;
+    println!(
+        "Deleted {deleted} message(s) received more than {days} days ago, and their notifications."
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn copy(
+    from: scdi_site::config::Database,
+    to: scdi_site::config::Database,
+    password_file: Option<std::path::PathBuf>,
+) -> anyhow::Result<ExitCode> {
+    let password = scdi_site::config::db_password(password_file.as_deref())
+        .context("reading the database password")?;
+    let source = Store::open_read_only(&from, password.as_deref())
+        .await
+        .with_context(|| format!("opening {from} (--from)"))?;
+    let target = Store::open(&to, password.as_deref())
+        .await
+        .with_context(|| format!("opening {to} (--to)"))?;
+    let copied = source.copy_to(&target).await?;
+    source.close().await;
+    target.close().await;
+    println!(
+        "Copied {} of {} message(s) and {} of {} notification(s) to {to}; the others were \
+         there already.",
+        copied.new_messages, copied.messages, copied.new_notifications, copied.notifications
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn backup(args: BackupArgs) -> anyhow::Result<ExitCode> {
+    let store = args.db.open(true).await?;
+    let done = store.backup(&args.file).await;
+    store.close().await;
+    match done? {
+        Some(()) => {
+            println!("Backed up {} to {}.", args.db.db, args.file.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        None => {
+            eprintln!("A PostgreSQL database is backed up with pg_dump (README, \"Backups\").");
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn limits_reset(address: Option<std::net::IpAddr>, db: DbArgs) -> anyhow::Result<ExitCode> {
+    let store = db.open(true).await?;
+    let client = address.map(|a| scdi_site::limit::per_slash_64(a).to_string());
+    let cleared = store.reset_limits(client.as_deref()).await;
+    store.close().await;
+    match cleared? {
+        Some(n) => {
+            println!("Cleared the message limit of {n} client(s).");
+            Ok(ExitCode::SUCCESS)
+        }
+        None => {
+            eprintln!(
+                "A site on SQLite keeps its message limit in memory: restarting it clears \
+                 the limit (systemctl restart scdi-site@3000)."
+            );
+            Ok(ExitCode::FAILURE)
+        }
+    }
 }
 
 fn export_mirror(args: ExportArgs) -> anyhow::Result<ExitCode> {
@@ -214,6 +312,10 @@ async fn serve(config: Config) -> anyhow::Result<ExitCode> {
     let limits = server::Limits::from_config(&state.config)?;
     let counts = state.clone();
     let reporter = tokio::spawn(async move { counts.report_traffic_every(TRAFFIC_PERIOD).await });
+    let retention = tokio::spawn({
+        let state = state.clone();
+        async move { state.apply_retention().await }
+    });
     let (stop_outbox, stop) = tokio::sync::watch::channel(false);
     let outbox = tokio::spawn({
         let state = state.clone();
@@ -221,6 +323,7 @@ async fn serve(config: Config) -> anyhow::Result<ExitCode> {
     });
     server::serve(listener, app(state.clone()), limits, shutdown_signal()).await;
     reporter.abort();
+    retention.abort();
     state.report_traffic();
     // The notification in hand is finished (or, past its timeout, left for the next start).
     let _ = stop_outbox.send(true);

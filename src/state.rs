@@ -73,7 +73,13 @@ impl AppState {
             .clamp(Duration::from_secs(1), store::WRITE_DEADLINE);
         if let (true, Database::File(path)) = (config.db_is_default(), &config.db) {
             if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-                std::fs::create_dir_all(folder)
+                // The site's user's only, as the database in it.
+                let mut builder = std::fs::DirBuilder::new();
+                builder.recursive(true);
+                #[cfg(unix)]
+                std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+                builder
+                    .create(folder)
                     .with_context(|| format!("creating {}", folder.display()))?;
             }
         }
@@ -112,6 +118,27 @@ impl AppState {
         self.site.load_full()
     }
 
+    /// With `--retention-days`, deletes the messages past it now and then daily, for as
+    /// long as the site runs.
+    pub async fn apply_retention(&self) {
+        let Some(days) = self.config.retention_days else {
+            return;
+        };
+        let mut daily = tokio::time::interval(Duration::from_secs(24 * 3600));
+        loop {
+            daily.tick().await;
+            match self.store.purge_older_than(days).await {
+                Ok(0) => {}
+                Ok(deleted) => {
+                    tracing::info!(deleted, days, "messages past --retention-days deleted")
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "messages past --retention-days not deleted; trying again tomorrow")
+                }
+            }
+        }
+    }
+
     /// The one line an operator reads at startup, saying what this instance runs with, and
     /// a WARN for each setting that leaves something undone or open.
     pub fn say_what_runs(&self, addr: std::net::SocketAddr) {
@@ -129,6 +156,7 @@ impl AppState {
             notifications = %or_none(self.channels.names().to_vec()),
             mirrors = %mirrors,
             onion = %c.onion_url.as_ref().map_or("none", |o| o.as_str()),
+            retention_days = %c.retention_days.map_or("none".to_string(), |d| d.to_string()),
             "serving"
         );
         if self.channels.names().is_empty() {

@@ -77,6 +77,10 @@ pub struct Config {
     /// cross-site POST is refused.
     #[arg(long, env = "SCDI_ALLOWED_FORM_ORIGINS", value_delimiter = ',')]
     pub allowed_form_origins: Vec<FormOrigin>,
+    /// Delete messages (with their notifications) this many days after they arrive,
+    /// checked at start and daily; by default they are kept until deleted by hand.
+    #[arg(long, env = "SCDI_RETENTION_DAYS", value_parser = clap::value_parser!(u32).range(1..))]
+    pub retention_days: Option<u32>,
     #[command(flatten)]
     pub notify: NotifyConfig,
 }
@@ -177,8 +181,8 @@ impl Config {
         self.db == defaults::<Self>().db
     }
 
-    /// The PostgreSQL password, from `--db-password-file` (its first line) or
-    /// `SCDI_DB_PASSWORD`, if given.
+    /// The PostgreSQL password (see [`secret`]): a file, `SCDI_DB_PASSWORD` or the systemd
+    /// credential `db-password`, if given.
     pub fn db_password(&self) -> std::io::Result<Option<String>> {
         db_password(self.db_password_file.as_deref())
     }
@@ -201,23 +205,39 @@ pub fn other_addresses(
     all
 }
 
-/// The PostgreSQL password from a file (its first line), else from `SCDI_DB_PASSWORD`.
+/// The PostgreSQL password (see [`secret`]).
 pub fn db_password(file: Option<&std::path::Path>) -> std::io::Result<Option<String>> {
-    secret(file, "SCDI_DB_PASSWORD")
+    secret(file, "SCDI_DB_PASSWORD", "db-password")
 }
 
-/// A secret from its file (the first line), else from the environment variable `var`: never
-/// from the command line, which `ps` shows.
-fn secret(file: Option<&std::path::Path>, var: &str) -> std::io::Result<Option<String>> {
-    match file {
-        Some(file) => read_secret(file).map(Some),
-        None => Ok(std::env::var(var).ok()),
+/// A secret from its file (the first line), else from the environment variable `var`,
+/// else from the systemd credential `credential` (`LoadCredential=` in the unit, read from
+/// `$CREDENTIALS_DIRECTORY`): never from the command line, which `ps` shows.
+pub(crate) fn secret(
+    file: Option<&std::path::Path>,
+    var: &str,
+    credential: &str,
+) -> std::io::Result<Option<String>> {
+    if let Some(file) = file {
+        return read_secret(file).map(Some);
     }
+    if let Ok(value) = std::env::var(var) {
+        return Ok(Some(value));
+    }
+    let Some(dir) = std::env::var_os("CREDENTIALS_DIRECTORY") else {
+        return Ok(None);
+    };
+    let path = std::path::Path::new(&dir).join(credential);
+    if !path.exists() {
+        return Ok(None);
+    }
+    read_secret(&path).map(Some)
 }
 
 /// The first line of a secret's file (a password, a signing key).
 pub fn read_secret(file: &std::path::Path) -> std::io::Result<String> {
-    let text = std::fs::read_to_string(file)?;
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", file.display())))?;
     Ok(text.lines().next().unwrap_or("").to_string())
 }
 
@@ -381,11 +401,6 @@ mod tests {
         );
         let server = parse(&["--smtp-url", "smtp://127.0.0.1:25"]).unwrap_err();
         assert!(server.contains("--notify-email"), "{server}");
-        let webhook = parse(&["--notify-webhook", "https://hooks.example.org/x"]).unwrap_err();
-        assert!(
-            webhook.contains("--notify-webhook-secret-file"),
-            "{webhook}"
-        );
         parse(&[
             "--notify-email",
             "organisers@example.org",

@@ -31,13 +31,10 @@ pub struct NotifyConfig {
     #[arg(long = "smtp-password-file", env = "SCDI_SMTP_PASSWORD_FILE")]
     pub smtp_password_file: Option<PathBuf>,
     /// POST each message as signed JSON to this URL (https, or http to this machine).
-    #[arg(
-        long = "notify-webhook",
-        env = "SCDI_NOTIFY_WEBHOOK",
-        requires = "webhook_secret_file"
-    )]
+    #[arg(long = "notify-webhook", env = "SCDI_NOTIFY_WEBHOOK")]
     pub webhook: Option<WebhookUrl>,
-    /// A file holding the webhook's signing secret (first line).
+    /// A file holding the webhook's signing secret (first line); without it, the systemd
+    /// credential `webhook-secret`. A webhook without a secret is refused at startup.
     #[arg(
         long = "notify-webhook-secret-file",
         env = "SCDI_NOTIFY_WEBHOOK_SECRET_FILE"
@@ -69,10 +66,24 @@ impl NotifyConfig {
         Duration::from_secs(self.timeout_secs)
     }
 
-    /// The mail server's password, from `--smtp-password-file` (its first line) or
-    /// `SCDI_SMTP_PASSWORD`, if given.
+    /// The webhook's signing secret, from `--notify-webhook-secret-file` (its first line),
+    /// `SCDI_NOTIFY_WEBHOOK_SECRET` or the systemd credential `webhook-secret`, if given.
+    pub fn webhook_secret(&self) -> std::io::Result<Option<String>> {
+        super::secret(
+            self.webhook_secret_file.as_deref(),
+            "SCDI_NOTIFY_WEBHOOK_SECRET",
+            "webhook-secret",
+        )
+    }
+
+    /// The mail server's password, from `--smtp-password-file` (its first line),
+    /// `SCDI_SMTP_PASSWORD` or the systemd credential `smtp-password`, if given.
     pub fn smtp_password(&self) -> std::io::Result<Option<String>> {
-        super::secret(self.smtp_password_file.as_deref(), "SCDI_SMTP_PASSWORD")
+        super::secret(
+            self.smtp_password_file.as_deref(),
+            "SCDI_SMTP_PASSWORD",
+            "smtp-password",
+        )
     }
 }
 

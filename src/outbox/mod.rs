@@ -138,13 +138,17 @@ impl Channels {
 }
 
 /// An error with its causes, as the other side said it ("Connection refused", a server's
-/// "550 mailbox unavailable").
+/// "550 mailbox unavailable"), each said once: some errors (lettre's) already end with
+/// their cause's text.
 fn error_chain(e: &dyn std::error::Error) -> String {
     let mut text = e.to_string();
     let mut source = e.source();
     while let Some(s) = source {
-        text.push_str(": ");
-        text.push_str(&s.to_string());
+        let cause = s.to_string();
+        if !text.ends_with(&cause) {
+            text.push_str(": ");
+            text.push_str(&cause);
+        }
         source = s.source();
     }
     text
@@ -274,13 +278,14 @@ impl Worker {
         match self.store.mark(due, &sent).await {
             Ok(true) => {}
             Ok(false) => tracing::warn!(
-                id,
+                notification = id,
+                message_id = due.message_id,
                 channel,
                 "a notification's claim ended before its outcome was recorded: another \
                  instance may send it again (is the database's clock steady?)"
             ),
             Err(e) => {
-                tracing::warn!(error = %e, id, channel, "cannot record a notification's outcome; it will be sent again")
+                tracing::warn!(error = %e, notification = id, message_id = due.message_id, channel, "cannot record a notification's outcome; it will be sent again")
             }
         }
     }
@@ -298,7 +303,12 @@ async fn attempt(channels: &Channels, due: &Due, pace: &Pace) -> Sent {
     let (id, message, channel) = (due.id, due.message_id, due.channel.as_str());
     let failure = match result {
         Ok(()) => {
-            tracing::info!(id, message, channel, "notification sent");
+            tracing::info!(
+                notification = id,
+                message_id = message,
+                channel,
+                "notification sent"
+            );
             return Sent::Yes;
         }
         Err(failure) => failure,
@@ -316,10 +326,10 @@ async fn attempt(channels: &Channels, due: &Due, pace: &Pace) -> Sent {
                 failure.text
             )
         };
-        tracing::error!(id, message, channel, error = %why, "notification failed for good; the message is in the database (messages list)");
+        tracing::error!(notification = id, message_id = message, channel, error = %why, "notification failed for good; the message is in the database (messages list)");
         Sent::Failed(why)
     } else {
-        tracing::warn!(id, message, channel, attempts, retry_in_s = delay.as_secs(), error = %failure.text, "notification not sent yet");
+        tracing::warn!(notification = id, message_id = message, channel, attempts, retry_in_s = delay.as_secs(), error = %failure.text, "notification not sent yet");
         Sent::Retry(delay, failure.text)
     }
 }
@@ -338,6 +348,22 @@ fn retry_delay(first: Duration, attempts: i32) -> Duration {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An error that writes its cause into its own text, as lettre's do.
+    #[derive(Debug, thiserror::Error)]
+    #[error("Connection error: {0}")]
+    struct SaysItsCause(#[source] std::io::Error);
+
+    #[test]
+    fn a_cause_is_said_once() {
+        let e = SaysItsCause(std::io::Error::new(
+            std::io::ErrorKind::ConnectionRefused,
+            "Connection refused",
+        ));
+        assert_eq!(error_chain(&e), "Connection error: Connection refused");
+        let io = std::io::Error::other(SaysItsCause(std::io::Error::other("reset")));
+        assert_eq!(error_chain(&io), "Connection error: reset");
+    }
 
     #[test]
     fn retries_back_off_exponentially_with_jitter_up_to_an_hour() {

@@ -12,7 +12,7 @@ use sha2::Sha256;
 
 use super::{error_chain, Failure, SetupError};
 use crate::{
-    config::{read_secret, Content, NotifyConfig, WebhookUrl},
+    config::{Content, NotifyConfig, WebhookUrl},
     store::Due,
 };
 
@@ -39,13 +39,22 @@ struct Payload<'a> {
 
 impl Webhook {
     pub(super) fn new(config: &NotifyConfig) -> Result<Option<Self>, SetupError> {
-        let (Some(url), Some(file)) = (&config.webhook, &config.webhook_secret_file) else {
+        let Some(url) = &config.webhook else {
             return Ok(None);
         };
-        let secret = read_secret(file).map_err(|source| SetupError::Secret {
-            what: "--notify-webhook-secret-file",
-            source,
-        })?;
+        let secret = config
+            .webhook_secret()
+            .map_err(|source| SetupError::Secret {
+                what: "the webhook's secret (--notify-webhook-secret-file)",
+                source,
+            })?
+            .ok_or_else(|| {
+                SetupError::Config(
+                    "--notify-webhook needs its signing secret: --notify-webhook-secret-file, \
+                     or the systemd credential webhook-secret"
+                        .into(),
+                )
+            })?;
         if secret.len() < 16 {
             return Err(SetupError::Config(
                 "the webhook secret is shorter than 16 characters: make a long random one, \

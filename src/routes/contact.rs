@@ -73,14 +73,14 @@ pub(super) async fn submit(
     match stored {
         Ok(Stored::Now(id)) => {
             // No name, address or text in the log: only that a message arrived.
-            tracing::info!(id, locale = %locale.code, "message stored");
+            tracing::info!(message_id = id, locale = %locale.code, "message stored");
             if !notify.is_empty() {
                 state.doorbell.ring();
             }
             Ok(thanks.into_response())
         }
         Ok(Stored::Before(id)) => {
-            tracing::info!(id, locale = %locale.code, "message sent again: stored before, thanked again");
+            tracing::info!(message_id = id, locale = %locale.code, "message sent again: stored before, thanked again");
             Ok(thanks.into_response())
         }
         Err(e) => {

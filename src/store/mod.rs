@@ -80,6 +80,27 @@ macro_rules! insert_message_sql {
     };
 }
 
+/// A copied message, with its own id: nothing when a message with that id is there already
+/// (so a copy run twice, or resumed, copies each once). `$overriding` is what PostgreSQL
+/// needs to write an identity column.
+macro_rules! copy_sql {
+    ($overriding:literal) => {
+        (
+            concat!(
+                "INSERT INTO messages (id, name, email, body, locale, created_at, uid, digest) ",
+                $overriding,
+                " VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING"
+            ),
+            concat!(
+                "INSERT INTO notifications (id, message_id, channel, state, attempts, \
+                 created_at, due_at, last_error) ",
+                $overriding,
+                " VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING"
+            ),
+        )
+    };
+}
+
 mod postgres;
 mod sqlite;
 
@@ -125,7 +146,12 @@ pub enum Error {
     #[error("the database: {0}")]
     Database(#[from] sqlx::Error),
     #[error("bringing the database's schema up to date: {0}")]
-    Migration(#[from] sqlx::migrate::MigrateError),
+    Migration(sqlx::migrate::MigrateError),
+    #[error(
+        "this database was upgraded by a newer scdi-site (its schema has change {0}, which \
+         this one does not know): run that version or a later one (README, \"Upgrading\")"
+    )]
+    Newer(i64),
     #[error("no database at {}", .0.display())]
     Missing(PathBuf),
     #[error("the database's folder {} does not exist", .0.display())]
@@ -142,6 +168,15 @@ pub enum Error {
     },
 }
 
+impl From<sqlx::migrate::MigrateError> for Error {
+    fn from(e: sqlx::migrate::MigrateError) -> Self {
+        match e {
+            sqlx::migrate::MigrateError::VersionMissing(version) => Error::Newer(version),
+            e => Error::Migration(e),
+        }
+    }
+}
+
 /// Runs `$body` on whichever backend `$store` is, with `$backend` naming it: code written
 /// once for both dialects (each expansion is compiled for its own database types).
 macro_rules! each_backend {
@@ -152,6 +187,10 @@ macro_rules! each_backend {
         }
     };
 }
+
+mod lifecycle;
+
+pub use lifecycle::Copied;
 
 /// A message, as both dialects store it.
 const INSERT_MESSAGE: &str = insert_message_sql!();
@@ -322,6 +361,17 @@ impl Store {
             Database::File(path) => Backend::Sqlite(sqlite::Store::open(path, deadline).await?),
             Database::Postgres(url) => {
                 Backend::Postgres(postgres::Store::open(url, password, deadline).await?)
+            }
+        }))
+    }
+
+    /// Opens an existing database to change it (organisers' and operators' commands):
+    /// nothing is created or migrated, so a mistyped path is an error, not a new database.
+    pub async fn open_existing(db: &Database, password: Option<&str>) -> Result<Self, Error> {
+        Ok(Self(match db {
+            Database::File(path) => Backend::Sqlite(sqlite::Store::open_existing(path).await?),
+            Database::Postgres(url) => {
+                Backend::Postgres(postgres::Store::open_existing(url, password).await?)
             }
         }))
     }

@@ -32,8 +32,19 @@ pub(super) struct Store {
 const MAX_CONNECTIONS: u32 = 8;
 
 fn options(url: &str, password: Option<&str>) -> Result<PgConnectOptions, sqlx::Error> {
-    let mut options = PgConnectOptions::from_str(url)?.application_name("scdi-site");
-    if let Some(password) = password {
+    // A password given apart goes into the URL before sqlx parses it: parsing a URL without
+    // one reads ~/.pgpass, and warns when it cannot (the site's user, with root's HOME).
+    let mut with_password = url::Url::parse(url).ok();
+    let set = match (&mut with_password, password) {
+        (Some(u), Some(p)) => u.set_password(Some(p)).is_ok(),
+        _ => false,
+    };
+    let parsed = match &with_password {
+        Some(u) if set => PgConnectOptions::from_str(u.as_str())?,
+        _ => PgConnectOptions::from_str(url)?,
+    };
+    let mut options = parsed.application_name("scdi-site");
+    if let (false, Some(password)) = (set, password) {
         options = options.password(password);
     }
     Ok(options)
@@ -58,16 +69,32 @@ impl Store {
         password: Option<&str>,
         deadline: Duration,
     ) -> Result<Self, Error> {
-        let pool = PgPoolOptions::new()
-            .max_connections(MAX_CONNECTIONS)
-            .acquire_timeout(deadline)
-            .connect_with(within(options(url, password)?, deadline))
-            .await?;
+        // One connection first, for the migrations: a database that cannot be reached is
+        // reported with its reason (refused, unknown host, bad password), where a pool
+        // would say only that it timed out.
         let mut conn = options(url, password)?.connect().await?;
         sqlx::migrate!("./migrations/postgres")
             .run_direct(&mut conn)
             .await?;
         conn.close().await?;
+        let pool = PgPoolOptions::new()
+            .max_connections(MAX_CONNECTIONS)
+            .acquire_timeout(deadline)
+            .connect_with(within(options(url, password)?, deadline))
+            .await?;
+        Ok(Self { pool })
+    }
+
+    /// Connects to change what is stored (organisers' commands), without migrating.
+    pub(super) async fn open_existing(url: &str, password: Option<&str>) -> Result<Self, Error> {
+        let options = within(options(url, password)?, super::WRITE_DEADLINE);
+        // Tried alone first, so that a database not reached says why (see `open`).
+        options.clone().connect().await?.close().await?;
+        let pool = PgPoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(super::WRITE_DEADLINE)
+            .connect_with(options)
+            .await?;
         Ok(Self { pool })
     }
 
@@ -76,6 +103,8 @@ impl Store {
     pub(super) async fn open_read_only(url: &str, password: Option<&str>) -> Result<Self, Error> {
         let options = within(options(url, password)?, super::WRITE_DEADLINE)
             .options([("default_transaction_read_only", "on")]);
+        // Tried alone first, so that a database not reached says why (see `open`).
+        options.clone().connect().await?.close().await?;
         let pool = PgPoolOptions::new()
             .max_connections(1)
             .acquire_timeout(super::WRITE_DEADLINE)
@@ -138,6 +167,30 @@ impl Store {
     /// Whether the schema has the notifications yet.
     pub(super) fn has_notifications_sql(&self) -> &'static str {
         "SELECT to_regclass('notifications') IS NOT NULL"
+    }
+
+    /// Nothing to do: rows deleted are gone from queries at once, and autovacuum reclaims
+    /// their space (README, "Deleting messages").
+    pub(super) async fn forget_deleted(&self) -> Result<(), Error> {
+        Ok(())
+    }
+
+    /// The statements a copy writes with: ids are kept, though identity columns.
+    pub(super) fn copy_sql(&self) -> (&'static str, &'static str) {
+        copy_sql!("OVERRIDING SYSTEM VALUE")
+    }
+
+    /// After ids were written by hand: the identity columns go on after the largest.
+    pub(super) async fn after_copy(&self, tx: &mut Transaction<'_, Postgres>) -> Result<(), Error> {
+        for table in ["messages", "notifications"] {
+            sqlx::query(&format!(
+                "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \
+                 (SELECT max(id) FROM {table})) WHERE EXISTS (SELECT 1 FROM {table})"
+            ))
+            .execute(&mut **tx)
+            .await?;
+        }
+        Ok(())
     }
 
     pub(super) fn buckets(&self) -> SharedBuckets {
@@ -204,6 +257,16 @@ impl SharedBuckets {
             .execute(&self.0)
             .await?;
         Ok(())
+    }
+
+    /// Forgets `client`'s bucket (every client's with `None`): their allowance is whole
+    /// again. How many were forgotten.
+    pub async fn reset(&self, client: Option<&str>) -> Result<u64, Error> {
+        let query = match client {
+            Some(client) => sqlx::query("DELETE FROM rate_limits WHERE client = $1").bind(client),
+            None => sqlx::query("DELETE FROM rate_limits"),
+        };
+        Ok(query.execute(&self.0).await?.rows_affected())
     }
 
     /// Forgets clients whose bucket has been full for `full_after`.

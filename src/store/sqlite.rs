@@ -42,7 +42,9 @@ fn options(path: &Path, deadline: Duration) -> Result<SqliteConnectOptions, sqlx
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Full)
         // Concurrent writers wait for the lock instead of failing with "database is locked".
-        .busy_timeout(deadline))
+        .busy_timeout(deadline)
+        // A deleted message's text is overwritten, not left in free pages of the file.
+        .pragma("secure_delete", "ON"))
 }
 
 impl Store {
@@ -67,11 +69,7 @@ impl Store {
         let lock = tokio::task::spawn_blocking({
             let lock_path = lock_path.clone();
             move || -> std::io::Result<File> {
-                let file = File::options()
-                    .create(true)
-                    .truncate(false)
-                    .write(true)
-                    .open(lock_path)?;
+                let file = private_file(&lock_path)?;
                 file.lock()?;
                 Ok(file)
             }
@@ -80,6 +78,11 @@ impl Store {
         .map_err(std::io::Error::other)
         .and_then(|locked| locked)
         .map_err(file_error("locking", &lock_path))?;
+        // Made by the site's user for that user only: readers' messages are not for every
+        // local account. SQLite gives its `-wal` and `-shm` files the database's mode.
+        if !path.exists() {
+            private_file(path).map_err(file_error("creating", path))?;
+        }
         let mut conn = options(path, deadline)?
             .create_if_missing(true)
             .connect()
@@ -91,6 +94,25 @@ impl Store {
         drop(lock);
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
+            .acquire_timeout(deadline)
+            .connect_with(options(path, deadline)?)
+            .await?;
+        Ok(Self {
+            pool,
+            path: path.to_path_buf(),
+            writes: true,
+            deadline,
+        })
+    }
+
+    /// Opens an existing database to change it, without creating or migrating it.
+    pub(super) async fn open_existing(path: &Path) -> Result<Self, Error> {
+        if !path.is_file() {
+            return Err(Error::Missing(path.to_path_buf()));
+        }
+        let deadline = super::WRITE_DEADLINE;
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
             .acquire_timeout(deadline)
             .connect_with(options(path, deadline)?)
             .await?;
@@ -182,6 +204,46 @@ impl Store {
         }
     }
 
+    /// After a delete: the write-ahead log, which still holds the deleted rows' pages, is
+    /// written into the database (where `secure_delete` has zeroed them) and emptied.
+    pub(super) async fn forget_deleted(&self) -> Result<(), Error> {
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// A consistent copy in the new file `to`: `VACUUM INTO` reads in one transaction, so
+    /// writers carry on and every commit before it began is in the copy.
+    pub(super) async fn backup(&self, to: &Path) -> Result<(), Error> {
+        // Made first, empty and private: the copy holds every message.
+        File::options()
+            .write(true)
+            .create_new(true)
+            .mode_private()
+            .open(to)
+            .map_err(|source| Error::File {
+                what: "creating the backup",
+                path: to.to_path_buf(),
+                source,
+            })?;
+        sqlx::query("VACUUM INTO $1")
+            .bind(to.display().to_string())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The statements a copy writes with (see `copy_sql!`).
+    pub(super) fn copy_sql(&self) -> (&'static str, &'static str) {
+        copy_sql!("")
+    }
+
+    /// Nothing to do: SQLite's next id follows the largest one there.
+    pub(super) async fn after_copy(&self, _: &mut Transaction<'_, Sqlite>) -> Result<(), Error> {
+        Ok(())
+    }
+
     /// The outbox's statements, by SQLite's clock.
     pub(super) fn outbox(&self) -> &'static OutboxSql {
         &OUTBOX
@@ -216,6 +278,30 @@ impl Store {
                 }
             }
         }
+    }
+}
+
+/// Opens `path` for writing, creating it readable and writable by this user only (0600)
+/// when it does not exist; an existing file is left as it is.
+fn private_file(path: &Path) -> std::io::Result<File> {
+    File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .mode_private()
+        .open(path)
+}
+
+/// Files made readable and writable by their owner only.
+trait Private {
+    fn mode_private(&mut self) -> &mut Self;
+}
+
+impl Private for std::fs::OpenOptions {
+    fn mode_private(&mut self) -> &mut Self {
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(self, 0o600);
+        self
     }
 }
 
@@ -277,5 +363,30 @@ mod tests {
                 "{files:?}"
             );
         }
+    }
+
+    /// Readers' messages are for the site's user only: the database, its write-ahead log,
+    /// its shared-memory index and the lock file are created 0600, whatever the umask.
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn the_database_files_are_the_site_users_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("site.sqlite3");
+        let store = Store::open(&db.clone().into(), None).await.unwrap();
+        let m = NewMessage {
+            name: "Maryam",
+            email: "m@example.org",
+            body: "سلام",
+            locale: "fa",
+            notify: &[],
+        };
+        store.insert(&m).await.unwrap();
+        for suffix in ["", "-wal", "-shm", "-lock"] {
+            let file = format!("{}{suffix}", db.display());
+            let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "{file}: {mode:o}");
+        }
+        store.close().await;
     }
 }

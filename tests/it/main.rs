@@ -28,6 +28,7 @@ mod system {
     mod deploy;
     mod durability;
     mod l10n_check;
+    mod lifecycle;
     mod messages_cli;
     mod nothing_lost;
     mod notifications;

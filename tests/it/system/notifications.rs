@@ -210,13 +210,19 @@ async fn smtp_down_when_sent_then_delivered_once_when_it_is_up() {
             "notification by email to organisers@example.org: pending (1 attempt(s); last:",
         )
         .await;
-        assert!(
-            listing.contains("Connection refused"),
-            "{backend:?}: {listing}"
+        assert_eq!(
+            listing.matches("Connection refused").count(),
+            1,
+            "{backend:?}: the cause said once: {listing}"
         );
         let smtp = SmtpServer::start_on(port, "accept");
         smtp.wait_for(1).await;
         listed(&db, "notification by email to organisers@example.org: sent").await;
+        let log = server.log_text();
+        assert!(
+            log.contains("notification sent notification=1 message_id=1 channel=email"),
+            "{backend:?}: every number labelled:\n{log}"
+        );
         // Sent is recorded, so nothing more comes.
         let states = settled(&db).await;
         assert_eq!(states.len(), 1);
@@ -711,4 +717,32 @@ fn unencrypted_mail_to_another_host_is_refused_at_startup() {
     let said = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
     assert!(said.contains("unencrypted"), "{said}");
+}
+
+/// Under systemd, secrets come from `LoadCredential=` (`$CREDENTIALS_DIRECTORY`), files
+/// only the service's user can read; a webhook without any secret is refused at startup.
+#[tokio::test]
+async fn the_webhook_secret_comes_from_systemds_credentials() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db.sqlite3");
+    let receiver = Receiver::start(&[]).await;
+    let args = ["--notify-webhook", receiver.url.as_str()];
+    let refused = Server::try_start(&db, &args, &["env", "-u", "CREDENTIALS_DIRECTORY"])
+        .err()
+        .expect("a webhook without a secret is refused");
+    assert!(
+        refused.contains("--notify-webhook-secret-file"),
+        "{refused}"
+    );
+    let credentials = dir.path().join("credentials");
+    std::fs::create_dir(&credentials).unwrap();
+    let secret = credentials.join("webhook-secret");
+    std::fs::write(&secret, "a-long-random-secret-for-the-test\n").unwrap();
+    std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let env = format!("CREDENTIALS_DIRECTORY={}", credentials.display());
+    let server = Server::try_start(&db, &args, &["env", &env]).unwrap();
+    assert_eq!(send(&server, NAME, TEXT).await, 303);
+    let got = receiver.wait_for(1).await;
+    assert!(got[0].0.contains_key("x-scdi-signature"));
 }

@@ -226,3 +226,84 @@ fn refused_at_startup(args: &[&str], var: &str) -> std::process::Output {
     }
     child.wait_with_output().unwrap()
 }
+
+/// On first run the default `data/` folder is made for the site's user only (0700), the
+/// database in it 0600, whatever the umask: no other local account reads the messages.
+#[cfg(unix)]
+#[test]
+fn the_default_data_folder_is_the_site_users_only() {
+    use std::{io::BufRead, os::unix::fs::PermissionsExt};
+    let dir = tempfile::tempdir().unwrap();
+    let root = crate::common::repo_root();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_scdi-site"))
+        .current_dir(dir.path())
+        .args(["serve", "--addr", "127.0.0.1:0", "--locales-dir"])
+        .arg(root.join("locales"))
+        .arg("--templates-dir")
+        .arg(root.join("templates"))
+        .arg("--static-dir")
+        .arg(root.join("static"))
+        .env_remove("SCDI_DB")
+        .env("RUST_LOG", "info")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let serving = lines
+        .map_while(Result::ok)
+        .any(|line| line.contains("serving addr="));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(serving, "the server did not start");
+    let mode = |p: &str| {
+        std::fs::metadata(dir.path().join(p))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    assert_eq!(mode("data"), 0o700);
+    assert_eq!(mode("data/scdi.sqlite3"), 0o600);
+}
+
+/// Migrations are forward-only: an older binary on a database a newer one upgraded refuses
+/// it, saying so in words an operator can act on (not sqlx's "previously applied but is
+/// missing").
+#[tokio::test]
+async fn an_older_binary_says_a_newer_one_upgraded_the_database() {
+    use crate::common::Backend;
+    use scdi_site::{config::Database, store::Store};
+    use sqlx::{Connection, Executor};
+    const FUTURE: &str = "INSERT INTO _sqlx_migrations \
+        (version, description, success, checksum, execution_time) \
+        VALUES (99990101000000, 'from the future', TRUE, X'00', 0)";
+    for backend in Backend::BOTH {
+        let dir = tempfile::tempdir().unwrap();
+        let (db, _postgres) = backend.database(dir.path()).await;
+        Store::open(&db, None).await.unwrap().close().await;
+        match &db {
+            Database::File(path) => {
+                let url = format!("sqlite://{}", path.display());
+                let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+                conn.execute(FUTURE).await.unwrap();
+                conn.close().await.unwrap();
+            }
+            Database::Postgres(url) => {
+                let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
+                conn.execute(FUTURE.replace("X'00'", "'\\x00'").as_str())
+                    .await
+                    .unwrap();
+                conn.close().await.unwrap();
+            }
+        }
+        let Err(e) = Store::open(&db, None).await else {
+            panic!("{db}: an older binary opened a newer database");
+        };
+        let text = e.to_string();
+        assert!(
+            text.contains("upgraded by a newer scdi-site") && text.contains("Upgrading"),
+            "{db}: {text}"
+        );
+    }
+}
