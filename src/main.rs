@@ -1,5 +1,5 @@
 //! The `scdi-site` binary: parse the command line (`cli`), set up logging, run the command;
-//! `serve` until Ctrl-C, SIGTERM or SIGHUP.
+//! `serve` until Ctrl-C or SIGTERM, reloading the site's files on SIGHUP.
 
 mod cli;
 
@@ -316,6 +316,10 @@ async fn serve(config: Config) -> anyhow::Result<ExitCode> {
         let state = state.clone();
         async move { state.apply_retention().await }
     });
+    let reloads = tokio::spawn({
+        let state = state.clone();
+        async move { reload_on_hangup(state).await }
+    });
     let (stop_outbox, stop) = tokio::sync::watch::channel(false);
     let outbox = tokio::spawn({
         let state = state.clone();
@@ -324,6 +328,7 @@ async fn serve(config: Config) -> anyhow::Result<ExitCode> {
     server::serve(listener, app(state.clone()), limits, shutdown_signal()).await;
     reporter.abort();
     retention.abort();
+    reloads.abort();
     state.report_traffic();
     // The notification in hand is finished (or, past its timeout, left for the next start).
     let _ = stop_outbox.send(true);
@@ -334,8 +339,26 @@ async fn serve(config: Config) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Ctrl-C, SIGTERM, or SIGHUP (a closed terminal; there is nothing to reload on a hang-up,
-/// and dying abruptly would cut off uploads in flight): all stop the server gracefully.
+/// SIGHUP reloads the site's files, as nginx does on it: a habitual `kill -HUP` or a log
+/// rotation script never stops the site.
+async fn reload_on_hangup(state: AppState) {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::hangup()) {
+            Ok(mut hup) => {
+                while hup.recv().await.is_some() {
+                    state.reload().await;
+                }
+            }
+            Err(e) => tracing::error!(error = %e, "cannot listen for SIGHUP"),
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = state;
+}
+
+/// Ctrl-C or SIGTERM: the server stops gracefully.
 async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
@@ -343,18 +366,12 @@ async fn shutdown_signal() {
     #[cfg(unix)]
     let terminate = async {
         use tokio::signal::unix::{signal, SignalKind};
-        match (
-            signal(SignalKind::terminate()),
-            signal(SignalKind::hangup()),
-        ) {
-            (Ok(mut term), Ok(mut hup)) => {
-                tokio::select! {
-                    _ = term.recv() => {},
-                    _ = hup.recv() => {},
-                }
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                term.recv().await;
             }
-            (Err(e), _) | (_, Err(e)) => {
-                tracing::error!(error = %e, "cannot listen for SIGTERM and SIGHUP");
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
                 std::future::pending::<()>().await
             }
         }

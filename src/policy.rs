@@ -33,8 +33,10 @@ const PERMISSIONS_POLICY: &str = "accelerometer=(), autoplay=(), camera=(), \
 pub(crate) const LIVE_REFERRER: &str = "no-referrer";
 pub(crate) const MIRROR_REFERRER: &str = "strict-origin";
 
-/// Under HTTPS only.
-pub(crate) const HSTS: &str = "max-age=63072000; includeSubDomains";
+/// Strict-Transport-Security for `max_age` seconds (under HTTPS only).
+pub(crate) fn hsts(max_age: u64) -> String {
+    format!("max-age={max_age}; includeSubDomains")
+}
 
 /// The Content-Security-Policy with `form_action` as its `form-action` sources;
 /// `for_meta` leaves out what a `<meta>` tag cannot carry.

@@ -197,6 +197,29 @@ impl AppState {
         }
     }
 
+    /// Reloads locales, templates and static files (SIGHUP), as `--watch` does on a change:
+    /// requests in flight finish with the site they began with, the next ones get the new
+    /// one; a broken file is logged and the last good site goes on serving.
+    pub async fn reload(&self) {
+        let state = self.clone();
+        let reloaded = tokio::task::spawn_blocking(move || {
+            let config = &state.config;
+            match Site::load(&config.sources, Links::live(config), true, Effort::Best) {
+                Ok(site) => {
+                    state.site.store(Arc::new(site));
+                    tracing::info!("site reloaded (SIGHUP): locales, templates, static files");
+                }
+                Err(e) => {
+                    tracing::error!("reload failed, still serving the last good version:\n{e}");
+                }
+            }
+        })
+        .await;
+        if let Err(e) = reloaded {
+            tracing::error!(error = %e, "reload task failed");
+        }
+    }
+
     /// In watch mode: reloads the site if a file changed. A broken edit leaves the last good
     /// site serving and is reported by [`AppState::reload_error`]. Reading folders and
     /// rendering every page take milliseconds, so this runs off the async workers.

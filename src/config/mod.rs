@@ -34,6 +34,11 @@ pub struct Config {
     /// mark cookies `Secure`.
     #[arg(long, env = "SCDI_HTTPS")]
     pub https: bool,
+    /// With `--https`: how long browsers must use HTTPS only (Strict-Transport-Security),
+    /// in seconds. A day by default, so that a TLS mistake in the first weeks is not locked
+    /// in; raise it to 63072000 (two years) once HTTPS has run well for a month.
+    #[arg(long, env = "SCDI_HSTS_MAX_AGE_SECS", default_value_t = 86400)]
+    pub hsts_max_age_secs: u64,
     /// Contact form: accepted messages per client per hour (0: no limit).
     #[arg(long, env = "SCDI_CONTACT_PER_HOUR", default_value_t = 20)]
     pub contact_per_hour: u32,

@@ -85,7 +85,9 @@ pub(crate) fn apply(
     // clone the box (an allocation and a deep clone) for every request.
     ServiceBuilder::new()
         .layer(AroundLayer(access::AccessLog(state.traffic.clone())))
-        .layer(security::layer(state.config.https))
+        .layer(security::layer(
+            (state.config.https).then_some(state.config.hsts_max_age_secs),
+        ))
         .option_layer(
             state
                 .config

@@ -25,18 +25,21 @@ static HEADERS: LazyLock<Vec<(HeaderName, HeaderValue)>> = LazyLock::new(|| {
 
 /// One layer for all of them: a single pass over each response, overriding anything a
 /// handler set.
-pub(crate) fn layer(https: bool) -> MapResponseLayer<impl Fn(Response) -> Response + Clone> {
+/// `hsts_max_age`: under HTTPS, how long browsers must keep to it.
+pub(crate) fn layer(
+    hsts_max_age: Option<u64>,
+) -> MapResponseLayer<impl Fn(Response) -> Response + Clone> {
     let headers: &'static [(HeaderName, HeaderValue)] = &HEADERS;
+    let hsts = hsts_max_age.map(|age| {
+        HeaderValue::from_str(&policy::hsts(age)).expect("digits are a valid header value")
+    });
     MapResponseLayer::new(move |mut res: Response| {
         let map = res.headers_mut();
         for (name, value) in headers {
             map.insert(name.clone(), value.clone());
         }
-        if https {
-            map.insert(
-                header::STRICT_TRANSPORT_SECURITY,
-                HeaderValue::from_static(policy::HSTS),
-            );
+        if let Some(hsts) = &hsts {
+            map.insert(header::STRICT_TRANSPORT_SECURITY, hsts.clone());
         }
         res
     })

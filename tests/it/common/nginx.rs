@@ -11,6 +11,12 @@ use std::{
 pub(crate) struct Nginx {
     child: Child,
     pub(crate) port: u16,
+    /// The folder of its error log (the shipped files keep no access log).
+    #[allow(
+        dead_code,
+        reason = "read by the deploy test; the benchmark shares this file"
+    )]
+    pub(crate) logs: std::path::PathBuf,
     _dir: tempfile::TempDir,
 }
 
@@ -26,11 +32,16 @@ impl Drop for Nginx {
 
 impl Nginx {
     /// nginx with everything of `deploy/nginx/scdi-site.conf` above its first `server` block
-    /// (zones, cache, the upstream, one line per address of `instances`) and a server that
-    /// includes `scdi-site-proxy.conf`, both as they are but for the instances' ports and
-    /// the cache's path. Only the TLS lines of the real server blocks are left out: there is
-    /// no certificate to test with.
+    /// (logging, zones, cache, the upstream, one line per address of `instances`) and a
+    /// server that includes `scdi-site-proxy.conf`, both as they are but for the instances'
+    /// ports and the paths of the cache and the error log. Only the TLS lines of the real
+    /// server blocks are left out: there is no certificate to test with.
     pub(crate) fn in_front_of(root: &Path, instances: &[&str]) -> Nginx {
+        Self::of("scdi-site.conf", root, instances)
+    }
+
+    /// As [`Nginx::in_front_of`], with the shipped file `conf` of `deploy/nginx`.
+    pub(crate) fn of(conf: &str, root: &Path, instances: &[&str]) -> Nginx {
         let dir = tempfile::tempdir().unwrap();
         let prefix = dir.path();
         // Workers may run as another user (when started by root): let them write here.
@@ -42,26 +53,46 @@ impl Nginx {
                 .status()
                 .unwrap();
         }
-        let site = std::fs::read_to_string(root.join("deploy/nginx/scdi-site.conf")).unwrap();
+        let site = std::fs::read_to_string(root.join("deploy/nginx").join(conf)).unwrap();
         let upstream_part = &site[..site.find("\nserver {").unwrap()];
-        let mut upstream_part = upstream_part.replace(
-            "/var/cache/nginx/scdi-site",
-            prefix.join("cache").to_str().unwrap(),
-        );
-        // The file names two instances; the first line stands for every further one.
-        let first = "    server 127.0.0.1:3001 max_fails=1 fail_timeout=10s;\n";
-        let lines: String = instances
-            .iter()
-            .map(|addr| first.replace("127.0.0.1:3001", addr))
+        let upstream_part = upstream_part
+            .replace(
+                "/var/cache/nginx/scdi-site",
+                prefix.join("cache").to_str().unwrap(),
+            )
+            .replace(
+                "/var/log/nginx/error.log",
+                prefix.join("logs/error.log").to_str().unwrap(),
+            );
+        // The file names one or two instances; the first line stands for every one.
+        let listed: Vec<&str> = upstream_part
+            .lines()
+            .filter(|l| l.starts_with("    server 127.0.0.1:"))
             .collect();
-        upstream_part = upstream_part.replace(first, &lines).replace(
-            "    server 127.0.0.1:3002 max_fails=1 fail_timeout=10s;\n",
-            "",
-        );
+        let first = listed[0];
+        let port_of_first = first["    server ".len()..]
+            .split_whitespace()
+            .next()
+            .unwrap();
+        let lines: Vec<String> = instances
+            .iter()
+            .map(|addr| first.replace(port_of_first, addr))
+            .collect();
+        let mut kept: Vec<String> = vec![];
+        for line in upstream_part.lines() {
+            if line == first {
+                kept.extend(lines.iter().cloned());
+            } else if !listed.contains(&line) {
+                kept.push(line.to_string());
+            }
+        }
+        let upstream_part = kept.join("\n");
         assert!(
             !upstream_part.contains("127.0.0.1:300"),
             "an instance per upstream line"
         );
+        // Where nginx's default logs go, were the shipped file not to turn them off.
+        let logs_dir = prefix.join("logs");
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -76,7 +107,6 @@ impl Nginx {
              error_log {logs}/error.log warn;\n\
              events {{ worker_connections 4096; }}\n\
              http {{\n\
-             access_log off;\n\
              client_body_temp_path {temp}/body;\n\
              proxy_temp_path {temp}/proxy;\n\
              fastcgi_temp_path {temp}/fastcgi;\n\
@@ -124,6 +154,7 @@ impl Nginx {
         Nginx {
             child,
             port,
+            logs: logs_dir,
             _dir: dir,
         }
     }

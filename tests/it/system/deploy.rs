@@ -21,7 +21,7 @@ use crate::common::{
     nginx::Nginx,
     postgres::TestDatabase,
     repo_root,
-    server::{free_port, get, raw, read_response, Server},
+    server::{free_port, get, raw, read_response, RawResponse, Server},
 };
 
 /// The unit's `Environment=` settings and its `ExecStart`, with `%i` as `port`.
@@ -52,6 +52,11 @@ fn the_systemd_unit_is_hardened_and_verifies() {
         "ReadWritePaths=/var/lib/scdi-site",
         "NoNewPrivileges=yes",
         "Restart=on-failure",
+        // Every secret handed to the service alone; SIGHUP reloads rather than stops.
+        "LoadCredential=db-password:/etc/scdi-site/db-password",
+        "LoadCredential=smtp-password:/etc/scdi-site/smtp-password",
+        "LoadCredential=webhook-secret:/etc/scdi-site/webhook-secret",
+        "ExecReload=/bin/kill -HUP $MAINPID",
     ] {
         assert!(unit.lines().any(|l| l == directive), "{directive}");
     }
@@ -113,11 +118,20 @@ async fn the_binary_runs_with_the_units_settings() {
 /// A request to nginx from the loopback address `from` (each reader an address of its
 /// own, as on the internet: nginx caps connections per address).
 async fn request_from(from: std::net::Ipv4Addr, port: u16, request: &[u8]) -> std::io::Result<u16> {
+    Ok(response_from(from, port, request).await?.status)
+}
+
+/// As [`request_from`], the whole response.
+async fn response_from(
+    from: std::net::Ipv4Addr,
+    port: u16,
+    request: &[u8],
+) -> std::io::Result<RawResponse> {
     let socket = TcpSocket::new_v4()?;
     socket.bind((from, 0).into())?;
     let mut stream = socket.connect(([127, 0, 0, 1], port).into()).await?;
     stream.write_all(request).await?;
-    Ok(read_response(&mut stream).await?.status)
+    read_response(&mut stream).await
 }
 
 /// Reader `i`'s own address.
@@ -253,4 +267,58 @@ async fn nginx_fails_over_and_no_acknowledged_message_is_lost_or_doubled() {
         .unwrap();
     assert_eq!(res.status, 200);
     drop(b);
+}
+
+/// The one-server file, as a volunteer installs it: a reader's address is in no nginx log
+/// (neither a page, nor a message, nor the error of an instance that is down), nginx does
+/// not say its version, and the form works on a port other than 443 from a browser that
+/// sends no `Sec-Fetch-Site` (the Host passed on keeps its port).
+#[tokio::test]
+async fn through_the_one_server_config_no_reader_address_is_logged() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = ["--client-ip-header", "X-Real-IP"];
+    let mut site = Server::start(dir.path().join("db.sqlite3"), &args);
+    let nginx = Nginx::of("single.conf", repo_root(), &[&site.addr]);
+    let port = nginx.port;
+    let reader = std::net::Ipv4Addr::new(127, 83, 47, 1);
+    let page = response_from(reader, port, &get("/en/")).await.unwrap();
+    assert_eq!(page.status, 200);
+    let server = page
+        .head
+        .lines()
+        .find(|l| l.to_ascii_lowercase().starts_with("server:"))
+        .unwrap();
+    assert_eq!(server.trim_end(), "Server: nginx", "no version said");
+    let body = reader_body("Through nginx");
+    let form = format!(
+        "POST /en/contact HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nOrigin: http://127.0.0.1:{port}\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\
+         Connection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let sent = request_from(reader, port, form.as_bytes()).await.unwrap();
+    assert_eq!(
+        sent, 303,
+        "the Host keeps its port: the origin check passes"
+    );
+    site.signal("-KILL");
+    site.child.wait().unwrap();
+    let down = request_from(reader, port, &get("/fa/")).await.unwrap();
+    assert_eq!(
+        down, 502,
+        "the instance is down: nginx says so, and would log it"
+    );
+    // nginx's own folder (the error log), and Debian's default logs, which nginx would
+    // write to were the shipped file not to turn them off.
+    let address = reader.to_string();
+    let mut logs: Vec<std::path::PathBuf> = std::fs::read_dir(&nginx.logs)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    logs.push("/var/log/nginx/access.log".into());
+    logs.push("/var/log/nginx/error.log".into());
+    for log in &logs {
+        let text = std::fs::read_to_string(log).unwrap_or_default();
+        assert!(!text.contains(&address), "{}: {text}", log.display());
+    }
 }

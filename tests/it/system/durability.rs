@@ -223,11 +223,76 @@ async fn sigterm_lets_in_flight_requests_finish_then_exits_0() {
     in_flight_requests_finish_then_exits_0("-TERM").await;
 }
 
-/// A hang-up (a closed terminal, an operator's habit of `kill -HUP`) stops the server as
-/// gracefully as SIGTERM, instead of killing it mid-upload.
+/// SIGHUP (an operator's habit, a log-rotation script, the unit's `systemctl reload`)
+/// reloads the site's files as nginx does: an upload in flight during it is stored, the
+/// changed text is served afterwards, and the process lives on.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sighup_lets_in_flight_requests_finish_then_exits_0() {
-    in_flight_requests_finish_then_exits_0("-HUP").await;
+async fn sighup_reloads_the_site_and_an_upload_in_flight_is_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let locales = dir.path().join("locales");
+    crate::common::copy_locales(&locales);
+    let mut server = Server::start(
+        dir.path().join("db.sqlite3"),
+        &[
+            "--contact-per-hour",
+            "0",
+            "--locales-dir",
+            locales.to_str().unwrap(),
+        ],
+    );
+    let request = String::from_utf8(form_post("/fa/contact", &message("during the reload")))
+        .unwrap()
+        .replacen("\r\n\r\n", "\r\nExpect: 100-continue\r\n\r\n", 1);
+    let (head, body) = request.split_at(request.find("\r\n\r\n").unwrap() + 4);
+    let mut stream = tokio::net::TcpStream::connect(&server.addr).await.unwrap();
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let mut interim = vec![];
+    while !interim.ends_with(b"\r\n\r\n") {
+        interim.push(stream.read_u8().await.unwrap());
+    }
+    assert!(
+        interim.starts_with(b"HTTP/1.1 100"),
+        "the body is being read"
+    );
+    let home = locales.join("en/home.ftl");
+    let text = std::fs::read_to_string(&home).unwrap();
+    std::fs::write(
+        &home,
+        text.replace(
+            "home-heading = About the campaign",
+            "home-heading = Reloaded heading",
+        ),
+    )
+    .unwrap();
+    server.signal("-HUP");
+    let started = Instant::now();
+    while !server.log_text().contains("site reloaded (SIGHUP)") {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "{}",
+            server.log_text()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    stream.write_all(body.as_bytes()).await.unwrap();
+    let sent = crate::common::server::read_response(&mut stream)
+        .await
+        .unwrap();
+    assert_eq!(sent.status, 303, "the upload in flight was stored");
+    let page = raw(&server.addr, &get("/en/")).await.unwrap();
+    assert!(
+        String::from_utf8_lossy(&page.body).contains("Reloaded heading"),
+        "the changed text is served"
+    );
+    assert!(
+        server.child.try_wait().unwrap().is_none(),
+        "the process lives on"
+    );
+    let (names, ok) = stored_names(&server.db).await;
+    assert!(ok);
+    assert_eq!(names, ["during the reload"]);
+    server.signal("-TERM");
+    server.child.wait().unwrap();
 }
 
 /// A bounded load run on loopback: pages, a static file and the form. Zero 5xx; the peak
