@@ -50,6 +50,8 @@ mod error;
 mod files;
 /// Locales discovered in `locales/`, their Fluent bundles, direction and negotiation.
 pub mod i18n;
+/// The onion listener's PROXY protocol line: each Tor reader's circuit.
+mod onion;
 /// The table of pages: each page's route, template and form.
 pub mod page;
 /// The security headers, one list for the live server and the static mirrors.

@@ -22,7 +22,19 @@ use std::{
 
 use axum::http::HeaderMap;
 
-use crate::store::{SharedBuckets, Store};
+use crate::{
+    onion::Circuit,
+    store::{SharedBuckets, Store},
+};
+
+/// Who a message counts against.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Client {
+    /// An address (IPv6: its /64).
+    Address(IpAddr),
+    /// A reader through the onion service: their Tor circuit (`--onion-listen`).
+    Circuit(u32),
+}
 
 /// How fast a client's allowance refills, and how much it holds.
 #[derive(Clone, Copy, Debug)]
@@ -93,7 +105,7 @@ impl ContactLimit {
     /// `Ok` when this client may send a message now; otherwise how long to wait. Should the
     /// database not answer, the message is let through to the store, whose failure the
     /// reader is then told of.
-    pub(crate) async fn check(&self, client: Option<IpAddr>) -> Result<(), Duration> {
+    pub(crate) async fn check(&self, client: Option<Client>) -> Result<(), Duration> {
         let key = key(client);
         match self {
             Self::Off => Ok(()),
@@ -134,7 +146,7 @@ impl ContactLimit {
 
     /// Gives back the token a message took that could not be stored: the reader's attempt
     /// does not count, and sending again is not refused.
-    pub(crate) async fn refund(&self, client: Option<IpAddr>) {
+    pub(crate) async fn refund(&self, client: Option<Client>) {
         let key = key(client);
         match self {
             Self::Off => {}
@@ -194,7 +206,11 @@ pub(crate) fn client(
     client_ip_header: Option<&str>,
     socket: Option<SocketAddr>,
     headers: &HeaderMap,
-) -> Option<IpAddr> {
+    circuit: Option<Circuit>,
+) -> Option<Client> {
+    if let Some(Circuit(id)) = circuit {
+        return Some(Client::Circuit(id));
+    }
     let from_header = client_ip_header.and_then(|name| {
         let found = headers
             .get_all(name)
@@ -207,7 +223,7 @@ pub(crate) fn client(
         }
         found
     });
-    from_header.or(socket.map(|s| s.ip()))
+    from_header.or(socket.map(|s| s.ip())).map(Client::Address)
 }
 
 /// When a missing client-address header was last reported (seconds since 1970; 0: never).
@@ -238,9 +254,23 @@ fn warn_of_missing_header(name: &str) {
     }
 }
 
-/// The key `client` is counted under; clients whose address is unknown share one.
-fn key(client: Option<IpAddr>) -> IpAddr {
-    client.map_or(IpAddr::from([0, 0, 0, 0]), per_slash_64)
+/// The key `client` is counted under; clients whose address is unknown share one. A circuit
+/// is keyed in Tor's own prefix with a low half no /64 key has, so no address counts with it.
+fn key(client: Option<Client>) -> IpAddr {
+    match client {
+        None => IpAddr::from([0, 0, 0, 0]),
+        Some(Client::Address(ip)) => per_slash_64(ip),
+        Some(Client::Circuit(id)) => IpAddr::V6(Ipv6Addr::new(
+            0xfc00,
+            0xdead,
+            0xbeef,
+            0x4dad,
+            0,
+            1,
+            (id >> 16) as u16,
+            id as u16,
+        )),
+    }
 }
 
 /// The key a client is counted under: its address, or for IPv6 its /64 (one host usually
@@ -276,8 +306,8 @@ mod tests {
     #[tokio::test]
     async fn burst_then_limited_per_client() {
         let l = in_memory(60, 2);
-        let a = Some("10.0.0.1".parse().unwrap());
-        let b = Some("10.0.0.2".parse().unwrap());
+        let a = Some(Client::Address("10.0.0.1".parse().unwrap()));
+        let b = Some(Client::Address("10.0.0.2".parse().unwrap()));
         assert!(l.check(a).await.is_ok() && l.check(a).await.is_ok());
         let wait = l.check(a).await.unwrap_err();
         assert!(wait > Duration::ZERO && wait <= Duration::from_secs(60));
@@ -287,7 +317,7 @@ mod tests {
     #[tokio::test]
     async fn a_refunded_token_can_be_taken_again_up_to_the_burst() {
         let l = in_memory(1, 1);
-        let a = Some("10.0.0.1".parse().unwrap());
+        let a = Some(Client::Address("10.0.0.1".parse().unwrap()));
         assert!(l.check(a).await.is_ok());
         assert!(l.check(a).await.is_err());
         l.refund(a).await;
@@ -301,8 +331,15 @@ mod tests {
     #[tokio::test]
     async fn ipv6_counts_per_64_and_zero_disables() {
         let l = in_memory(60, 1);
-        assert!(l.check(Some("2001:db8::1".parse().unwrap())).await.is_ok());
-        assert!(l.check(Some("2001:db8::2".parse().unwrap())).await.is_err());
+        let v6 = |s: &str| Some(Client::Address(s.parse().unwrap()));
+        assert!(l.check(v6("2001:db8::1")).await.is_ok());
+        assert!(l.check(v6("2001:db8::2")).await.is_err());
+        // Tor circuits are counted one by one, never as the /64 of Tor's prefix, and never
+        // with an address.
+        assert!(l.check(Some(Client::Circuit(1))).await.is_ok());
+        assert!(l.check(Some(Client::Circuit(2))).await.is_ok());
+        assert!(l.check(Some(Client::Circuit(1))).await.is_err());
+        assert!(l.check(v6("fc00:dead:beef:4dad::1")).await.is_ok());
         let off = ContactLimit::Off;
         for _ in 0..100 {
             assert!(off.check(None).await.is_ok());
@@ -351,13 +388,16 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert("x-forwarded-for", "1.2.3.4, 5.6.7.8".parse().unwrap());
         let socket = Some("127.0.0.1:9".parse().unwrap());
+        let address = |s: &str| Some(Client::Address(s.parse().unwrap()));
+        assert_eq!(client(None, socket, &headers, None), address("127.0.0.1"));
         assert_eq!(
-            client(None, socket, &headers),
-            Some("127.0.0.1".parse().unwrap())
+            client(Some("x-forwarded-for"), socket, &headers, None),
+            address("5.6.7.8")
         );
+        // Through the onion listener, the circuit, whatever the headers say.
         assert_eq!(
-            client(Some("x-forwarded-for"), socket, &headers),
-            Some("5.6.7.8".parse().unwrap())
+            client(Some("x-forwarded-for"), socket, &headers, Some(Circuit(7))),
+            Some(Client::Circuit(7))
         );
     }
 }

@@ -11,7 +11,12 @@ use cli::{
     BackupArgs, CheckArgs, Cli, Command, DbArgs, ExportArgs, ExportFormat, Format, L10nCommand,
     LimitsCommand, MarkArgs, MessagesCommand, NewLanguageArgs, NotifyCommand, TodoArgs,
 };
-use scdi_site::{app, export, i18n, l10n, mirror, server, store::Store, AppState, Config};
+use scdi_site::{
+    app, export, i18n, l10n, mirror,
+    server::{self, Entry},
+    store::Store,
+    AppState, Config,
+};
 use tracing_subscriber::EnvFilter;
 
 /// How often the request counts are logged (the default access log).
@@ -302,13 +307,24 @@ async fn serve(config: Config) -> anyhow::Result<ExitCode> {
     let listener = tokio::net::TcpListener::bind(&config.addr)
         .await
         .with_context(|| format!("binding {}", config.addr))?;
+    let onion = match &config.onion_listen {
+        Some(addr) => Some(
+            tokio::net::TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("binding {addr} (--onion-listen)"))?,
+        ),
+        None => None,
+    };
     let state = AppState::new(config).await?;
     // Serving starts with quickly compressed pages; the smaller ones follow in a moment.
     tokio::spawn({
         let state = state.clone();
         async move { state.compress_fully().await }
     });
-    state.say_what_runs(listener.local_addr()?);
+    state.say_what_runs(
+        listener.local_addr()?,
+        onion.as_ref().map(|l| l.local_addr()).transpose()?,
+    );
     let limits = server::Limits::from_config(&state.config)?;
     let counts = state.clone();
     let reporter = tokio::spawn(async move { counts.report_traffic_every(TRAFFIC_PERIOD).await });
@@ -325,7 +341,25 @@ async fn serve(config: Config) -> anyhow::Result<ExitCode> {
         let state = state.clone();
         async move { state.send_notifications(stop).await }
     });
-    server::serve(listener, app(state.clone()), limits, shutdown_signal()).await;
+    // One signal stops both listeners.
+    let (stop_serving, stopped) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        let _ = stop_serving.send(true);
+    });
+    let until_stopped = |mut stopped: tokio::sync::watch::Receiver<bool>| async move {
+        let _ = stopped.wait_for(|&s| s).await;
+    };
+    let onion = onion.map(|listener| {
+        let (app, limits) = (app(state.clone()), limits.clone());
+        let stop = until_stopped(stopped.clone());
+        tokio::spawn(server::serve(listener, app, limits, Entry::Onion, stop))
+    });
+    let direct = until_stopped(stopped);
+    server::serve(listener, app(state.clone()), limits, Entry::Direct, direct).await;
+    if let Some(onion) = onion {
+        let _ = onion.await;
+    }
     reporter.abort();
     retention.abort();
     reloads.abort();

@@ -31,7 +31,11 @@ use hyper_util::{
 use tokio::net::TcpListener;
 use tower::Service;
 
-use crate::{config::Config, limit::per_slash_64};
+use crate::{
+    config::Config,
+    limit::per_slash_64,
+    onion::{self, Circuit},
+};
 
 /// At most this many request headers.
 pub const MAX_HEADERS: usize = 64;
@@ -83,10 +87,21 @@ impl Limits {
     }
 }
 
+/// Where a listener's connections come from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Entry {
+    /// Readers, directly or through a proxy that names them in a header.
+    Direct,
+    /// Tor (`--onion-listen`): each connection opens with a PROXY line naming the reader's
+    /// circuit, and there is no per-address cap (every reader comes from Tor's address).
+    Onion,
+}
+
 pub async fn serve<S>(
     listener: TcpListener,
     app: S,
     limits: Limits,
+    entry: Entry,
     shutdown: impl Future<Output = ()>,
 ) where
     S: Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
@@ -98,7 +113,14 @@ pub async fn serve<S>(
         .header_read_timeout(limits.header_timeout)
         .max_headers(MAX_HEADERS)
         .max_buf_size(MAX_HEADER_BYTES);
-    let gate = Arc::new(Gate::new(limits));
+    let header_timeout = limits.header_timeout;
+    let gate = Arc::new(Gate::new(match entry {
+        Entry::Direct => limits,
+        Entry::Onion => Limits {
+            max_per_client: None,
+            ..limits
+        },
+    }));
     let graceful = GracefulShutdown::new();
     tokio::pin!(shutdown);
     loop {
@@ -119,16 +141,38 @@ pub async fn serve<S>(
             drop(socket);
             continue;
         };
-        let service = WithClient {
+        let mut service = WithClient {
             app: app.clone(),
             remote,
+            circuit: None,
         };
-        let connection =
-            builder.serve_connection(TokioIo::new(socket), TowerToHyperService::new(service));
-        let connection = graceful.watch(connection);
+        if entry == Entry::Direct {
+            let connection =
+                builder.serve_connection(TokioIo::new(socket), TowerToHyperService::new(service));
+            let connection = graceful.watch(connection);
+            tokio::spawn(async move {
+                if let Err(e) = connection.await {
+                    tracing::debug!(error = %e, "connection closed with an error");
+                }
+                drop(slot);
+            });
+            continue;
+        }
+        let (builder, watcher) = (builder.clone(), graceful.watcher());
         tokio::spawn(async move {
-            if let Err(e) = connection.await {
-                tracing::debug!(error = %e, "connection closed with an error");
+            // The line first, within the time a client has for its headers; the request
+            // that follows is already in the buffer hyper reads from.
+            let mut reader = tokio::io::BufReader::new(socket);
+            match onion::read_circuit(&mut reader, header_timeout).await {
+                Ok(circuit) => {
+                    service.circuit = Some(circuit);
+                    let connection = builder
+                        .serve_connection(TokioIo::new(reader), TowerToHyperService::new(service));
+                    if let Err(e) = watcher.watch(connection).await {
+                        tracing::debug!(error = %e, "connection closed with an error");
+                    }
+                }
+                Err(e) => tracing::debug!(error = %e, "onion connection refused"),
             }
             drop(slot);
         });
@@ -143,12 +187,14 @@ pub async fn serve<S>(
 }
 
 /// One connection's view of the app: requests that can carry a message are told the client's
-/// address (`ConnectInfo`, for the contact form's rate limit). GET and HEAD, nearly every
-/// request and all of the fast path, never need it and skip the extension's allocation.
+/// address (`ConnectInfo`) and, through the onion listener, its Tor circuit, for the contact
+/// form's rate limit. GET and HEAD, nearly every request and all of the fast path, never
+/// need them and skip the extensions' allocation.
 #[derive(Clone)]
 struct WithClient<S> {
     app: S,
     remote: SocketAddr,
+    circuit: Option<Circuit>,
 }
 
 impl<S> Service<hyper::Request<Incoming>> for WithClient<S>
@@ -167,6 +213,9 @@ where
         let mut req = req.map(Body::new);
         if !matches!(*req.method(), Method::GET | Method::HEAD) {
             req.extensions_mut().insert(ConnectInfo(self.remote));
+            if let Some(circuit) = self.circuit {
+                req.extensions_mut().insert(circuit);
+            }
         }
         self.app.call(req)
     }

@@ -141,7 +141,7 @@ impl AppState {
 
     /// The one line an operator reads at startup, saying what this instance runs with, and
     /// a WARN for each setting that leaves something undone or open.
-    pub fn say_what_runs(&self, addr: std::net::SocketAddr) {
+    pub fn say_what_runs(&self, addr: std::net::SocketAddr, onion: Option<std::net::SocketAddr>) {
         let c = &self.config;
         let or_none = |list: Vec<String>| match list.join(",") {
             s if s.is_empty() => "none".to_string(),
@@ -156,6 +156,7 @@ impl AppState {
             notifications = %or_none(self.channels.names().to_vec()),
             mirrors = %mirrors,
             onion = %c.onion_url.as_ref().map_or("none", |o| o.as_str()),
+            onion_listen = %onion.map_or("none".to_string(), |a| a.to_string()),
             retention_days = %c.retention_days.map_or("none".to_string(), |d| d.to_string()),
             "serving"
         );

@@ -78,6 +78,11 @@ pub struct Config {
     /// every page.
     #[arg(long, env = "SCDI_ONION_URL")]
     pub onion_url: Option<OnionUrl>,
+    /// A second address to listen on, for Tor's onion service only: every connection must
+    /// open with Tor's PROXY protocol line (`HiddenServiceExportCircuitID haproxy`), and
+    /// the message limit counts Tor circuits there, not Tor's one address.
+    #[arg(long, env = "SCDI_ONION_LISTEN")]
+    pub onion_listen: Option<String>,
     /// Origins of mirrors whose contact form posts here (comma-separated); every other
     /// cross-site POST is refused.
     #[arg(long, env = "SCDI_ALLOWED_FORM_ORIGINS", value_delimiter = ',')]

@@ -11,6 +11,7 @@ use axum::{
     },
     http::{header, HeaderMap, HeaderValue, StatusCode},
     response::{IntoResponse, Redirect, Response},
+    Extension,
 };
 use minijinja::context;
 
@@ -19,6 +20,7 @@ use crate::{
     error::AppError,
     form::{ContactForm, FieldError},
     limit,
+    onion::Circuit,
     page::{CONTACT, THANKS},
     state::AppState,
     store::{NewMessage, Stored},
@@ -29,6 +31,7 @@ pub(super) async fn submit(
     localized: Localized,
     headers: HeaderMap,
     client: Result<ConnectInfo<SocketAddr>, ExtensionRejection>,
+    circuit: Option<Extension<Circuit>>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, AppError> {
     if !is_urlencoded(&headers) {
@@ -55,7 +58,12 @@ pub(super) async fn submit(
     // Only messages about to be stored count against the limit: a reader correcting a
     // mistake is never locked out.
     let socket = client.ok().map(|ConnectInfo(addr)| addr);
-    let client = limit::client(state.config.client_ip_header.as_deref(), socket, &headers);
+    let client = limit::client(
+        state.config.client_ip_header.as_deref(),
+        socket,
+        &headers,
+        circuit.map(|Extension(c)| c),
+    );
     if let Err(wait) = state.contact_limit.check(client).await {
         return render_form(&state, &localized, &form, Again::Limited(wait));
     }

@@ -32,6 +32,7 @@ mod system {
     mod messages_cli;
     mod nothing_lost;
     mod notifications;
+    mod onion;
     mod postgres;
     mod startup;
 }

@@ -18,6 +18,7 @@ const FLOORS: &[&[&str]] = &[
         "error",
         "files",
         "i18n",
+        "onion",
         "page",
         "policy",
         "precompressed",

@@ -220,7 +220,7 @@ async fn smtp_down_when_sent_then_delivered_once_when_it_is_up() {
         listed(&db, "notification by email to organisers@example.org: sent").await;
         let log = server.log_text();
         assert!(
-            log.contains("notification sent notification=1 message_id=1 channel=email"),
+            log.contains("notification sent notification=1 message_id=1 channel=\"email:organisers@example.org\""),
             "{backend:?}: every number labelled:\n{log}"
         );
         // Sent is recorded, so nothing more comes.
