@@ -307,3 +307,85 @@ async fn an_older_binary_says_a_newer_one_upgraded_the_database() {
         );
     }
 }
+
+/// A database that cannot be reached is reported with the reason (not a pool's "timed
+/// out"), and a missing password file by its path.
+#[test]
+fn database_problems_at_startup_say_what_and_where() {
+    let port = crate::common::server::free_port();
+    let url = format!("postgres://postgres@127.0.0.1:{port}/scdi");
+    let out = refused_at_startup(&["--db", &url], "SCDI_DB");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("Connection refused") && !err.contains("timed out"),
+        "{err}"
+    );
+    let out = refused_at_startup(
+        &[
+            "--db",
+            &url,
+            "--db-password-file",
+            "/nonexistent/db-password",
+        ],
+        "SCDI_DB_PASSWORD_FILE",
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("/nonexistent/db-password"), "{err}");
+}
+
+/// With the password given apart (a file, systemd's credential), PostgreSQL's `~/.pgpass`
+/// is not read: no warning about a file of another user's HOME.
+#[tokio::test]
+async fn a_given_password_leaves_pgpass_alone() {
+    let db = crate::common::postgres::TestDatabase::new().await;
+    let home = tempfile::tempdir().unwrap();
+    // Readable by all: sqlx warns when it reads such a file.
+    std::fs::write(home.path().join(".pgpass"), "*:*:*:*:other\n").unwrap();
+    let password = home.path().join("db-password");
+    std::fs::write(&password, "unused-with-trust-authentication\n").unwrap();
+    let home_env = format!("HOME={}", home.path().display());
+    let server = Server::try_start(
+        &db.url,
+        &["--db-password-file", password.to_str().unwrap()],
+        &["env", &home_env],
+    )
+    .unwrap();
+    assert_eq!(raw(&server.addr, &get("/en/")).await.unwrap().status, 200);
+    assert!(
+        !server.log_text().contains("pgpass"),
+        "{}",
+        server.log_text()
+    );
+}
+
+/// A proxy that does not set the configured client-address header is said, once (then at
+/// most every ten minutes), not left to make every reader one client.
+#[tokio::test]
+async fn a_missing_client_address_header_is_warned_of_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(
+        dir.path().join("db.sqlite3"),
+        &["--client-ip-header", "X-Real-IP", "--contact-per-hour", "0"],
+    );
+    for name in ["one", "two", "three"] {
+        let body = crate::common::form_body(&[
+            ("name", name),
+            ("email", "r@example.org"),
+            ("message", name),
+        ]);
+        let sent = raw(
+            &server.addr,
+            &crate::common::server::form_post("/en/contact", &body),
+        )
+        .await
+        .unwrap();
+        assert_eq!(sent.status, 303);
+    }
+    let log = server.log_text();
+    assert_eq!(
+        log.matches("without a client address in the --client-ip-header")
+            .count(),
+        1,
+        "{log}"
+    );
+}
