@@ -189,8 +189,11 @@ impl AppState {
         }
         let state = self.clone();
         let compressed = tokio::task::spawn_blocking(move || {
-            let site = state.site().recompressed(Effort::Best);
-            state.site.store(Arc::new(site));
+            let quick = state.site();
+            let full = Arc::new(quick.recompressed(Effort::Best));
+            // Only in place of the site it was made from: a reload (SIGHUP) meanwhile put
+            // newer files in place, fully compressed already, which must not be undone.
+            state.site.compare_and_swap(&quick, full);
         })
         .await;
         if let Err(e) = compressed {
