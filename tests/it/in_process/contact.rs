@@ -287,7 +287,7 @@ async fn malformed_bodies_get_localized_4xx() {
     );
     let res = app.post_with("/fa/contact", big, &[form, same]).await;
     assert_eq!(res.status, 413);
-    assert!(res.body.contains("بیش از حد بزرگ"));
+    assert!(res.body.contains("حجم بیش از حد مجاز"));
     // Garbage that decodes is just an invalid form.
     let res = app
         .post_with("/en/contact", "&&==&%41=%&name", &[form, same])

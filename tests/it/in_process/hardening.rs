@@ -131,7 +131,7 @@ async fn contact_rate_limit_per_client_with_retry_after() {
     assert_eq!(limited.status, 429);
     let retry: u64 = limited.header("retry-after").unwrap().parse().unwrap();
     assert!((1..=60).contains(&retry), "{retry}");
-    assert!(limited.body.contains("پیام‌های بیش از حد"));
+    assert!(limited.body.contains("تعداد پیام‌ها بیش از حد مجاز است"));
     // The form again, with everything the reader typed (readers behind one carrier-grade
     // NAT share an address: a limit must not cost them their text).
     assert!(limited.body.contains("value=\"A\""), "{}", limited.body);
@@ -217,7 +217,7 @@ async fn streamed_oversized_body_is_a_localized_413() {
     let body = Body::from_stream(futures_stream(chunks));
     let res = app.post_with("/fa/contact", body, FORM).await;
     assert_eq!(res.status, 413);
-    assert!(res.body.contains("بیش از حد بزرگ"));
+    assert!(res.body.contains("حجم بیش از حد مجاز"));
 }
 
 fn futures_stream<I>(iter: I) -> impl futures_core::Stream<Item = I::Item>

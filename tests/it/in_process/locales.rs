@@ -203,3 +203,15 @@ async fn a_message_cut_short_by_a_syntax_error_falls_back_whole_to_english() {
         "the whole message in English"
     );
 }
+
+/// What must stay on one line in Persian (at 375 px «OR Books» and «۱۳۵۸ (۱۹۷۹)» split) is
+/// joined by no-break spaces, in the pages readers get.
+#[tokio::test]
+async fn persian_keeps_names_and_paired_years_on_one_line() {
+    let app = crate::common::TestApp::new().await;
+    let home = app.get("/fa/").await;
+    assert!(home.body.contains("۱۳۵۸\u{a0}(۱۹۷۹)"), "the year pair");
+    let people = app.get("/fa/people").await;
+    assert_eq!(people.status, 200);
+    assert!(people.body.contains("OR\u{a0}Books"), "the publisher");
+}
