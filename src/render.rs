@@ -357,7 +357,7 @@ pub fn page_context(
             width => SHARE_IMAGE_SIZE.0,
             height => SHARE_IMAGE_SIZE.1,
         },
-        slug => slug.unwrap_or(""),
+        slug,
         canonical,
         alternates,
         x_default,

@@ -436,3 +436,23 @@ async fn line_breaks_are_normalised_and_limits_count_what_is_stored() {
             .contains("Your name contains characters that cannot be used."));
     }
 }
+
+/// An email address is written left to right, on Persian pages too: the field says so, so
+/// that it is laid out LTR empty and filled alike (the name and message follow their text).
+#[tokio::test]
+async fn the_email_field_is_left_to_right_on_every_page() {
+    let app = TestApp::new().await;
+    for lang in ["en", "fa"] {
+        let page = app.get(&format!("/{lang}/contact")).await;
+        assert_eq!(
+            attr_of(&page.body, "id=\"email\"", "dir"),
+            Some("ltr"),
+            "{lang}"
+        );
+        assert_eq!(
+            attr_of(&page.body, "id=\"name\"", "dir"),
+            Some("auto"),
+            "{lang}"
+        );
+    }
+}

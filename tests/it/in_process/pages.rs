@@ -128,6 +128,11 @@ async fn unknown_paths_get_a_localized_404() {
     assert!(
         fa.body.contains("<html lang=\"fa\" dir=\"rtl\">") && fa.body.contains("صفحه پیدا نشد")
     );
+    // The reader is on no page of the menu: none is marked as where they are.
+    for page in [&en, &fa] {
+        assert!(!page.body.contains("aria-current"), "{}", page.body);
+    }
+    assert!(app.get("/fa/").await.body.contains("aria-current=\"page\""));
     // Without a language in the path, the negotiated one.
     let neg = app
         .get_with("/nowhere", &[("accept-language", "fa-IR")])
