@@ -326,10 +326,7 @@ fn load_locale(
         BTreeMap::new()
     });
     for path in ftl_files(dir)? {
-        let source = fs::read_to_string(&path).map_err(|source| LoadError::Io {
-            path: path.clone(),
-            source,
-        })?;
+        let source = read_ftl(&path)?;
         let resource = FluentResource::try_new(source.clone()).unwrap_or_else(|(res, errors)| {
             // The resource holds its own copy of the text, which its entries point into.
             let entries: Vec<_> = res.entries().cloned().collect();
@@ -407,7 +404,9 @@ fn blank(text: &mut String, range: std::ops::Range<usize>) {
     text.replace_range(range, &blanked);
 }
 
-/// The `.ftl` files of one locale folder, sorted.
+/// The `.ftl` files of one locale folder, sorted. Files whose name starts with `.` are
+/// editors' and systems' side files (an Emacs lock `.#shared.ftl`, macOS's `._shared.ftl`),
+/// never translations: they are left alone.
 pub fn ftl_files(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
     let mut files: Vec<PathBuf> = fs::read_dir(dir)
         .map_err(|source| LoadError::Io {
@@ -416,9 +415,27 @@ pub fn ftl_files(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
         })?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|e| e == "ftl"))
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| !n.starts_with('.'))
+        })
         .collect();
     files.sort();
     Ok(files)
+}
+
+/// A `.ftl` file's text; an error names the file. A byte-order mark (which Windows
+/// Notepad writes) is not part of the text.
+pub fn read_ftl(path: &Path) -> Result<String, LoadError> {
+    let text = fs::read_to_string(path).map_err(|source| LoadError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    })
 }
 
 /// 1-based line and column (in characters) of a byte offset.

@@ -7,7 +7,7 @@ use std::{fs, io::Write, path::PathBuf};
 use fluent_syntax::{ast, parser};
 use unic_langid::LanguageIdentifier;
 
-use crate::i18n::{ftl_files, status, Direction, DEFAULT_LANG, LANGUAGES_FILE};
+use crate::i18n::{ftl_files, read_ftl, status, Direction, DEFAULT_LANG, LANGUAGES_FILE};
 
 /// What was made.
 pub struct NewLanguage {
@@ -49,7 +49,7 @@ pub fn new_language(
     let mut made = vec![];
     let mut files = vec![];
     for english in ftl_files(&locales_dir.join(DEFAULT_LANG))? {
-        let source = fs::read_to_string(&english)?;
+        let source = read_ftl(&english)?;
         let resource = parser::parse(source.as_str()).unwrap_or_else(|(res, _)| res);
         made.push((
             english.file_name().unwrap_or_default().to_owned(),

@@ -4,14 +4,14 @@
 
 use std::{
     collections::{BTreeMap, BTreeSet, HashMap, HashSet},
-    fs, io,
+    io,
     path::{Path, PathBuf},
 };
 
 use fluent_syntax::{ast, parser};
 
 use crate::i18n::{
-    ftl_files,
+    ftl_files, read_ftl,
     status::{self, English},
     syntax,
 };
@@ -84,7 +84,7 @@ pub fn parse_locale(code: &str, dir: &Path) -> io::Result<ParsedLocale> {
     let paths = ftl_files(dir).map_err(|e| io::Error::other(e.to_string()))?;
     let mut files = vec![];
     for path in paths {
-        let text = fs::read_to_string(&path)?;
+        let text = read_ftl(&path).map_err(|e| io::Error::other(e.to_string()))?;
         files.push(SourceFile { path, text });
     }
     let mut locale = ParsedLocale {

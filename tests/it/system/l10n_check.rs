@@ -590,3 +590,31 @@ async fn new_language_makes_a_folder_ready_to_translate() {
     assert!(page.contains("<html lang=\"ckb\" dir=\"rtl\">"));
     assert!(page.contains("data-script=\"Arab\"") && page.contains("preview-notice"));
 }
+
+/// Editors' side files are not translations (an Emacs lock `.#shared.ftl`, a dangling link;
+/// macOS's `._shared.ftl`, not UTF-8), and a byte-order mark (Windows Notepad) is not a
+/// syntax error: the check passes strictly and the site serves the file's text.
+#[tokio::test]
+async fn side_files_and_a_byte_order_mark_break_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    for folder in ["locales", "templates", "src"] {
+        copy_dir(&repo_root().join(folder), &dir.path().join(folder));
+    }
+    let fa = dir.path().join("locales/fa");
+    std::os::unix::fs::symlink("root@host.1234:1700000000", fa.join(".#shared.ftl")).unwrap();
+    fs::write(
+        fa.join("._shared.ftl"),
+        b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X\xff\xfe",
+    )
+    .unwrap();
+    let home = fa.join("home.ftl");
+    let text = fs::read_to_string(&home).unwrap();
+    fs::write(&home, format!("\u{feff}{text}")).unwrap();
+    let (code, out) = run_check(&["--strict"], dir.path());
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("0 error(s), 0 warning(s)"), "{out}");
+    let locales = dir.path().join("locales");
+    let app = crate::common::TestApp::with_config(|c| c.sources.locales_dir = locales).await;
+    let page = app.get("/fa/").await;
+    assert!(page.body.contains("کارزار"), "{}", page.body);
+}
