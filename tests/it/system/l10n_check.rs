@@ -614,7 +614,7 @@ async fn side_files_and_a_byte_order_mark_break_nothing() {
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("0 error(s), 0 warning(s)"), "{out}");
     let locales = dir.path().join("locales");
-    let app = crate::common::TestApp::with_config(|c| c.sources.locales_dir = locales).await;
+    let app = TestApp::with_config(|c| c.sources.locales_dir = locales).await;
     let page = app.get("/fa/").await;
     assert!(page.body.contains("کارزار"), "{}", page.body);
 }
