@@ -232,9 +232,14 @@ pub(crate) struct MarkArgs {
     /// The messages to mark, e.g. `home-heading nav-home`.
     #[arg(required_unless_present = "all", conflicts_with = "all")]
     pub(crate) ids: Vec<String>,
-    /// Mark every message the language has (after checking them all).
+    /// Mark every message the language has (after checking them all); outdated ones only
+    /// with --include-outdated.
     #[arg(long)]
     pub(crate) all: bool,
+    /// With --all, mark the outdated translations too (after checking each against today's
+    /// English).
+    #[arg(long, requires = "all")]
+    pub(crate) include_outdated: bool,
     #[arg(long, env = "SCDI_LOCALES", default_value = "locales")]
     pub(crate) locales_dir: PathBuf,
 }

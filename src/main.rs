@@ -113,12 +113,23 @@ fn l10n_new_language(args: NewLanguageArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn l10n_mark(args: MarkArgs) -> anyhow::Result<ExitCode> {
-    let result = l10n::mark_translated(&args.locales_dir, &args.lang, &args.ids, args.all)?;
-    println!(
-        "{} message(s) of {} marked as translated from today's English.",
+    let result = l10n::mark_translated(
+        &args.locales_dir,
+        &args.lang,
+        &args.ids,
+        args.all,
+        args.include_outdated,
+    )?;
+    let mut said = format!(
+        "{} message(s) of {} marked as translated from today's English{}\n",
         result.marked.len(),
-        args.lang
+        args.lang,
+        if result.marked.is_empty() { "." } else { ":" }
     );
+    for id in &result.marked {
+        said.push_str(&format!("  {id}\n"));
+    }
+    quiet_on_broken_pipe(std::io::stdout().lock().write_all(said.as_bytes()))?;
     for (id, why) in &result.refused {
         eprintln!("not marked: {id}: {why}");
     }

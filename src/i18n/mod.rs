@@ -87,7 +87,7 @@ pub struct Locale {
     /// What each entry is in English, for the reference locale; empty for the others.
     reference: HashMap<String, status::English>,
     /// The English each translation was made from ([`status::RECORD_FILE`]).
-    record: BTreeMap<String, String>,
+    record: BTreeMap<String, status::Recorded>,
     bundle: FluentBundle<FluentResource>,
 }
 
@@ -199,7 +199,7 @@ impl Locales {
                         || status::status(
                             english,
                             locale.texts.get(*id).map(String::as_str),
-                            locale.record.get(*id).map(String::as_str),
+                            locale.record.get(*id),
                         )
                         .counts()
                 })

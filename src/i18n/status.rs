@@ -1,10 +1,12 @@
 //! Whether a translated message is up to date with the English it was made from.
 //!
 //! Each language keeps, in `locales/{lang}/translated-from.toml`, the English text each of its
-//! messages was translated from, written by `scdi-site l10n mark-translated` (translators never
-//! edit it). A translation is then:
-//! - current: made from today's English;
-//! - outdated: made from English that has changed since;
+//! messages was translated from, and a fingerprint of the translation as it was then, written
+//! by `scdi-site l10n mark-translated` (translators never edit it). A translation is then:
+//! - current: made from today's English, or changed since it was recorded (a translator who
+//!   updated it, on the web without the program, made it from the English of that day:
+//!   `mark-translated`, run by anyone later, writes that down);
+//! - outdated: made from English that has changed since, and not touched since;
 //! - unmarked: not yet recorded (just translated, or never checked);
 //! - the same as English: copied, not translated (unless the English comment says
 //!   `Same in translation: ...`, as for a name);
@@ -16,6 +18,7 @@
 use std::{collections::BTreeMap, fs, io, path::Path};
 
 use fluent_syntax::{ast, parser::Slice, serializer};
+use serde::{Deserialize, Serialize};
 
 /// The file in each language folder.
 pub const RECORD_FILE: &str = "translated-from.toml";
@@ -56,8 +59,56 @@ impl Status {
     }
 }
 
+/// What the record says of one translation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Recorded {
+    /// The English it was made from, and the [`fingerprint`] of the translation then.
+    Both {
+        english: String,
+        translation: String,
+    },
+    /// The English only (records written before fingerprints).
+    English(String),
+}
+
+impl Recorded {
+    /// A record of `translation`, made from `english`.
+    pub fn of(english: &str, translation: &str) -> Self {
+        Recorded::Both {
+            english: english.to_string(),
+            translation: fingerprint(translation),
+        }
+    }
+
+    pub fn english(&self) -> &str {
+        match self {
+            Recorded::Both { english, .. } | Recorded::English(english) => english,
+        }
+    }
+
+    /// Whether `translation` is no longer the text this record was made of: someone edited
+    /// it since.
+    fn edited_since(&self, translation: &str) -> bool {
+        match self {
+            Recorded::Both {
+                translation: was, ..
+            } => *was != fingerprint(translation),
+            Recorded::English(_) => false,
+        }
+    }
+}
+
+/// A short fingerprint of a translation's [`canonical`] text (SHA-256, 16 hex digits): the
+/// record tells an edited translation from an untouched one without holding a second copy.
+pub fn fingerprint(translation: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(translation.as_bytes());
+    digest[..8].iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// The status of a translation (its [`canonical`] text, if the language has the message).
-pub fn status(english: &English, translation: Option<&str>, recorded: Option<&str>) -> Status {
+pub fn status(english: &English, translation: Option<&str>, recorded: Option<&Recorded>) -> Status {
     let Some(translation) = translation else {
         return Status::Missing;
     };
@@ -66,9 +117,9 @@ pub fn status(english: &English, translation: Option<&str>, recorded: Option<&st
     }
     match recorded {
         None => Status::Unmarked,
-        Some(was) if was == english.text => Status::Current,
-        Some(was) => Status::Outdated {
-            was: was.to_string(),
+        Some(r) if r.english() == english.text || r.edited_since(translation) => Status::Current,
+        Some(r) => Status::Outdated {
+            was: r.english().to_string(),
         },
     }
 }
@@ -145,9 +196,9 @@ fn has_words<'s, S: Slice<'s>>(pattern: &ast::Pattern<S>) -> bool {
     })
 }
 
-/// The record of a language folder: id -> the English it was translated from. Empty when the
+/// The record of a language folder: id -> what its translation was made from. Empty when the
 /// file does not exist yet.
-pub fn read_record(dir: &Path) -> io::Result<BTreeMap<String, String>> {
+pub fn read_record(dir: &Path) -> io::Result<BTreeMap<String, Recorded>> {
     let path = dir.join(RECORD_FILE);
     match fs::read_to_string(&path) {
         Ok(text) => toml::from_str(&text).map_err(|e| {
@@ -162,12 +213,29 @@ pub fn read_record(dir: &Path) -> io::Result<BTreeMap<String, String>> {
 }
 
 /// Writes the record of a language folder, one line per message, sorted (stable diffs).
-pub fn write_record(dir: &Path, lang: &str, record: &BTreeMap<String, String>) -> io::Result<()> {
-    let body = toml::to_string(record).map_err(io::Error::other)?;
+pub fn write_record(dir: &Path, lang: &str, record: &BTreeMap<String, Recorded>) -> io::Result<()> {
+    // One line per message (an inline table), so that a change is one line of a diff. Ids
+    // (Fluent's letters, digits, `-` and `_`) are TOML's bare keys.
+    let quote = |s: &str| toml::Value::String(s.to_string()).to_string();
+    let body: String = record
+        .iter()
+        .map(|(id, r)| match r {
+            Recorded::Both {
+                english,
+                translation,
+            } => format!(
+                "{id} = {{ english = {}, translation = {} }}\n",
+                quote(english),
+                quote(translation)
+            ),
+            Recorded::English(english) => format!("{id} = {}\n", quote(english)),
+        })
+        .collect();
     let text = format!(
-        "# The English each {lang} translation was made from, written by\n\
-         # `scdi-site l10n mark-translated {lang}`. Do not edit it by hand: `l10n check` compares it\n\
-         # with today's English to tell which translations are outdated.\n\n{body}"
+        "# The English each {lang} translation was made from, and a fingerprint of the translation\n\
+         # then, written by `scdi-site l10n mark-translated {lang}`. Do not edit it by hand: `l10n\n\
+         # check` compares it with today's English to tell which translations are outdated (a\n\
+         # translation changed since its fingerprint counts as made from today's English).\n\n{body}"
     );
     fs::write(dir.join(RECORD_FILE), text)
 }
@@ -205,10 +273,25 @@ mod tests {
             "no words"
         );
         assert_eq!(status(greet, Some("سلام"), None), Status::Unmarked);
-        assert_eq!(status(greet, Some("سلام"), Some("Hello")), Status::Current);
+        let old = Recorded::English("Hi".into());
         assert_eq!(
-            status(greet, Some("سلام"), Some("Hi")),
+            status(greet, Some("سلام"), Some(&Recorded::English("Hello".into()))),
+            Status::Current
+        );
+        assert_eq!(
+            status(greet, Some("سلام"), Some(&old)),
             Status::Outdated { was: "Hi".into() }
+        );
+        // Recorded from "Hi" as «سلام»: untouched since, it is outdated; edited since (on the
+        // web, with no program run), it was made from today's English.
+        let fingerprinted = Recorded::of("Hi", "سلام");
+        assert_eq!(
+            status(greet, Some("سلام"), Some(&fingerprinted)),
+            Status::Outdated { was: "Hi".into() }
+        );
+        assert_eq!(
+            status(greet, Some("درود"), Some(&fingerprinted)),
+            Status::Current
         );
         assert!(Status::Unmarked.counts() && !Status::SameAsEnglish.counts());
     }

@@ -15,12 +15,15 @@ pub struct Marked {
 }
 
 /// Marks `ids` (all the language's translations with `all`) of language `lang` as translated
-/// from today's English. Entries for messages English no longer has are dropped.
+/// from today's English. With `all`, an outdated translation is refused (nobody said it was
+/// checked against the new English) unless `include_outdated`; one named is marked. Entries
+/// for messages English no longer has are dropped.
 pub fn mark_translated(
     locales_dir: &Path,
     lang: &str,
     ids: &[String],
     all: bool,
+    include_outdated: bool,
 ) -> anyhow::Result<Marked> {
     anyhow::ensure!(
         lang != DEFAULT_LANG,
@@ -53,7 +56,7 @@ pub fn mark_translated(
             continue;
         };
         let translation = l.texts.get(&id).map(String::as_str);
-        match status::status(english, translation, None) {
+        match status::status(english, translation, record.get(&id)) {
             status::Status::Missing => {
                 result
                     .refused
@@ -62,8 +65,15 @@ pub fn mark_translated(
             status::Status::SameAsEnglish => result
                 .refused
                 .push((id, "still the English text: translate it first".into())),
+            status::Status::Outdated { .. } if all && !include_outdated => result.refused.push((
+                id,
+                "outdated: its English changed since it was translated; check it against \
+                 today's English, then name it or add --include-outdated"
+                    .into(),
+            )),
             _ => {
-                record.insert(id.clone(), english.text.clone());
+                let translation = translation.unwrap_or_default();
+                record.insert(id.clone(), status::Recorded::of(&english.text, translation));
                 result.marked.push(id);
             }
         }

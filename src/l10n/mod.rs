@@ -264,7 +264,7 @@ pub fn check(opts: &CheckOptions) -> anyhow::Result<Report> {
                         status::status(
                             english,
                             l.texts.get(*id).map(String::as_str),
-                            l.record.get(*id).map(String::as_str),
+                            l.record.get(*id),
                         )
                         .counts()
                     })

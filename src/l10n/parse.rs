@@ -65,7 +65,7 @@ pub struct ParsedLocale {
     /// What each entry says as a reference (used for English).
     pub english: HashMap<String, English>,
     /// The English each translation was made from.
-    pub record: BTreeMap<String, String>,
+    pub record: BTreeMap<String, status::Recorded>,
     /// Ids of entries that did not parse: their syntax error is reported, not their absence.
     pub broken_ids: HashSet<String>,
     /// Syntax errors, explained, with their file.

@@ -55,7 +55,7 @@ pub(super) fn compare_with_reference(
         let st = status::status(
             english,
             l.texts.get(id).map(String::as_str),
-            l.record.get(id).map(String::as_str),
+            l.record.get(id),
         );
         let mark = format!("scdi-site l10n mark-translated {} {id}", l.code);
         let Some(entry) = l.entries.get(id) else {

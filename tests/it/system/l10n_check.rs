@@ -288,6 +288,7 @@ fn a_changed_english_message_makes_its_translation_outdated() {
         "fa",
         &["home-heading".to_string()],
         false,
+        false,
     )
     .unwrap();
     assert_eq!(marked.marked, ["home-heading"]);
@@ -617,4 +618,80 @@ async fn side_files_and_a_byte_order_mark_break_nothing() {
     let app = TestApp::with_config(|c| c.sources.locales_dir = locales).await;
     let page = app.get("/fa/").await;
     assert!(page.body.contains("کارزار"), "{}", page.body);
+}
+
+/// The web route, with no program run: when the English changes, the Persian is outdated;
+/// a translator who then edits only the Persian text has done the job: nothing is
+/// reported, and the strict check passes.
+#[test]
+fn editing_an_outdated_translation_alone_clears_it() {
+    let dir = site_copy();
+    let locales = dir.path().join("locales");
+    replace_in(
+        &locales.join("en/home.ftl"),
+        "home-heading = About the campaign",
+        "home-heading = About us",
+    );
+    let outdated = |report: &Report| {
+        report
+            .findings
+            .iter()
+            .any(|f| f.kind == "outdated" && f.id.as_deref() == Some("home-heading"))
+    };
+    assert!(outdated(&check_copy(dir.path())));
+    let fa = fs::read_to_string(locales.join("fa/home.ftl")).unwrap();
+    let line = fa
+        .lines()
+        .find(|l| l.starts_with("home-heading ="))
+        .unwrap();
+    replace_in(
+        &locales.join("fa/home.ftl"),
+        line,
+        "home-heading = دربارهٔ ما",
+    );
+    assert!(!outdated(&check_copy(dir.path())));
+    let (code, out) = run_check(&["--strict"], dir.path());
+    assert_eq!(code, 0, "{out}");
+}
+
+/// `mark-translated --all` marks what is current or new, never an outdated translation
+/// nobody checked (unless named, or with --include-outdated), and says what it marked.
+#[test]
+fn mark_translated_all_refuses_outdated_translations() {
+    let dir = site_copy();
+    let locales = dir.path().join("locales");
+    replace_in(
+        &locales.join("en/home.ftl"),
+        "home-heading = About the campaign",
+        "home-heading = About us",
+    );
+    let mark = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_scdi-site"))
+            .args(["l10n", "mark-translated", "fa", "--locales-dir"])
+            .arg(&locales)
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            out.status.code().unwrap(),
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    let (code, out, err) = mark(&["--all"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(err.contains("not marked: home-heading: outdated"), "{err}");
+    assert!(
+        out.contains("  nav-home\n") && !out.contains("  home-heading\n"),
+        "{out}"
+    );
+    let report = check_copy(dir.path());
+    assert!(report.findings.iter().any(|f| f.kind == "outdated"));
+    let (code, out, _) = mark(&["--all", "--include-outdated"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("  home-heading\n"), "{out}");
+    assert!(!check_copy(dir.path())
+        .findings
+        .iter()
+        .any(|f| f.kind == "outdated"));
 }
