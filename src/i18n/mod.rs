@@ -98,28 +98,39 @@ impl fmt::Debug for Locale {
 }
 
 impl Locale {
-    /// Formats message `id` (or `id.attribute`); `None` when this locale lacks it.
+    /// Formats message `id` (or `id.attribute`); `None` when this locale lacks it, or when
+    /// its text has a mistake formatting finds (a misspelt term or variable, which would
+    /// show raw as `{-site-nmae}`): a translation then falls back whole to English, as a
+    /// missing one does. English, with nothing to fall back to, is shown as it formats.
     pub fn format(&self, id: &str, args: Option<&FluentArgs<'_>>) -> Option<String> {
+        let pattern = self.pattern(id)?;
+        let mut errors = vec![];
+        let text = self.bundle.format_pattern(pattern, args, &mut errors);
+        if !errors.is_empty() {
+            tracing::warn!(locale = %self.code, id, ?errors, "message formatted with errors");
+            if self.code != DEFAULT_LANG {
+                return None;
+            }
+        }
+        Some(text.into_owned())
+    }
+
+    /// The pattern of message `id` (or `id.attribute`), if this locale has it.
+    fn pattern(&self, id: &str) -> Option<&fluent_syntax::ast::Pattern<&str>> {
         let (msg_id, attr) = match id.split_once('.') {
             Some((m, a)) => (m, Some(a)),
             None => (id, None),
         };
         let msg = self.bundle.get_message(msg_id)?;
-        let pattern = match attr {
-            Some(a) => msg.get_attribute(a)?.value(),
-            None => msg.value()?,
-        };
-        let mut errors = vec![];
-        let text = self.bundle.format_pattern(pattern, args, &mut errors);
-        if !errors.is_empty() {
-            tracing::warn!(locale = %self.code, id, ?errors, "message formatted with errors");
+        match attr {
+            Some(a) => Some(msg.get_attribute(a)?.value()),
+            None => msg.value(),
         }
-        Some(text.into_owned())
     }
 
     /// Whether this locale has message `id` (or `id.attribute`).
     pub fn has(&self, id: &str) -> bool {
-        self.format(id, None).is_some()
+        self.pattern(id).is_some()
     }
 }
 

@@ -215,3 +215,36 @@ async fn persian_keeps_names_and_paired_years_on_one_line() {
     assert_eq!(people.status, 200);
     assert!(people.body.contains("OR\u{a0}Books"), "the publisher");
 }
+
+/// A misspelt term or variable (`{ -site-nmae }`, `{ $maxx }`) is never shown raw to
+/// readers, in the page, its `<title>` or its link preview: the message falls back whole to
+/// English, marked as English, on a fresh start as in watch mode.
+#[tokio::test]
+async fn a_misspelt_reference_falls_back_whole_to_english() {
+    let dir = tempfile::tempdir().unwrap();
+    crate::common::copy_locales(dir.path());
+    let shared = dir.path().join("fa/shared.ftl");
+    let text = fs::read_to_string(&shared).unwrap();
+    fs::write(&shared, text.replace("{ -site-name }", "{ -site-nmae }")).unwrap();
+    let contact = dir.path().join("fa/contact.ftl");
+    let text = fs::read_to_string(&contact).unwrap();
+    fs::write(&contact, text.replace("{ $max } نویسه", "{ $maxx } نویسه")).unwrap();
+    let app =
+        crate::common::TestApp::with_config(|c| c.sources.locales_dir = dir.path().to_path_buf())
+            .await;
+    let page = app.get("/fa/").await.body;
+    assert!(!page.contains("nmae"), "raw reference served: {page}");
+    assert!(
+        page.contains(
+            "<span lang=\"en\" dir=\"ltr\">Socialist Campaign for Democracy in Iran</span>"
+        ),
+        "{page}"
+    );
+    let body = crate::common::form_body(&[
+        ("name", &"ن".repeat(200)),
+        ("email", "r@example.org"),
+        ("message", "سلام"),
+    ]);
+    let form = app.post_form("/fa/contact", body).await.body;
+    assert!(!form.contains("maxx") && !form.contains("{"), "{form}");
+}
