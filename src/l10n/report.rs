@@ -107,8 +107,21 @@ impl Report {
     /// GitHub Actions workflow commands: each finding an annotation on its file and line, so
     /// that a translator who edits on the web sees it on their change.
     pub fn to_github(&self) -> String {
+        // GitHub shows ten annotations of a kind per step: the findings that decide the run
+        // (the languages readers are offered, the templates, the code) come first, and a
+        // language still in preview is summed up in one notice rather than hiding them.
+        let preview: Vec<&str> = self
+            .completeness
+            .iter()
+            .filter(|c| !c.offered)
+            .map(|c| c.locale.as_str())
+            .collect();
+        let (previewed, decisive): (Vec<&Finding>, Vec<&Finding>) = self
+            .findings
+            .iter()
+            .partition(|f| preview.contains(&f.locale.as_str()));
         let mut out = String::new();
-        for f in &self.findings {
+        for f in decisive {
             let level = match f.severity {
                 Severity::Error => "error",
                 Severity::Warning => "warning",
@@ -131,6 +144,23 @@ impl Report {
                 f.col,
                 github_property(&title),
                 github_data(&message)
+            );
+        }
+        let summary: Vec<String> = preview
+            .iter()
+            .filter_map(|locale| {
+                let of = previewed.iter().filter(|f| f.locale == *locale);
+                let count = of.clone().count();
+                (count > 0).then(|| {
+                    format!("{locale}: {count} finding(s), see `scdi-site l10n todo {locale}`")
+                })
+            })
+            .collect();
+        if !summary.is_empty() {
+            let _ = writeln!(
+                out,
+                "::notice title=Languages in preview (not offered to readers yet)::{}",
+                github_data(&summary.join("\n"))
             );
         }
         out

@@ -69,7 +69,10 @@ pub(super) fn compare_with_reference(
                 let message = format!("`{id}` is missing: translate it into {}", file.display());
                 let issue = Issue::new(missing_severity, "missing", Some(id), message)
                     .with_english(english, None);
-                c.push(&l.code, &file, (1, 1), String::new(), issue);
+                // At the commented English `new-language` left where the translation goes,
+                // if it is there.
+                let (at, source_line) = placeholder(&file, id).unwrap_or(((1, 1), String::new()));
+                c.push(&l.code, &file, at, source_line, issue);
             }
             continue;
         };
@@ -170,10 +173,16 @@ pub(super) fn compare_with_reference(
             for var in p.vars.iter().filter(|v| {
                 !en_p.vars.contains(*v) && !known.is_some_and(|k| k.contains(v.as_str()))
             }) {
+                // At the variable itself, where the message uses it.
+                let text = &l.files[entry.file].text;
+                let at = text
+                    .get(entry.offset..)
+                    .and_then(|rest| rest.find(&format!("${var}")))
+                    .map_or(entry.offset, |i| entry.offset + i);
                 c.in_locale(
                     l,
                     entry.file,
-                    entry.offset,
+                    at,
                     Issue::new(
                         Severity::Error,
                         "variable-unknown",
@@ -308,4 +317,15 @@ fn plural_categories(code: &str) -> Option<BTreeSet<&'static str>> {
         });
     }
     Some(found)
+}
+
+/// Where `file` holds the commented English of `id` that `new-language` wrote in place of
+/// its translation (`# id = ...`): its line and column, and the line.
+fn placeholder(file: &std::path::Path, id: &str) -> Option<((usize, usize), String)> {
+    let text = std::fs::read_to_string(file).ok()?;
+    let start = format!("# {id} =");
+    text.lines()
+        .enumerate()
+        .find(|(_, line)| line.starts_with(&start))
+        .map(|(i, line)| ((i + 1, 1), line.to_string()))
 }

@@ -695,3 +695,61 @@ fn mark_translated_all_refuses_outdated_translations() {
         .iter()
         .any(|f| f.kind == "outdated"));
 }
+
+/// On a pull request, what decides the run comes first: with a new language in preview (93
+/// messages missing) beside one Persian mistake, the Persian error is the first annotation,
+/// at the column of the variable, and the preview language is one notice, not 93 warnings
+/// (GitHub shows ten of a kind). Missing messages are at the commented English
+/// `new-language` left, not at 1:1.
+#[test]
+fn github_annotations_put_offered_languages_first_and_sum_up_previews() {
+    let dir = site_copy();
+    let locales = dir.path().join("locales");
+    scdi_site::l10n::new_language(&locales, "ckb", "کوردی", None).unwrap();
+    replace_in(
+        &locales.join("fa/contact.ftl"),
+        "نام شما باید حداکثر { $max }",
+        "نام شما باید حداکثر { $maxx }",
+    );
+    let (code, out) = run_check(&["--format", "github"], dir.path());
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.starts_with("::error file=locales/fa/contact.ftl,"),
+        "{out}"
+    );
+    let first = out
+        .lines()
+        .find(|l| l.contains("variable-unknown"))
+        .unwrap_or_else(|| panic!("{out}"));
+    let fa = fs::read_to_string(locales.join("fa/contact.ftl")).unwrap();
+    let line = fa.lines().position(|l| l.contains("$maxx")).unwrap() + 1;
+    let col = fa
+        .lines()
+        .nth(line - 1)
+        .unwrap()
+        .chars()
+        .take_while(|c| *c != '$')
+        .count()
+        + 1;
+    assert!(
+        first.contains(&format!(",line={line},col={col},")),
+        "{first}"
+    );
+    assert!(!out.contains("file=locales/ckb"), "{out}");
+    let notices: Vec<&str> = out.lines().filter(|l| l.starts_with("::notice")).collect();
+    assert_eq!(notices.len(), 1, "{out}");
+    assert!(
+        notices[0].contains("ckb:") && notices[0].contains("l10n todo ckb"),
+        "{out}"
+    );
+    let report = check_copy(dir.path());
+    let missing = report
+        .findings
+        .iter()
+        .find(|f| f.locale == "ckb" && f.kind == "missing" && f.id.as_deref() == Some("nav-home"))
+        .unwrap();
+    assert!(
+        missing.line > 1 && missing.source_line.starts_with("# nav-home ="),
+        "{missing:?}"
+    );
+}
