@@ -196,29 +196,23 @@ impl Locales {
             return Err(LoadError::NoDefault);
         }
         let reference = std::mem::take(&mut all[0].reference);
-        let messages: Vec<_> = reference
-            .iter()
-            .filter(|(id, _)| !id.starts_with('-'))
-            .collect();
+        let messages = reference.keys().filter(|id| !id.starts_with('-')).count();
         for locale in &mut all {
-            // Only translations that are current (or not yet recorded) count: a copy of the
-            // English or one made from English that has changed since does not.
-            let translated = messages
-                .iter()
-                .filter(|(id, english)| {
-                    locale.code == DEFAULT_LANG
-                        || status::status(
-                            english,
-                            locale.texts.get(*id).map(String::as_str),
-                            locale.record.get(*id),
-                        )
-                        .counts()
-                })
-                .count();
-            locale.completeness = if messages.is_empty() {
+            // Counted as `l10n check` counts ([`status::translated`]).
+            let translated = if locale.code == DEFAULT_LANG {
+                messages
+            } else {
+                status::translated(
+                    reference.iter(),
+                    |id| locale.texts.get(id).map(String::as_str),
+                    &locale.record,
+                    locale.script == "Latn",
+                )
+            };
+            locale.completeness = if messages == 0 {
                 1.0
             } else {
-                translated as f64 / messages.len() as f64
+                translated as f64 / messages as f64
             };
             locale.offered = locale.code == DEFAULT_LANG || locale.completeness >= min_completeness;
         }
@@ -384,11 +378,7 @@ fn load_locale(
             }));
         }
     }
-    let mut likely = id.clone();
-    likely.maximize();
-    let script = likely
-        .script
-        .map_or_else(|| "Zyyy".to_string(), |s| s.to_string());
+    let script = likely_script(&id);
     Ok(Locale {
         code: id.to_string(),
         dir: Direction::of(&id),
@@ -403,6 +393,16 @@ fn load_locale(
         record,
         bundle,
     })
+}
+
+/// The script a language is written in (ISO 15924: `Arab`, `Latn`), from its tag's likely
+/// subtags; `Zyyy` when unknown.
+pub fn likely_script(id: &LanguageIdentifier) -> String {
+    let mut likely = id.clone();
+    likely.maximize();
+    likely
+        .script
+        .map_or_else(|| "Zyyy".to_string(), |s| s.to_string())
 }
 
 /// Replaces the text in `range` by spaces, keeping its line breaks (and so the line numbers

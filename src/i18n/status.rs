@@ -38,6 +38,10 @@ pub struct English {
     pub has_words: bool,
     /// Its comment says a translation may be identical (a name, an acronym).
     pub may_stay_the_same: bool,
+    /// ... but only in a language written in Latin letters, as the comment says of a name.
+    pub same_only_in_latin: bool,
+    /// The terms it uses (`-site-name`): a message without words of its own shows them.
+    pub terms: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,12 +111,19 @@ pub fn fingerprint(translation: &str) -> String {
     digest[..8].iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The status of a translation (its [`canonical`] text, if the language has the message).
-pub fn status(english: &English, translation: Option<&str>, recorded: Option<&Recorded>) -> Status {
+/// The status of a translation (its [`canonical`] text, if the language has the message) in
+/// a language written in Latin letters or not (`latin`).
+pub fn status(
+    english: &English,
+    translation: Option<&str>,
+    recorded: Option<&Recorded>,
+    latin: bool,
+) -> Status {
     let Some(translation) = translation else {
         return Status::Missing;
     };
-    if translation == english.text && english.has_words && !english.may_stay_the_same {
+    let may_stay = english.may_stay_the_same && (latin || !english.same_only_in_latin);
+    if english.has_words && !may_stay && words(translation) == words(&english.text) {
         return Status::SameAsEnglish;
     }
     match recorded {
@@ -122,6 +133,37 @@ pub fn status(english: &English, translation: Option<&str>, recorded: Option<&Re
             was: r.english().to_string(),
         },
     }
+}
+
+/// A text's words alone: a copy of the English with a space or a full stop added is still a
+/// copy.
+fn words(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_whitespace() && !c.is_ascii_punctuation())
+        .collect()
+}
+
+/// How many of the English messages (terms aside) a language has translated: those whose
+/// [`status`] counts and, for a message without words of its own (`{ -site-name }`), whose
+/// terms are translated too (else it shows English). The one definition of completeness:
+/// the server (which languages to offer), `l10n check` and `l10n todo` all count with it.
+pub fn translated<'a>(
+    reference: impl Iterator<Item = (&'a String, &'a English)> + Clone,
+    texts: impl Fn(&str) -> Option<&'a str>,
+    record: &BTreeMap<String, Recorded>,
+    latin: bool,
+) -> usize {
+    let all: std::collections::HashMap<&String, &English> = reference.clone().collect();
+    let counts = |id: &str| {
+        all.get(&id.to_string())
+            .is_some_and(|english| status(english, texts(id), record.get(id), latin).counts())
+    };
+    reference
+        .filter(|(id, _)| !id.starts_with('-'))
+        .filter(|(id, english)| {
+            counts(id) && (english.has_words || english.terms.iter().all(|t| counts(t)))
+        })
+        .count()
 }
 
 /// The id (terms with their `-`) and the Fluent source of a message or term after its
@@ -170,9 +212,15 @@ pub fn english<'s, S: Slice<'s>>(entry: &ast::Entry<S>) -> Option<(String, Engli
         .into_iter()
         .chain(attributes.iter().map(|a| &a.value))
         .any(has_words);
-    let may_stay_the_same = comment
+    let same_line = comment
         .lines()
-        .any(|l| l.trim_start().starts_with(SAME_IN_TRANSLATION));
+        .find(|l| l.trim_start().starts_with(SAME_IN_TRANSLATION));
+    let mut terms = vec![];
+    for pattern in value.into_iter().chain(attributes.iter().map(|a| &a.value)) {
+        term_references(pattern, &mut terms);
+    }
+    let may_stay_the_same = same_line.is_some();
+    let same_only_in_latin = same_line.is_some_and(|l| l.contains("Latin letters"));
     Some((
         id,
         English {
@@ -180,8 +228,29 @@ pub fn english<'s, S: Slice<'s>>(entry: &ast::Entry<S>) -> Option<(String, Engli
             comment,
             has_words,
             may_stay_the_same,
+            same_only_in_latin,
+            terms,
         },
     ))
+}
+
+/// The terms `pattern` references, with their `-`.
+fn term_references<'s, S: Slice<'s>>(pattern: &ast::Pattern<S>, out: &mut Vec<String>) {
+    for element in &pattern.elements {
+        match element {
+            ast::PatternElement::Placeable {
+                expression: ast::Expression::Inline(ast::InlineExpression::TermReference { id, .. }),
+            } => out.push(format!("-{}", id.name.as_ref())),
+            ast::PatternElement::Placeable {
+                expression: ast::Expression::Select { variants, .. },
+            } => {
+                for v in variants {
+                    term_references(&v.value, out);
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 fn has_words<'s, S: Slice<'s>>(pattern: &ast::Pattern<S>) -> bool {
@@ -263,36 +332,95 @@ mod tests {
             "greet = Hello\n# Same in translation: a name.\nname = Mike Phipps\ntitle = { $page } – { -site }\n",
         );
         let (greet, name, title) = (&en[0].1, &en[1].1, &en[2].1);
-        assert_eq!(status(greet, None, None), Status::Missing);
+        assert_eq!(status(greet, None, None, false), Status::Missing);
         assert_eq!(greet.text, "Hello");
-        assert_eq!(status(greet, Some("Hello"), None), Status::SameAsEnglish);
-        assert_eq!(status(name, Some("Mike Phipps"), None), Status::Unmarked);
         assert_eq!(
-            status(title, Some(&title.text), None),
+            status(greet, Some("Hello"), None, false),
+            Status::SameAsEnglish
+        );
+        assert_eq!(
+            status(name, Some("Mike Phipps"), None, false),
+            Status::Unmarked
+        );
+        assert_eq!(
+            status(title, Some(&title.text), None, false),
             Status::Unmarked,
             "no words"
         );
-        assert_eq!(status(greet, Some("سلام"), None), Status::Unmarked);
+        assert_eq!(status(greet, Some("سلام"), None, false), Status::Unmarked);
         let old = Recorded::English("Hi".into());
         assert_eq!(
-            status(greet, Some("سلام"), Some(&Recorded::English("Hello".into()))),
+            status(
+                greet,
+                Some("سلام"),
+                Some(&Recorded::English("Hello".into())),
+                false
+            ),
             Status::Current
         );
         assert_eq!(
-            status(greet, Some("سلام"), Some(&old)),
+            status(greet, Some("سلام"), Some(&old), false),
             Status::Outdated { was: "Hi".into() }
         );
         // Recorded from "Hi" as «سلام»: untouched since, it is outdated; edited since (on the
         // web, with no program run), it was made from today's English.
         let fingerprinted = Recorded::of("Hi", "سلام");
         assert_eq!(
-            status(greet, Some("سلام"), Some(&fingerprinted)),
+            status(greet, Some("سلام"), Some(&fingerprinted), false),
             Status::Outdated { was: "Hi".into() }
         );
         assert_eq!(
-            status(greet, Some("درود"), Some(&fingerprinted)),
+            status(greet, Some("درود"), Some(&fingerprinted), false),
             Status::Current
         );
         assert!(Status::Unmarked.counts() && !Status::SameAsEnglish.counts());
+    }
+
+    #[test]
+    fn counts_are_honest_about_copies() {
+        let en = entries(
+            "-site = Campaign\n\
+             # Same in translation: a name, in a language written in Latin letters.\n\
+             name = Mike Phipps\n\
+             title = { -site }\n\
+             hello = Hello, world.\n",
+        );
+        let name = &en.iter().find(|(id, _)| id == "name").unwrap().1;
+        let hello = &en.iter().find(|(id, _)| id == "hello").unwrap().1;
+        // A Latin-letter name is a translation in a Latin-script language only.
+        assert_eq!(
+            status(name, Some("Mike Phipps"), None, true),
+            Status::Unmarked
+        );
+        assert_eq!(
+            status(name, Some("Mike Phipps"), None, false),
+            Status::SameAsEnglish
+        );
+        // A copy with a space before the full stop, or without it, is still a copy.
+        assert_eq!(
+            status(hello, Some("Hello, world ."), None, false),
+            Status::SameAsEnglish
+        );
+        assert_eq!(
+            status(hello, Some("Hello world"), None, false),
+            Status::SameAsEnglish
+        );
+        // `title` has no words of its own: it counts once its term is translated.
+        let reference: std::collections::HashMap<String, English> = en.into_iter().collect();
+        let record = BTreeMap::new();
+        let copied = |id: &str| match id {
+            "-site" => Some("Campaign"),
+            "title" => Some("{ -site }"),
+            "hello" => Some("سلام"),
+            _ => None,
+        };
+        assert_eq!(translated(reference.iter(), copied, &record, false), 1);
+        let done = |id: &str| match id {
+            "-site" => Some("کارزار"),
+            "title" => Some("{ -site }"),
+            "hello" => Some("سلام"),
+            _ => None,
+        };
+        assert_eq!(translated(reference.iter(), done, &record, false), 2);
     }
 }

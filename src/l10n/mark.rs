@@ -56,7 +56,7 @@ pub fn mark_translated(
             continue;
         };
         let translation = l.texts.get(&id).map(String::as_str);
-        match status::status(english, translation, record.get(&id)) {
+        match status::status(english, translation, record.get(&id), l.latin) {
             status::Status::Missing => {
                 result
                     .refused

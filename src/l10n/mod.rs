@@ -254,22 +254,23 @@ pub fn check(opts: &CheckOptions) -> anyhow::Result<Report> {
                 ),
             );
         }
-        // Counted as the server counts: current (or not yet recorded) translations only.
+        // Counted as the server counts ([`status::translated`]); a message whose syntax
+        // error is reported is not served, so it does not count.
         let total = en.message_ids().count();
-        let translated = en
-            .message_ids()
-            .filter(|id| {
-                l.code == DEFAULT_LANG
-                    || en.english.get(*id).is_some_and(|english| {
-                        status::status(
-                            english,
-                            l.texts.get(*id).map(String::as_str),
-                            l.record.get(*id),
-                        )
-                        .counts()
-                    })
-            })
-            .count();
+        let translated = if l.code == DEFAULT_LANG {
+            total
+        } else {
+            status::translated(
+                en.english.iter(),
+                |id| {
+                    (!l.broken_ids.contains(id))
+                        .then(|| l.texts.get(id).map(String::as_str))
+                        .flatten()
+                },
+                &l.record,
+                l.latin,
+            )
+        };
         let percent = if total == 0 {
             100.0
         } else {

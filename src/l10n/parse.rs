@@ -68,6 +68,8 @@ pub struct ParsedLocale {
     pub record: BTreeMap<String, status::Recorded>,
     /// Ids of entries that did not parse: their syntax error is reported, not their absence.
     pub broken_ids: HashSet<String>,
+    /// Written in Latin letters (a name may then read the same as in English).
+    pub latin: bool,
     /// Syntax errors, explained, with their file.
     pub syntax_errors: Vec<(usize, syntax::Problem)>,
     /// (file, byte offset, id) of a second definition.
@@ -95,6 +97,9 @@ pub fn parse_locale(code: &str, dir: &Path) -> io::Result<ParsedLocale> {
         english: HashMap::new(),
         record: status::read_record(dir)?,
         broken_ids: HashSet::new(),
+        latin: code
+            .parse()
+            .is_ok_and(|id| crate::i18n::likely_script(&id) == "Latn"),
         syntax_errors: vec![],
         duplicates: vec![],
         files: vec![],

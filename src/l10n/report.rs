@@ -174,10 +174,27 @@ impl Report {
         let (todo, other): (Vec<&Finding>, Vec<&Finding>) =
             report.findings.iter().partition(|f| f.english.is_some());
         let mut out = String::new();
+        // Messages to translate, counted as the completeness counts them (terms, the shared
+        // wording used inside messages, apart), and translations only to mark.
+        let is_term = |f: &&&Finding| f.id.as_deref().is_some_and(|id| id.starts_with('-'));
+        let to_mark = todo.iter().filter(|f| f.kind == "unmarked").count();
+        let terms = todo
+            .iter()
+            .filter(|f| f.kind != "unmarked")
+            .filter(is_term)
+            .count();
+        let messages = todo.len() - to_mark - terms;
         let _ = writeln!(
             out,
-            "To do in {language} ({locale}): {} message(s)\n",
-            todo.len()
+            "To do in {language} ({locale}): {messages} message(s) to translate{}{}\n",
+            match terms {
+                0 => String::new(),
+                n => format!(" and {n} term(s) (shared wording used inside messages)"),
+            },
+            match to_mark {
+                0 => String::new(),
+                n => format!("; {n} translated, to mark once checked"),
+            }
         );
         for f in &todo {
             let id = f.id.as_deref().unwrap_or("");

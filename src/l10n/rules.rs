@@ -56,6 +56,7 @@ pub(super) fn compare_with_reference(
             english,
             l.texts.get(id).map(String::as_str),
             l.record.get(id),
+            l.latin,
         );
         let mark = format!("scdi-site l10n mark-translated {} {id}", l.code);
         let Some(entry) = l.entries.get(id) else {
