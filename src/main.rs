@@ -317,7 +317,14 @@ async fn serve(config: Config) -> anyhow::Result<ExitCode> {
         .init();
     let listener = tokio::net::TcpListener::bind(&config.addr)
         .await
-        .with_context(|| format!("binding {}", config.addr))?;
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::AddrInUse => anyhow::anyhow!(
+                "{} is already in use, perhaps by another scdi-site: stop it, or listen on \
+                 another address with --addr (e.g. --addr 127.0.0.1:3001)",
+                config.addr
+            ),
+            _ => anyhow::Error::new(e).context(format!("binding {} (--addr)", config.addr)),
+        })?;
     let onion = match &config.onion_listen {
         Some(addr) => Some(
             tokio::net::TcpListener::bind(addr)

@@ -389,3 +389,24 @@ async fn a_missing_client_address_header_is_warned_of_once() {
         "{log}"
     );
 }
+
+/// A port another program holds is said in words a translator running `serve --watch` can
+/// act on: which flag chooses another.
+#[test]
+fn an_address_in_use_suggests_another_with_addr() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_scdi-site"))
+        .current_dir(crate::common::repo_root())
+        .args(["serve", "--addr", &addr, "--db"])
+        .arg(tempfile::tempdir().unwrap().path().join("db.sqlite3"))
+        .env_remove("SCDI_ADDR")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        err.contains("already in use") && err.contains("--addr"),
+        "{err}"
+    );
+}
