@@ -50,9 +50,10 @@ pub fn mark_translated(
     let mut result = Marked::default();
     for id in wanted {
         let Some(english) = en.english.get(&id) else {
+            let hint = super::rules::did_you_mean(&id, en.english.keys());
             result
                 .refused
-                .push((id, "English has no such message".into()));
+                .push((id, format!("English has no such message{hint}")));
             continue;
         };
         let translation = l.texts.get(&id).map(String::as_str);

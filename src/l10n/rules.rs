@@ -23,8 +23,9 @@ pub(super) fn check_references(c: &mut Checker, l: &ParsedLocale) {
                             "unknown-reference",
                             Some(id),
                             format!(
-                                "`{id}` refers to `{target}`, which does not exist in {}",
-                                l.code
+                                "`{id}` refers to `{target}`, which does not exist in {}{}",
+                                l.code,
+                                did_you_mean(target, l.entries.keys())
                             ),
                         ),
                     );
@@ -329,4 +330,13 @@ fn placeholder(file: &std::path::Path, id: &str) -> Option<((usize, usize), Stri
         .enumerate()
         .find(|(_, line)| line.starts_with(&start))
         .map(|(i, line)| ((i + 1, 1), line.to_string()))
+}
+
+/// ` (did you mean `-site-name`?)` when one of `known` is a likely spelling of `wrong`.
+pub(super) fn did_you_mean<'a>(wrong: &str, known: impl Iterator<Item = &'a String>) -> String {
+    known
+        .map(|k| (strsim::damerau_levenshtein(wrong, k), k))
+        .filter(|(distance, k)| *distance <= 2.max(k.len() / 5))
+        .min()
+        .map_or(String::new(), |(_, k)| format!(" (did you mean `{k}`?)"))
 }

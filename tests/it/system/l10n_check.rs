@@ -799,3 +799,40 @@ fn the_check_the_server_and_the_todo_count_alike() {
         )
     );
 }
+
+/// A misspelt reference or id gets the likely spelling: in the check, and in
+/// `mark-translated`.
+#[test]
+fn misspellings_get_a_did_you_mean() {
+    let dir = site_copy();
+    let locales = dir.path().join("locales");
+    replace_in(
+        &locales.join("fa/shared.ftl"),
+        "site-title = { -site-name }",
+        "site-title = { -site-nmae }",
+    );
+    let report = check_copy(dir.path());
+    let finding = report
+        .findings
+        .iter()
+        .find(|f| f.kind == "unknown-reference")
+        .unwrap();
+    assert!(
+        finding.message.ends_with("(did you mean `-site-name`?)"),
+        "{}",
+        finding.message
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_scdi-site"))
+        .args([
+            "l10n",
+            "mark-translated",
+            "fa",
+            "home-hedaing",
+            "--locales-dir",
+        ])
+        .arg(&locales)
+        .output()
+        .unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("did you mean `home-heading`?"), "{err}");
+}
