@@ -37,8 +37,9 @@ pub struct PatternInfo {
     pub vars: BTreeSet<String>,
     /// Referenced messages (`id`, `id.attr`) and terms (`-id`), with offsets.
     pub refs: Vec<(String, usize)>,
-    /// Text inside `[one]` variants of select expressions, with offsets.
-    pub one_variants: Vec<(usize, String)>,
+    /// Text inside `[one]` variants of select expressions, with offsets and the variable
+    /// the select is on (`max` for `{ $max -> ...}`), if it is one.
+    pub one_variants: Vec<(usize, String, Option<String>)>,
     /// The pattern's text with each placeable as `{}`: to compare with the reference.
     pub flat: String,
     /// The text as shown: string literals (`{"\u2066"}`) unescaped, other placeables `{}`.
@@ -46,8 +47,9 @@ pub struct PatternInfo {
     /// String literals, unescaped, with the offsets of their opening quote.
     pub literals: Vec<(usize, String)>,
     /// The variant keys of select expressions on a number (keys all plural category names:
-    /// `zero`, `one`, `two`, `few`, `many`, `other`), with their offsets.
-    pub plural_keys: Vec<(usize, String)>,
+    /// `zero`, `one`, `two`, `few`, `many`, `other`), with their offsets and whether each is
+    /// the default (`*`).
+    pub plural_keys: Vec<(usize, String, bool)>,
 }
 
 /// The CLDR plural categories.
@@ -115,11 +117,31 @@ pub fn parse_locale(code: &str, dir: &Path) -> io::Result<ParsedLocale> {
             }
             res
         });
+        // A message without a comment of its own is described by the comment of the block
+        // it is in (messages on consecutive lines under one comment, as the navigation
+        // links), else by the group comment (`## ...`) above it.
+        let mut group = String::new();
+        let mut block: Option<(usize, String)> = None;
         for entry in resource.body {
+            if let ast::Entry::GroupComment(c) = &entry {
+                group = c.content.join("\n");
+            }
             if let Some((id, text)) = status::canonical(&entry) {
                 locale.texts.entry(id).or_insert(text);
             }
-            locale.english.extend(status::english(&entry));
+            if let Some((id, mut english)) = status::english(&entry) {
+                let at = entry_offset(source, &entry);
+                let in_block = block.as_ref().filter(|(end, _)| {
+                    source
+                        .get(*end..at)
+                        .is_some_and(|between| !between.contains("\n\n"))
+                });
+                if english.comment.is_empty() {
+                    english.comment = in_block.map_or_else(|| group.clone(), |(_, c)| c.clone());
+                }
+                block = Some((at, english.comment.clone()));
+                locale.english.insert(id, english);
+            }
             let (id, offset, value, attributes) = match entry {
                 ast::Entry::Message(m) => {
                     let offset = offset_in(source, m.id.name).unwrap_or(0);
@@ -162,6 +184,16 @@ pub fn parse_locale(code: &str, dir: &Path) -> io::Result<ParsedLocale> {
 
 /// Byte offset of `part` inside `source`, when `part` is a slice of it (as the parser's
 /// `&str` AST nodes are).
+/// Where a message or term starts in `source` (its id).
+fn entry_offset(source: &str, entry: &ast::Entry<&str>) -> usize {
+    match entry {
+        ast::Entry::Message(m) => offset_in(source, m.id.name),
+        ast::Entry::Term(t) => offset_in(source, t.id.name),
+        _ => None,
+    }
+    .unwrap_or(0)
+}
+
 fn offset_in(source: &str, part: &str) -> Option<usize> {
     let start = source.as_ptr() as usize;
     let at = part.as_ptr() as usize;
@@ -170,11 +202,17 @@ fn offset_in(source: &str, part: &str) -> Option<usize> {
 
 fn pattern_info(source: &str, pattern: &ast::Pattern<&str>) -> PatternInfo {
     let mut info = PatternInfo::default();
-    walk_pattern(source, pattern, &mut info, false);
+    walk_pattern(source, pattern, &mut info, None);
     info
 }
 
-fn walk_pattern(source: &str, pattern: &ast::Pattern<&str>, info: &mut PatternInfo, in_one: bool) {
+/// `in_one`: inside the `[one]` variant of a select, with the select's variable if any.
+fn walk_pattern(
+    source: &str,
+    pattern: &ast::Pattern<&str>,
+    info: &mut PatternInfo,
+    in_one: Option<&Option<String>>,
+) {
     for element in &pattern.elements {
         match element {
             ast::PatternElement::TextElement { value } => {
@@ -182,8 +220,9 @@ fn walk_pattern(source: &str, pattern: &ast::Pattern<&str>, info: &mut PatternIn
                 info.texts.push((offset, value.to_string()));
                 info.flat.push_str(value);
                 info.shown.push_str(value);
-                if in_one {
-                    info.one_variants.push((offset, value.to_string()));
+                if let Some(var) = in_one {
+                    info.one_variants
+                        .push((offset, value.to_string(), var.clone()));
                 }
             }
             ast::PatternElement::Placeable { expression } => {
@@ -205,7 +244,7 @@ fn walk_expression(
     source: &str,
     expr: &ast::Expression<&str>,
     info: &mut PatternInfo,
-    in_one: bool,
+    in_one: Option<&Option<String>>,
 ) {
     match expr {
         ast::Expression::Inline(inline) => walk_inline(source, inline, info),
@@ -214,19 +253,23 @@ fn walk_expression(
             let names: Vec<_> = variants
                 .iter()
                 .filter_map(|v| match &v.key {
-                    ast::VariantKey::Identifier { name } => Some(*name),
+                    ast::VariantKey::Identifier { name } => Some((*name, v.default)),
                     ast::VariantKey::NumberLiteral { .. } => None,
                 })
                 .collect();
-            if !names.is_empty() && names.iter().all(|n| PLURAL_CATEGORIES.contains(n)) {
-                for name in names {
+            if !names.is_empty() && names.iter().all(|(n, _)| PLURAL_CATEGORIES.contains(n)) {
+                for (name, default) in names {
                     let offset = offset_in(source, name).unwrap_or(0);
-                    info.plural_keys.push((offset, name.to_string()));
+                    info.plural_keys.push((offset, name.to_string(), default));
                 }
             }
+            let on = match selector {
+                ast::InlineExpression::VariableReference { id } => Some(id.name.to_string()),
+                _ => None,
+            };
             for v in variants {
                 let one = matches!(&v.key, ast::VariantKey::Identifier { name } if *name == "one");
-                walk_pattern(source, &v.value, info, in_one || one);
+                walk_pattern(source, &v.value, info, if one { Some(&on) } else { in_one });
             }
         }
     }
@@ -258,7 +301,7 @@ fn walk_inline(source: &str, inline: &ast::InlineExpression<&str>, info: &mut Pa
             walk_args(source, arguments, info)
         }
         ast::InlineExpression::Placeable { expression } => {
-            walk_expression(source, expression, info, false)
+            walk_expression(source, expression, info, None)
         }
         ast::InlineExpression::StringLiteral { value } => {
             let offset = offset_in(source, value).map_or(0, |o| o.saturating_sub(1));

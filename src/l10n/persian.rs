@@ -171,14 +171,16 @@ pub fn isolates(text: &str) -> Option<String> {
 }
 
 /// In Persian the CLDR plural category `one` also covers 0, so a `[one]` variant must not say
-/// «یک» (one); use the number instead.
-pub fn check_one_variant(text: &str) -> Option<Hit> {
+/// «یک» (one); use the number instead: `{ $var }`, the variable the select is on.
+pub fn check_one_variant(text: &str, var: &str) -> Option<Hit> {
     text.find("یک").map(|i| {
         (
             i,
             "plural-one",
-            "«یک» in a [one] variant: in Persian [one] also matches 0; write the number ({ $n })"
-                .to_string(),
+            format!(
+                "«یک» in a [one] variant: in Persian [one] also matches 0; write the number \
+                 ({{ ${var} }})"
+            ),
         )
     })
 }
@@ -209,8 +211,9 @@ mod tests {
         assert_eq!(kinds("چرا?"), ["latin-punctuation"]);
         assert_eq!(kinds("زن, زندگی"), ["latin-punctuation"]);
         assert_eq!(kinds("\u{200F}سلام"), ["bidi-control"]);
-        assert!(check_one_variant("یک پیام").is_some());
-        assert!(check_one_variant("{ $n } پیام").is_none());
+        let (_, _, hint) = check_one_variant("یک پیام", "max").unwrap();
+        assert!(hint.ends_with("({ $max })"), "{hint}");
+        assert!(check_one_variant("{ $n } پیام", "n").is_none());
     }
 
     #[test]

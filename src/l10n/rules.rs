@@ -247,8 +247,10 @@ pub(super) fn check_persian(c: &mut Checker, l: &ParsedLocale) {
                     Issue::new(Severity::Warning, "bidi-control", Some(id), problem),
                 );
             }
-            for (offset, text) in &p.one_variants {
-                if let Some((at, kind, message)) = persian::check_one_variant(text) {
+            for (offset, text, var) in &p.one_variants {
+                if let Some((at, kind, message)) =
+                    persian::check_one_variant(text, var.as_deref().unwrap_or("n"))
+                {
                     c.in_locale(
                         l,
                         entry.file,
@@ -268,7 +270,7 @@ pub(super) fn check_plurals(c: &mut Checker, l: &ParsedLocale) {
     };
     for (id, entry) in &l.entries {
         for p in patterns(entry) {
-            for (offset, key) in &p.plural_keys {
+            for (offset, key, default) in &p.plural_keys {
                 if categories.contains(key.as_str()) {
                     continue;
                 }
@@ -277,16 +279,35 @@ pub(super) fn check_plurals(c: &mut Checker, l: &ParsedLocale) {
                     .filter(|c| categories.contains(*c))
                     .map(|c| format!("`[{c}]`"))
                     .collect();
-                let message = format!(
-                    "`{id}`: {} has no plural form `[{key}]`, so it is never chosen; its forms are {}",
-                    l.code,
-                    forms.join(", ")
-                );
+                // The default is chosen whenever no other variant matches, whatever its name:
+                // misleading, not wrong.
+                let (severity, message) = if *default {
+                    (
+                        Severity::Warning,
+                        format!(
+                            "`{id}`: {} has no plural form `[{key}]`; as the default (`*`) it is \
+                             chosen for every number no other variant matches: name it after \
+                             one of {}",
+                            l.code,
+                            forms.join(", ")
+                        ),
+                    )
+                } else {
+                    (
+                        Severity::Error,
+                        format!(
+                            "`{id}`: {} has no plural form `[{key}]`, so it is never chosen; its \
+                             forms are {}",
+                            l.code,
+                            forms.join(", ")
+                        ),
+                    )
+                };
                 c.in_locale(
                     l,
                     entry.file,
                     *offset,
-                    Issue::new(Severity::Error, "plural-category", Some(id), message),
+                    Issue::new(severity, "plural-category", Some(id), message),
                 );
             }
         }

@@ -404,7 +404,9 @@ fn plural_variants_are_checked_against_the_languages_categories() {
     text.push_str("\n# Used for the test: $n (number) messages.\nmessage-count = { $n ->\n    [one] { $n } message\n   *[other] { $n } messages\n}\n");
     fs::write(&en, text).unwrap();
     let mut text = fs::read_to_string(&fa).unwrap();
-    text.push_str("message-count = { $n ->\n    [one] { $n } پیام\n   *[many] { $n } پیام\n}\n");
+    text.push_str(
+        "message-count = { $n ->\n    [one] { $n } پیام\n    [many] { $n } پیام\n   *[other] { $n } پیام\n}\n",
+    );
     fs::write(&fa, text).unwrap();
     let report = check_copy(dir.path());
     let wrong = report
@@ -419,7 +421,7 @@ fn plural_variants_are_checked_against_the_languages_categories() {
         "{}",
         wrong.message
     );
-    assert!(wrong.source_line.contains("*[many]"));
+    assert!(wrong.source_line.contains("[many]"));
 }
 
 /// Two languages in progress: a Persian translator sees only Persian, side by side with the
@@ -835,4 +837,48 @@ fn misspellings_get_a_did_you_mean() {
         .unwrap();
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("did you mean `home-heading`?"), "{err}");
+}
+
+/// The to-do describes every message, the ones under a shared comment too; plural hints
+/// name the message's own variable, and a `*[many]` default (chosen when nothing else
+/// matches) is a warning, not "never chosen".
+#[test]
+fn todo_comments_and_plural_hints_say_what_is_true() {
+    let dir = site_copy();
+    let locales = dir.path().join("locales");
+    scdi_site::l10n::new_language(&locales, "ckb", "کوردی", None).unwrap();
+    let todo = Command::new(env!("CARGO_BIN_EXE_scdi-site"))
+        .args(["l10n", "todo", "ckb"])
+        .current_dir(dir.path())
+        .env_remove("SCDI_LOCALES")
+        .output()
+        .unwrap();
+    let todo = String::from_utf8(todo.stdout).unwrap();
+    let platform = todo
+        .split("\n\n")
+        .find(|b| b.starts_with("nav-platform "))
+        .unwrap();
+    assert!(
+        platform.contains("What it is: Navigation links in the header."),
+        "{platform}"
+    );
+    replace_in(
+        &locales.join("fa/contact.ftl"),
+        "contact-message-hint = به فارسی یا انگلیسی بنویسید؛ حداکثر { $max } نویسه.",
+        "contact-message-hint = { $max ->\n    [one] یک نویسه\n   *[many] حداکثر { $max } نویسه\n}",
+    );
+    let report = check_copy(dir.path());
+    let one = report
+        .findings
+        .iter()
+        .find(|f| f.kind == "plural-one")
+        .unwrap();
+    assert!(one.message.ends_with("({ $max })"), "{}", one.message);
+    let many = report
+        .findings
+        .iter()
+        .find(|f| f.kind == "plural-category")
+        .unwrap();
+    assert_eq!(many.severity, Severity::Warning, "{}", many.message);
+    assert!(!many.message.contains("never chosen"), "{}", many.message);
 }
