@@ -24,7 +24,7 @@ pub use mark::{mark_translated, Marked};
 pub use new_language::{new_language, NewLanguage};
 use parse::{parse_locale, Entry, ParsedLocale, PatternInfo};
 pub use report::{Completeness, Finding, Report, Severity};
-use rules::{check_persian, check_plurals, check_references, compare_with_reference};
+use rules::{check_arabic_script, check_plurals, check_references, compare_with_reference};
 use usage::Usage;
 
 pub struct CheckOptions {
@@ -289,8 +289,11 @@ pub fn check(opts: &CheckOptions) -> anyhow::Result<Report> {
         if l.code != DEFAULT_LANG {
             compare_with_reference(&mut c, en, l, offered, &passed);
         }
-        if l.code.split('-').next() == Some("fa") {
-            check_persian(&mut c, l);
+        if l.code
+            .parse()
+            .is_ok_and(|id| crate::i18n::likely_script(&id) == "Arab")
+        {
+            check_arabic_script(&mut c, l);
         }
     }
 

@@ -1,7 +1,45 @@
-//! Persian typography checks, on the text of `fa` messages (never on ids or placeables).
-//! Each returns the byte offset inside the text, a finding kind and an explanation.
+//! Typography checks for languages written in Arabic script, on the text of their messages
+//! (never on ids or placeables), with the letters, digits and punctuation each language uses
+//! ([`Writing`]); Persian has the most (ZWNJ, the «یک» of plurals). Each returns the byte
+//! offset inside the text, a finding kind and an explanation.
 
 pub type Hit = (usize, &'static str, String);
+
+/// How a language in Arabic script writes.
+pub struct Writing {
+    /// Its name in the findings ("Persian text").
+    pub name: &'static str,
+    /// Letters of another language it must not use, with its own.
+    pub letters: &'static [(char, &'static str)],
+    /// Its digits, zero to nine; none: any digits pass.
+    pub digits: Option<&'static str>,
+    /// Persian's ZWNJ rules (می‌، ‌ها) and «یک» in `[one]` variants.
+    pub persian: bool,
+}
+
+/// Arabic ي ى ك where a language writes ی ک (Persian, Kurdish, Urdu...).
+const NOT_ARABIC_YEH_KAF: &[(char, &str)] = &[
+    ('\u{064A}', "ی (U+06CC)"),
+    ('\u{0649}', "ی (U+06CC)"),
+    ('\u{0643}', "ک (U+06A9)"),
+];
+
+/// How the language with tag `code` (written in Arabic script) writes.
+pub fn writing_of(code: &str) -> Writing {
+    let (name, letters, digits, persian) = match code.split('-').next().unwrap_or(code) {
+        "fa" => ("Persian", NOT_ARABIC_YEH_KAF, Some("۰۱۲۳۴۵۶۷۸۹"), true),
+        "ckb" => ("Kurdish", NOT_ARABIC_YEH_KAF, Some("٠١٢٣٤٥٦٧٨٩"), false),
+        "ur" => ("Urdu", NOT_ARABIC_YEH_KAF, Some("۰۱۲۳۴۵۶۷۸۹"), false),
+        "ar" => ("Arabic", &[][..], Some("٠١٢٣٤٥٦٧٨٩"), false),
+        _ => ("Arabic-script", &[][..], None, false),
+    };
+    Writing {
+        name,
+        letters,
+        digits,
+        persian,
+    }
+}
 
 fn is_arabic_letter(c: char) -> bool {
     matches!(c, '\u{0620}'..='\u{064A}' | '\u{066E}'..='\u{06D3}' | '\u{06D5}' | '\u{06FA}'..='\u{06FC}')
@@ -11,27 +49,27 @@ fn is_latin_letter(c: char) -> bool {
     c.is_alphabetic() && !is_arabic_letter(c)
 }
 
-/// All typography findings in one text element.
-pub fn check_text(text: &str) -> Vec<Hit> {
+/// All typography findings in one text element of a language that writes as `w`.
+pub fn check_text(text: &str, w: &Writing) -> Vec<Hit> {
     let mut hits = vec![];
-    arabic_letters(text, &mut hits);
-    zwnj(text, &mut hits);
-    digits_and_punctuation(text, &mut hits);
+    arabic_letters(text, w, &mut hits);
+    if w.persian {
+        zwnj(text, &mut hits);
+    }
+    digits_and_punctuation(text, w, &mut hits);
     bidi_controls(text, &mut hits);
     hits
 }
 
-fn arabic_letters(text: &str, hits: &mut Vec<Hit>) {
+fn arabic_letters(text: &str, w: &Writing, hits: &mut Vec<Hit>) {
     for (i, c) in text.char_indices() {
-        let persian = match c {
-            '\u{064A}' | '\u{0649}' => "ی (U+06CC)",
-            '\u{0643}' => "ک (U+06A9)",
-            _ => continue,
+        let Some((_, own)) = w.letters.iter().find(|(wrong, _)| *wrong == c) else {
+            continue;
         };
         hits.push((
             i,
             "arabic-letter",
-            format!("Arabic {c} (U+{:04X}): write Persian {persian}", c as u32),
+            format!("Arabic {c} (U+{:04X}): write {} {own}", c as u32, w.name),
         ));
     }
 }
@@ -81,9 +119,10 @@ fn zwnj(text: &str, hits: &mut Vec<Hit>) {
     }
 }
 
-/// ASCII digits, and `?` `,` `;` after Persian text, where Persian forms are expected. Latin
-/// runs (an English title in brackets) keep their own digits and punctuation.
-fn digits_and_punctuation(text: &str, hits: &mut Vec<Hit>) {
+/// ASCII digits, and `?` `,` `;` after Arabic-script text, where the language's own forms
+/// are expected. Latin runs (an English title in brackets) keep their own digits and
+/// punctuation.
+fn digits_and_punctuation(text: &str, w: &Writing, hits: &mut Vec<Hit>) {
     let mut last_letter_latin = false;
     let mut prev_digit = false;
     for (i, c) in text.char_indices() {
@@ -95,12 +134,12 @@ fn digits_and_punctuation(text: &str, hits: &mut Vec<Hit>) {
             last_letter_latin = true;
         } else if digit && !last_letter_latin {
             // One finding per number, not per digit.
-            if !after_digit {
+            if let (false, Some(digits)) = (after_digit, w.digits) {
                 let number: String = text[i..].chars().take_while(char::is_ascii_digit).collect();
                 hits.push((
                     i,
                     "ascii-digit",
-                    format!("ASCII digits {number}: use Persian digits (۰۱۲۳۴۵۶۷۸۹)"),
+                    format!("ASCII digits {number}: use {} digits ({digits})", w.name),
                 ));
             }
         } else if !last_letter_latin {
@@ -113,7 +152,7 @@ fn digits_and_punctuation(text: &str, hits: &mut Vec<Hit>) {
             hits.push((
                 i,
                 "latin-punctuation",
-                format!("Latin «{c}» in Persian text: use «{persian}»"),
+                format!("Latin «{c}» in {} text: use «{persian}»", w.name),
             ));
         }
     }
@@ -190,7 +229,37 @@ mod tests {
     use super::*;
 
     fn kinds(text: &str) -> Vec<&'static str> {
-        check_text(text).into_iter().map(|h| h.1).collect()
+        check_text(text, &writing_of("fa"))
+            .into_iter()
+            .map(|h| h.1)
+            .collect()
+    }
+
+    /// Each Arabic-script language with the letters, digits and punctuation it uses:
+    /// Kurdish and Urdu write ی ک as Persian does, Arabic writes ي ك.
+    #[test]
+    fn each_arabic_script_language_by_its_own_writing() {
+        let found = |code: &str, text: &str| -> Vec<String> {
+            check_text(text, &writing_of(code))
+                .into_iter()
+                .map(|h| h.2)
+                .collect()
+        };
+        let ckb = found("ckb", "كوردی? 2026");
+        assert_eq!(ckb.len(), 3, "{ckb:?}");
+        assert!(ckb[0].contains("write Kurdish ک"), "{ckb:?}");
+        assert!(ckb.iter().any(|m| m.contains("«؟»")), "{ckb:?}");
+        assert!(
+            ckb.iter()
+                .any(|m| m.contains("Kurdish digits (٠١٢٣٤٥٦٧٨٩)")),
+            "{ckb:?}"
+        );
+        assert!(found("ar", "كتاب عربي").is_empty(), "Arabic writes ي and ك");
+        assert_eq!(found("ar", "كتاب? 12").len(), 2);
+        assert!(
+            found("ckb", "می کەم").is_empty(),
+            "Persian's ZWNJ rules are Persian's"
+        );
     }
 
     #[test]

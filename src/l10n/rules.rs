@@ -212,11 +212,13 @@ pub(super) fn compare_with_reference(
     }
 }
 
-pub(super) fn check_persian(c: &mut Checker, l: &ParsedLocale) {
+/// The typography of a language written in Arabic script (Persian's in full).
+pub(super) fn check_arabic_script(c: &mut Checker, l: &ParsedLocale) {
+    let writing = persian::writing_of(&l.code);
     for (id, entry) in &l.entries {
         for p in patterns(entry) {
             for (offset, text) in &p.texts {
-                for (at, kind, message) in persian::check_text(text) {
+                for (at, kind, message) in persian::check_text(text, &writing) {
                     c.in_locale(
                         l,
                         entry.file,
@@ -247,7 +249,7 @@ pub(super) fn check_persian(c: &mut Checker, l: &ParsedLocale) {
                     Issue::new(Severity::Warning, "bidi-control", Some(id), problem),
                 );
             }
-            for (offset, text, var) in &p.one_variants {
+            for (offset, text, var) in p.one_variants.iter().filter(|_| writing.persian) {
                 if let Some((at, kind, message)) =
                     persian::check_one_variant(text, var.as_deref().unwrap_or("n"))
                 {

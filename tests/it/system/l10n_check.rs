@@ -882,3 +882,27 @@ fn todo_comments_and_plural_hints_say_what_is_true() {
     assert_eq!(many.severity, Severity::Warning, "{}", many.message);
     assert!(!many.message.contains("never chosen"), "{}", many.message);
 }
+
+/// Script checks run for every language written in Arabic script, not Persian only.
+#[test]
+fn kurdish_gets_its_own_script_checks() {
+    let dir = site_copy();
+    let locales = dir.path().join("locales");
+    scdi_site::l10n::new_language(&locales, "ckb", "کوردی", None).unwrap();
+    replace_in(
+        &locales.join("ckb/shared.ftl"),
+        "# nav-home = Home",
+        "nav-home = سەرەكی?",
+    );
+    let report = check_copy(dir.path());
+    let kinds: Vec<&str> = report
+        .findings
+        .iter()
+        .filter(|f| f.locale == "ckb" && f.id.as_deref() == Some("nav-home"))
+        .map(|f| f.kind)
+        .collect();
+    assert!(
+        kinds.contains(&"arabic-letter") && kinds.contains(&"latin-punctuation"),
+        "{kinds:?}"
+    );
+}
