@@ -202,11 +202,19 @@ impl Report {
             if let Some(comment) = f.comment.as_deref().filter(|c| !c.is_empty()) {
                 let _ = writeln!(out, "  What it is: {}", comment.replace('\n', " "));
             }
-            if let Some(was) = &f.english_was {
-                let _ = writeln!(out, "  English was: {}", indent(was));
-            }
-            if let Some(now) = &f.english {
-                let _ = writeln!(out, "  English now: {}", indent(now));
+            match (&f.english_was, &f.english) {
+                // A long text changed in a few words: the change, not two long texts.
+                (Some(was), Some(now)) if was.len() + now.len() > LONG => {
+                    let _ = writeln!(out, "  English change: {}", indent(&word_diff(was, now)));
+                }
+                (was, now) => {
+                    if let Some(was) = was {
+                        let _ = writeln!(out, "  English was: {}", indent(was));
+                    }
+                    if let Some(now) = now {
+                        let _ = writeln!(out, "  English now: {}", indent(now));
+                    }
+                }
             }
             if !f.source_line.is_empty() {
                 let _ = writeln!(out, "  Translation now: {}", f.source_line);
@@ -344,4 +352,79 @@ fn github_data(s: &str) -> String {
     s.replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
+}
+
+/// Old and new English together longer than this are shown as their change.
+const LONG: usize = 240;
+
+/// What changed from `was` to `now`, word by word: `[-removed-]{+added+}`, with long
+/// unchanged runs shortened to their ends.
+fn word_diff(was: &str, now: &str) -> String {
+    use similar::{ChangeTag, TextDiff};
+    let diff = TextDiff::from_words(was, now);
+    let mut out = String::new();
+    let mut same = String::new();
+    let flush = |same: &mut String, out: &mut String, last: bool| {
+        let words: Vec<&str> = same.split(' ').collect();
+        if words.len() > 10 {
+            // The ends of a long unchanged run: enough to find the place.
+            let head = if out.is_empty() { 0 } else { 4 };
+            let tail = if last { 0 } else { 4 };
+            out.push_str(&words[..head].join(" "));
+            out.push_str(match (head, tail) {
+                (0, _) => "… ",
+                (_, 0) => " …",
+                _ => " … ",
+            });
+            out.push_str(&words[words.len() - tail..].join(" "));
+        } else {
+            out.push_str(same);
+        }
+        same.clear();
+    };
+    // Consecutive tokens of one kind are one run: `{+for +}`, not `{+for+}{+ +}`.
+    let mut run: Option<(ChangeTag, String)> = None;
+    let end_run = |run: &mut Option<(ChangeTag, String)>, out: &mut String| {
+        if let Some((tag, text)) = run.take() {
+            let _ = match tag {
+                ChangeTag::Delete => write!(out, "[-{text}-]"),
+                _ => write!(out, "{{+{text}+}}"),
+            };
+        }
+    };
+    for change in diff.iter_all_changes() {
+        let (tag, text) = (change.tag(), change.value());
+        if tag == ChangeTag::Equal {
+            end_run(&mut run, &mut out);
+            same.push_str(text);
+            continue;
+        }
+        flush(&mut same, &mut out, false);
+        match &mut run {
+            Some((t, buffered)) if *t == tag => buffered.push_str(text),
+            _ => {
+                end_run(&mut run, &mut out);
+                run = Some((tag, text.to_string()));
+            }
+        }
+    }
+    end_run(&mut run, &mut out);
+    flush(&mut same, &mut out, true);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_change_is_shown_as_its_words() {
+        let was = "The campaign supports the struggle of the people of Iran for democracy and \
+                   social justice, and it opposes war and sanctions that harm ordinary people.";
+        let now = was.replace("opposes war", "firmly opposes war");
+        let diff = word_diff(was, &now);
+        assert!(diff.contains("{+firmly +}"), "{diff}");
+        assert!(diff.contains(" … ") || diff.starts_with("… "), "{diff}");
+        assert!(diff.len() < now.len(), "{diff}");
+    }
 }
