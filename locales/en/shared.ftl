@@ -35,10 +35,10 @@ preview-notice = Preview: { $percent } % of this language is translated. It is n
 # could not be loaded; the error itself follows it (in English, with file:line:col).
 reload-error-title = Your last edit could not be loaded, so the previous version is still shown. The error:
 
-# Banner on every page in `serve --watch` mode when the locale check finds errors in files
-# that did load (a misspelt variable or term is shown as it is); the errors follow it (in
+# Banner on every page in `serve --watch` mode when the locale check finds problems in the
+# files (a message with an error is shown in English); the errors and warnings follow it (in
 # English, with file:line:col, the message id and the line).
-check-error-title = The locale check found errors; these messages are shown as they are until you fix them:
+check-error-title = The locale check found problems. A message with an error is shown in English until you fix it:
 
 # Footer: the campaign's name.
 footer-campaign = { -site-name }

@@ -26,8 +26,8 @@ pub struct Config {
     /// https and a host, nothing after it.
     #[arg(long, env = "SCDI_BASE_URL", default_value = "http://127.0.0.1:3000")]
     pub base_url: BaseUrl,
-    /// Reload locales and templates when they change (for translators and developers); a
-    /// broken edit keeps the last good version serving and shows a banner on every page.
+    /// Reload locales and templates when they change (for translators and developers), as a
+    /// fresh start loads them; what the locale check finds shows in a banner on every page.
     #[arg(long, env = "SCDI_WATCH")]
     pub watch: bool,
     /// The site is served over HTTPS (behind a TLS proxy): send Strict-Transport-Security and

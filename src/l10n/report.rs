@@ -277,13 +277,14 @@ impl Report {
         out
     }
 
-    /// The errors only, as in the text report (for the watch-mode banner).
-    pub fn errors_text(&self) -> String {
+    /// What the watch-mode banner shows, as in the text report: every error and warning but
+    /// the to-do of messages to translate or mark (`l10n todo` lists those).
+    pub fn banner_text(&self) -> String {
         Report {
             findings: self
                 .findings
                 .iter()
-                .filter(|f| f.severity == Severity::Error)
+                .filter(|f| !matches!(f.kind, "missing" | "untranslated" | "unmarked"))
                 .cloned()
                 .collect(),
             ..self.clone()

@@ -278,3 +278,50 @@ async fn the_watch_banner_shows_every_check_error() {
     fs::write(&shared, &shared_good).unwrap();
     assert!(!app.get("/fa/contact").await.body.contains("reload-error"));
 }
+
+/// Watch mode reloads message by message, as a fresh start loads: a syntax error in one
+/// message leaves a fix saved beside it in the same file visible, the broken message is
+/// shown in English (as the banner says), the banner names the error once, and it shows
+/// warnings too (an Arabic letter).
+#[tokio::test]
+async fn watch_mode_reloads_message_by_message_and_the_banner_tells_the_truth() {
+    let dir = tempfile::tempdir().unwrap();
+    let locales = dir.path().join("locales");
+    copy_locales(&locales);
+    let app = TestApp::with_config(|c| {
+        c.sources.locales_dir = locales.clone();
+        c.watch = true;
+    })
+    .await;
+    assert!(!app.get("/fa/").await.body.contains("reload-error"));
+    let home = locales.join("fa/home.ftl");
+    let text = fs::read_to_string(&home).unwrap();
+    let heading = text
+        .lines()
+        .find(|l| l.starts_with("home-heading ="))
+        .unwrap();
+    let lead = text
+        .lines()
+        .find(|l| l.starts_with("home-statement-3 ="))
+        .unwrap();
+    let edited = text
+        .replace(heading, "home-heading = دربارهٔ كارزار ما")
+        .replace(lead, "home-statement-3 = { $x ]");
+    fs::write(&home, edited).unwrap();
+    let page = app.get("/fa/").await.body;
+    assert!(
+        page.contains("<h1>دربارهٔ كارزار ما</h1>"),
+        "the fix beside the error shows"
+    );
+    assert!(
+        page.contains("<span lang=\"en\" dir=\"ltr\">The Socialist Campaign for Democracy in Iran is committed"),
+        "the broken message in English"
+    );
+    let banner = page
+        .split("class=\"reload-error\"")
+        .nth(1)
+        .and_then(|b| b.split("</pre>").next())
+        .unwrap_or_else(|| panic!("{page}"));
+    assert_eq!(banner.matches("home-statement-3").count(), 1, "{banner}");
+    assert!(banner.contains("arabic-letter"), "warnings too: {banner}");
+}
