@@ -295,3 +295,39 @@ pub(crate) async fn sqlite_store(path: &Path) -> scdi_site::store::Store {
         .await
         .expect("open the SQLite store")
 }
+
+/// `scdi-site ARGS` run in `dir`, with no `SCDI_*` database or folders from the
+/// environment: its exit code, standard output and standard error.
+pub(crate) fn scdi(args: &[&str], dir: &Path) -> (i32, Vec<u8>, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_scdi-site"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("SCDI_DB")
+        .env_remove("SCDI_LOCALES")
+        .env_remove("SCDI_TEMPLATES")
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap(),
+        out.stdout,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Runs `sql` on `db` directly (to set up what the site itself never writes).
+pub(crate) async fn execute_sql(db: &scdi_site::config::Database, sql: &str) {
+    use sqlx::{Connection, Executor};
+    match db {
+        scdi_site::config::Database::File(path) => {
+            let url = format!("sqlite://{}", path.display());
+            let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+            conn.execute(sql).await.unwrap();
+            conn.close().await.unwrap();
+        }
+        scdi_site::config::Database::Postgres(url) => {
+            let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
+            conn.execute(sql).await.unwrap();
+            conn.close().await.unwrap();
+        }
+    }
+}

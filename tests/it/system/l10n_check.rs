@@ -126,6 +126,12 @@ fn every_kind_of_problem_is_found_with_its_position() {
     assert!(report.failed(false));
 }
 
+/// `scdi-site l10n todo LANG` on the site copy in `dir`.
+fn todo(lang: &str, dir: &Path) -> String {
+    let (_, out, _) = crate::common::scdi(&["l10n", "todo", lang], dir);
+    String::from_utf8(out).unwrap()
+}
+
 fn run_check(args: &[&str], dir: &Path) -> (i32, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_scdi-site"))
         .args(["l10n", "check"])
@@ -784,13 +790,7 @@ fn the_check_the_server_and_the_todo_count_alike() {
     let (loaded, _) = scdi_site::i18n::Locales::load(&locales, 0.9).unwrap();
     let served = loaded.get("ckb").unwrap().completeness;
     assert_eq!(served, ckb.translated as f64 / ckb.total as f64);
-    let todo = Command::new(env!("CARGO_BIN_EXE_scdi-site"))
-        .args(["l10n", "todo", "ckb"])
-        .current_dir(dir.path())
-        .env_remove("SCDI_LOCALES")
-        .output()
-        .unwrap();
-    let todo = String::from_utf8(todo.stdout).unwrap();
+    let todo = todo("ckb", dir.path());
     let header = todo.lines().next().unwrap();
     assert_eq!(
         header,
@@ -824,18 +824,10 @@ fn misspellings_get_a_did_you_mean() {
         "{}",
         finding.message
     );
-    let out = Command::new(env!("CARGO_BIN_EXE_scdi-site"))
-        .args([
-            "l10n",
-            "mark-translated",
-            "fa",
-            "home-hedaing",
-            "--locales-dir",
-        ])
-        .arg(&locales)
-        .output()
-        .unwrap();
-    let err = String::from_utf8(out.stderr).unwrap();
+    let (_, _, err) = crate::common::scdi(
+        &["l10n", "mark-translated", "fa", "home-hedaing"],
+        dir.path(),
+    );
     assert!(err.contains("did you mean `home-heading`?"), "{err}");
 }
 
@@ -847,13 +839,7 @@ fn todo_comments_and_plural_hints_say_what_is_true() {
     let dir = site_copy();
     let locales = dir.path().join("locales");
     scdi_site::l10n::new_language(&locales, "ckb", "کوردی", None).unwrap();
-    let todo = Command::new(env!("CARGO_BIN_EXE_scdi-site"))
-        .args(["l10n", "todo", "ckb"])
-        .current_dir(dir.path())
-        .env_remove("SCDI_LOCALES")
-        .output()
-        .unwrap();
-    let todo = String::from_utf8(todo.stdout).unwrap();
+    let todo = todo("ckb", dir.path());
     let platform = todo
         .split("\n\n")
         .find(|b| b.starts_with("nav-platform "))

@@ -1,38 +1,27 @@
 //! The data's life as operators run it: deleting on request and by age, backups of a live
 //! database, the move to PostgreSQL, and clearing the message limit.
 
-use std::{
-    process::Command,
-    sync::{
-        atomic::{AtomicBool, AtomicUsize, Ordering},
-        Arc, Mutex,
-    },
+use std::sync::{
+    atomic::{AtomicBool, AtomicUsize, Ordering},
+    Arc, Mutex,
 };
 
 use scdi_site::{
     config::Database,
     store::{NewMessage, Store},
 };
-use sqlx::{Connection, Executor};
+use sqlx::Connection;
 
 use crate::common::{
-    form_body,
+    execute_sql, form_body,
     server::{form_post, raw, Server},
     Backend,
 };
 
 /// `scdi-site ARGS`: exit code, stdout, stderr.
 fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_scdi-site"))
-        .args(args)
-        .env_remove("SCDI_DB")
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let (code, out, err) = crate::common::scdi(args, crate::common::repo_root());
+    (code, String::from_utf8_lossy(&out).into_owned(), err)
 }
 
 /// `--db`'s value for `db`.
@@ -55,23 +44,6 @@ async fn store(db: &Database, name: &str, body: &str) {
     };
     store.insert(&m).await.unwrap();
     store.close().await;
-}
-
-/// Runs `sql` on `db` directly.
-async fn execute(db: &Database, sql: &str) {
-    match db {
-        Database::File(path) => {
-            let url = format!("sqlite://{}", path.display());
-            let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
-            conn.execute(sql).await.unwrap();
-            conn.close().await.unwrap();
-        }
-        Database::Postgres(url) => {
-            let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
-            conn.execute(sql).await.unwrap();
-            conn.close().await.unwrap();
-        }
-    }
 }
 
 fn list(db: &Database) -> String {
@@ -124,7 +96,7 @@ async fn purge_and_retention_delete_only_older_messages() {
         let (db, _pg) = backend.database(dir.path()).await;
         for (name, days) in [("Ancient", 400), ("Old", 40), ("New", 0)] {
             store(&db, name, name).await;
-            execute(
+            execute_sql(
                 &db,
                 &format!(
                     "UPDATE messages SET created_at = '{}' WHERE name = '{name}'",
@@ -279,7 +251,7 @@ async fn messages_copy_moves_everything_to_postgres_once() {
     for name in ["Maryam", "Jane", "Sina"] {
         store(&sqlite, name, &format!("{name}: «زن، زندگی، آزادی»")).await;
     }
-    execute(
+    execute_sql(
         &sqlite,
         "UPDATE notifications SET state = 'sent', attempts = 1 WHERE message_id = 1",
     )

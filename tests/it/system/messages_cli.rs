@@ -55,16 +55,7 @@ async fn database(backend: Backend) -> Filled {
 }
 
 fn run(args: &[&str]) -> (i32, Vec<u8>, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_scdi-site"))
-        .args(args)
-        .env_remove("SCDI_DB")
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap(),
-        out.stdout,
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    crate::common::scdi(args, crate::common::repo_root())
 }
 
 #[tokio::test]

@@ -274,7 +274,6 @@ fn the_default_data_folder_is_the_site_users_only() {
 async fn an_older_binary_says_a_newer_one_upgraded_the_database() {
     use crate::common::Backend;
     use scdi_site::{config::Database, store::Store};
-    use sqlx::{Connection, Executor};
     const FUTURE: &str = "INSERT INTO _sqlx_migrations \
         (version, description, success, checksum, execution_time) \
         VALUES (99990101000000, 'from the future', TRUE, X'00', 0)";
@@ -282,21 +281,11 @@ async fn an_older_binary_says_a_newer_one_upgraded_the_database() {
         let dir = tempfile::tempdir().unwrap();
         let (db, _postgres) = backend.database(dir.path()).await;
         Store::open(&db, None).await.unwrap().close().await;
-        match &db {
-            Database::File(path) => {
-                let url = format!("sqlite://{}", path.display());
-                let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
-                conn.execute(FUTURE).await.unwrap();
-                conn.close().await.unwrap();
-            }
-            Database::Postgres(url) => {
-                let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
-                conn.execute(FUTURE.replace("X'00'", "'\\x00'").as_str())
-                    .await
-                    .unwrap();
-                conn.close().await.unwrap();
-            }
-        }
+        let future = match &db {
+            Database::File(_) => FUTURE.to_string(),
+            Database::Postgres(_) => FUTURE.replace("X'00'", "'\\x00'"),
+        };
+        crate::common::execute_sql(&db, &future).await;
         let Err(e) = Store::open(&db, None).await else {
             panic!("{db}: an older binary opened a newer database");
         };
