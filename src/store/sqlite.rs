@@ -30,8 +30,8 @@ pub(super) struct Store {
     pub(super) pool: SqlitePool,
     /// The database file.
     path: PathBuf,
-    /// Opened for writing (and so with a write-ahead log to remove at close).
-    writes: bool,
+    /// The site's own store: at close, its write-ahead log is checkpointed and removed.
+    owns_log: bool,
     /// How long a write waits for a connection, and for another writer to finish.
     deadline: Duration,
 }
@@ -100,7 +100,7 @@ impl Store {
         Ok(Self {
             pool,
             path: path.to_path_buf(),
-            writes: true,
+            owns_log: true,
             deadline,
         })
     }
@@ -119,7 +119,9 @@ impl Store {
         Ok(Self {
             pool,
             path: path.to_path_buf(),
-            writes: true,
+            // The running site's log, if it runs: SQLite removes it with the last
+            // connection, whoever that is.
+            owns_log: false,
             deadline,
         })
     }
@@ -147,7 +149,7 @@ impl Store {
         Ok(Self {
             pool,
             path: path.to_path_buf(),
-            writes: false,
+            owns_log: false,
             deadline: super::WRITE_DEADLINE,
         })
     }
@@ -258,28 +260,41 @@ impl Store {
     pub(super) async fn close(&self) {
         self.pool.close().await;
         // A connection handed back just before is closed by a task of sqlx's own, which
-        // `close` does not wait for: wait until none is left.
-        for _ in 0..1000 {
-            if self.pool.size() == 0 {
-                break;
-            }
+        // `close` does not wait for: wait until none is left (bounded: a busy machine, not
+        // a hang, is what makes it slow).
+        let give_up = tokio::time::Instant::now() + CLOSE_WITHIN;
+        while self.pool.size() > 0 && tokio::time::Instant::now() < give_up {
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
         // Connections closing at the same moment (each on a thread of sqlx's) can each see
         // the other still open, and then none checkpoints and removes the log. One more
-        // connection, alone now, does: closed means closed.
-        if !self.writes {
+        // connection, alone now, does: closed means closed. A handle sqlx counted closed a
+        // moment before its thread closed it can still hold the log open, so this is done
+        // until the log is gone.
+        if !self.owns_log {
             return;
         }
-        if Path::new(&format!("{}-wal", self.path.display())).exists() {
+        // Another process with the database open (an organiser's command) keeps the log
+        // too, rightly: then this gives up after a moment rather than holding up the stop.
+        let wal = PathBuf::from(format!("{}-wal", self.path.display()));
+        let give_up = tokio::time::Instant::now() + LOG_GONE_WITHIN;
+        while wal.exists() && tokio::time::Instant::now() < give_up {
             if let Ok(options) = options(&self.path, self.deadline) {
                 if let Ok(conn) = options.connect().await {
                     let _ = conn.close().await;
                 }
             }
+            if wal.exists() {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
         }
     }
 }
+
+/// How long closing may wait for sqlx's connections to go.
+const CLOSE_WITHIN: Duration = Duration::from_secs(30);
+/// How long closing may wait for the log to be checkpointed and removed.
+const LOG_GONE_WITHIN: Duration = Duration::from_secs(2);
 
 /// Opens `path` for writing, creating it readable and writable by this user only (0600)
 /// when it does not exist; an existing file is left as it is.
