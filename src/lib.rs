@@ -36,6 +36,8 @@ pub mod l10n;
 pub mod render;
 
 // Floor 6.
+/// Statements: Markdown files with front matter under `content/statements/`, read and checked.
+mod content;
 /// Contact form: strict `application/x-www-form-urlencoded` decoding and field validation.
 pub mod form;
 /// The contact form's per-client rate limit, in memory or shared through the database.

@@ -34,6 +34,8 @@ pub struct CheckOptions {
     pub src_dir: PathBuf,
     /// Percentage below which a locale is not offered (and missing messages only warn).
     pub min_completeness: f64,
+    /// The organisers' content (statements), checked too; nothing when it is absent.
+    pub content_dir: PathBuf,
 }
 
 /// What is wrong, before it is placed in a file.
@@ -338,6 +340,8 @@ pub fn check(opts: &CheckOptions) -> anyhow::Result<Report> {
         }
     }
 
+    check_content(&mut c, &opts.content_dir)?;
+
     let mut findings = c.findings;
     findings.sort_by(|a, b| (&a.file, a.line, a.col).cmp(&(&b.file, b.line, b.col)));
     let errors = findings
@@ -365,4 +369,39 @@ fn has_id(locale: &ParsedLocale, id: &str) -> bool {
             .is_some_and(|e| e.attrs.contains_key(a)),
         None => locale.entries.get(id).is_some_and(|e| e.value.is_some()),
     }
+}
+
+/// The statements' problems (front matter, raw HTML, images), and the typography of those
+/// in a language written in Arabic script, each in the statement's language.
+fn check_content(c: &mut Checker, content_dir: &Path) -> anyhow::Result<()> {
+    let (statements, problems) = crate::content::load(content_dir)?;
+    let lang_of = |path: &Path| {
+        path.file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_string()
+    };
+    for p in problems {
+        let text = std::fs::read_to_string(&p.path).unwrap_or_default();
+        let issue = Issue::new(Severity::Error, p.kind, None, p.message);
+        c.at(&lang_of(&p.path), &p.path, &text, p.offset, issue);
+    }
+    for version in statements.iter().flat_map(|s| s.versions.values()) {
+        let lang = lang_of(&version.path);
+        let arabic = lang
+            .parse()
+            .is_ok_and(|id| crate::i18n::likely_script(&id) == "Arab");
+        if !arabic {
+            continue;
+        }
+        let writing = persian::writing_of(&lang);
+        let text = std::fs::read_to_string(&version.path).unwrap_or_default();
+        for (offset, run) in &version.texts {
+            for (at, kind, message) in persian::check_text(run, &writing) {
+                let issue = Issue::new(Severity::Warning, kind, None, message);
+                c.at(&lang, &version.path, &text, offset + at, issue);
+            }
+        }
+    }
+    Ok(())
 }

@@ -13,7 +13,7 @@ const FLOORS: &[&[&str]] = &[
     &["state", "server", "export"],
     &["site"],
     &["render", "assets", "l10n"],
-    &["form", "limit", "outbox"],
+    &["content", "form", "limit", "outbox"],
     &[
         "error",
         "files",

@@ -13,6 +13,7 @@ fn fixture() -> CheckOptions {
         templates_dir: base.join("templates"),
         src_dir: base.join("src"),
         min_completeness: 90.0,
+        content_dir: base.join("content"),
     }
 }
 
@@ -241,6 +242,7 @@ fn check_copy(dir: &Path) -> Report {
         templates_dir: dir.join("templates"),
         src_dir: dir.join("src"),
         min_completeness: 90.0,
+        content_dir: dir.join("content"),
     })
     .unwrap()
 }
@@ -909,4 +911,47 @@ fn an_unmarked_translation_does_not_fail_the_strict_check() {
     let (code, out) = run_check(&["--strict"], dir.path());
     assert!(out.contains("warning[unmarked]"), "{out}");
     assert_eq!(code, 0, "{out}");
+}
+
+/// Statements are checked with the messages: a front matter mistake with its file and line,
+/// raw HTML, an image without alt text, and the Persian typography of a Persian statement.
+#[test]
+fn statements_are_checked_with_their_file_and_line() {
+    let dir = site_copy();
+    let folder = dir.path().join("content/statements/example-statement");
+    fs::create_dir_all(&folder).unwrap();
+    fs::write(
+        folder.join("en.md"),
+        "+++\ntitle = \"An example\"\ndate = 2026-11-31\n+++\nText.\n",
+    )
+    .unwrap();
+    fs::write(
+        folder.join("fa.md"),
+        "+++\ntitle = \"نمونه\"\ndate = 2026-11-30\n+++\nمتن علي.\n\n<b>bold</b>\n\n![](x.png)\n",
+    )
+    .unwrap();
+    let report = check_copy(dir.path());
+    let find = |kind: &str| {
+        report
+            .findings
+            .iter()
+            .find(|f| f.kind == kind)
+            .unwrap_or_else(|| panic!("{kind}: {}", report.to_text()))
+    };
+    let date = find("front-matter");
+    assert!(
+        date.file.ends_with("example-statement/en.md") && date.line == 3,
+        "{date:?}"
+    );
+    assert_eq!(date.severity, Severity::Error);
+    let html = find("raw-html");
+    assert!(html.file.ends_with("fa.md") && html.line == 7, "{html:?}");
+    assert_eq!(find("image-alt").line, 9);
+    let letter = find("arabic-letter");
+    assert!(
+        letter.file.ends_with("fa.md") && letter.line == 5,
+        "{letter:?}"
+    );
+    let (code, out) = run_check(&[], dir.path());
+    assert_eq!(code, 1, "{out}");
 }

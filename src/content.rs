@@ -1,0 +1,490 @@
+//! Statements, the campaign's dated texts, as organisers write them: one folder per
+//! statement, `content/statements/<slug>/`, with one Markdown file per language (`en.md`,
+//! `fa.md`, ...), each opening with TOML front matter between `+++` lines (as Zola does):
+//!
+//! ```text
+//! +++
+//! title = "Stop the executions"
+//! date = 2026-11-30
+//! summary = "One sentence for the list and the feed."   # optional: else the first paragraph
+//! updated = 2026-12-01                                  # optional
+//! +++
+//! The text, in Markdown (CommonMark, with tables and footnotes).
+//! ```
+//!
+//! Raw HTML in a statement is text, never markup: a statement is words, and a pasted
+//! `<script>` or `<iframe>` must not reach readers. What is read here is what `l10n check`
+//! checks; the pages that will show statements build on it.
+
+use std::{
+    collections::BTreeMap,
+    fs, io,
+    path::{Path, PathBuf},
+};
+
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+
+/// The folder of statements below the content folder.
+pub(crate) const STATEMENTS: &str = "statements";
+
+/// A statement in every language it was written in.
+#[derive(Debug, Clone)]
+pub(crate) struct Statement {
+    /// Its folder's name: `a-z`, `0-9` and `-`; its URL path.
+    pub(crate) slug: String,
+    /// By language tag.
+    pub(crate) versions: BTreeMap<String, Version>,
+}
+
+/// A statement in one language, as far as the check needs it (the pages will add its
+/// title, summary and HTML).
+#[derive(Debug, Clone)]
+pub(crate) struct Version {
+    pub(crate) path: PathBuf,
+    pub(crate) date: time::Date,
+    /// The words a reader sees (title, summary, the text outside code), with the byte
+    /// offset of each run in the file: for the typography checks.
+    pub(crate) texts: Vec<(usize, String)>,
+}
+
+/// Something wrong in a statement's file, where it is.
+#[derive(Debug, Clone)]
+pub(crate) struct Problem {
+    pub(crate) path: PathBuf,
+    /// Byte offset in the file.
+    pub(crate) offset: usize,
+    /// `front-matter`, `raw-html`, `image-alt`, `image-missing`, `date-mismatch`, `slug`.
+    pub(crate) kind: &'static str,
+    pub(crate) message: String,
+}
+
+/// What the front matter may say.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FrontMatter {
+    title: String,
+    date: toml::value::Datetime,
+    summary: Option<String>,
+    updated: Option<toml::value::Datetime>,
+}
+
+/// Every statement below `content_dir` (none when it has no `statements` folder), newest
+/// first, with what is wrong in them. A file with a problem in its front matter is left
+/// out; other problems (raw HTML, an image) are reported and the statement kept.
+pub(crate) fn load(content_dir: &Path) -> io::Result<(Vec<Statement>, Vec<Problem>)> {
+    let root = content_dir.join(STATEMENTS);
+    let mut statements = vec![];
+    let mut problems = vec![];
+    if !root.is_dir() {
+        return Ok((statements, problems));
+    }
+    let mut folders: Vec<PathBuf> = fs::read_dir(&root)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .collect();
+    folders.sort();
+    for folder in folders {
+        let slug = folder
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_string();
+        if slug.is_empty()
+            || !slug
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        {
+            problems.push(Problem {
+                path: folder.clone(),
+                offset: 0,
+                kind: "slug",
+                message: format!(
+                    "the folder name `{slug}` is the statement's address: use only a-z, 0-9 and -"
+                ),
+            });
+            continue;
+        }
+        let mut versions = BTreeMap::new();
+        let mut files: Vec<PathBuf> = fs::read_dir(&folder)?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "md"))
+            .filter(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| !n.starts_with('.'))
+            })
+            .collect();
+        files.sort();
+        for path in files {
+            let lang = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or_default()
+                .to_string();
+            let text = fs::read_to_string(&path)
+                .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
+            let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
+            if let Some(version) = read_version(&path, &text, &folder, &mut problems) {
+                versions.insert(lang, version);
+            }
+        }
+        let mut dates = versions.values().map(|v| v.date);
+        if let Some(first) = dates.next() {
+            if dates.any(|d| d != first) {
+                for v in versions.values() {
+                    problems.push(Problem {
+                        path: v.path.clone(),
+                        offset: 0,
+                        kind: "date-mismatch",
+                        message: format!(
+                            "the languages of `{slug}` give different dates ({}): a statement has one date",
+                            versions
+                                .iter()
+                                .map(|(l, v)| format!("{l}: {}", v.date))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    });
+                }
+            }
+        }
+        if !versions.is_empty() {
+            statements.push(Statement { slug, versions });
+        }
+    }
+    statements.sort_by(|a, b| newest(b).cmp(&newest(a)).then(a.slug.cmp(&b.slug)));
+    Ok((statements, problems))
+}
+
+/// A statement's date (its languages' earliest, should they disagree).
+fn newest(s: &Statement) -> Option<time::Date> {
+    s.versions.values().map(|v| v.date).min()
+}
+
+/// One language's file: its front matter and its text, or `None` (with the problem said)
+/// when the front matter is missing or wrong.
+fn read_version(
+    path: &Path,
+    text: &str,
+    folder: &Path,
+    problems: &mut Vec<Problem>,
+) -> Option<Version> {
+    let problem = |offset: usize, kind: &'static str, message: String| Problem {
+        path: path.to_path_buf(),
+        offset,
+        kind,
+        message,
+    };
+    let Some(rest) = text.strip_prefix("+++\n") else {
+        problems.push(problem(
+            0,
+            "front-matter",
+            "a statement starts with its front matter: a line `+++`, `title = \"...\"`, \
+             `date = YYYY-MM-DD`, and a line `+++`"
+                .into(),
+        ));
+        return None;
+    };
+    // The closing `+++` line: the front matter is what comes before it.
+    let (front, close) = if rest.starts_with("+++") {
+        ("", 4)
+    } else {
+        match rest.find("\n+++") {
+            Some(i) => (&rest[..=i], 4 + i + 1),
+            None => {
+                problems.push(problem(
+                    0,
+                    "front-matter",
+                    "the front matter has no closing `+++` line".into(),
+                ));
+                return None;
+            }
+        }
+    };
+    let after = close + 3;
+    let body_start = after + usize::from(text[after..].starts_with('\n'));
+    let body = &text[body_start..];
+    let matter: FrontMatter = match toml::from_str(front) {
+        Ok(m) => m,
+        Err(e) => {
+            let at = 4 + e.span().map_or(0, |s| s.start);
+            problems.push(problem(at, "front-matter", e.message().to_string()));
+            return None;
+        }
+    };
+    let date_at = 4 + front.find("date").unwrap_or(0);
+    let date = match day_of(&matter.date) {
+        Some(d) => d,
+        None => {
+            problems.push(problem(
+                date_at,
+                "front-matter",
+                format!(
+                    "`date = {}`: write the day only, as 2026-11-30",
+                    matter.date
+                ),
+            ));
+            return None;
+        }
+    };
+    let updated = match &matter.updated {
+        None => None,
+        Some(u) => match day_of(u) {
+            Some(d) => Some(d),
+            None => {
+                let at = 4 + front.find("updated").unwrap_or(0);
+                problems.push(problem(
+                    at,
+                    "front-matter",
+                    format!("`updated = {u}`: write the day only, as 2026-11-30"),
+                ));
+                None
+            }
+        },
+    };
+    if let Some(u) = updated.filter(|u| *u < date) {
+        let at = 4 + front.find("updated").unwrap_or(0);
+        problems.push(problem(
+            at,
+            "front-matter",
+            format!("`updated = {u}` is before `date = {date}`"),
+        ));
+    }
+    let at = |field: &str| 4 + front.find(field).unwrap_or(0);
+    let mut texts = vec![(at("title"), matter.title)];
+    texts.extend(matter.summary.map(|s| (at("summary"), s)));
+    texts.extend(read_body(body, body_start, folder, path, problems));
+    Some(Version {
+        path: path.to_path_buf(),
+        date,
+        texts,
+    })
+}
+
+/// A TOML date that is a day and nothing more.
+fn day_of(value: &toml::value::Datetime) -> Option<time::Date> {
+    let (Some(d), None, None) = (value.date, value.time, value.offset) else {
+        return None;
+    };
+    let month = time::Month::try_from(d.month).ok()?;
+    time::Date::from_calendar_date(i32::from(d.year), month, d.day).ok()
+}
+
+/// Reads Markdown `body` (which starts at byte `base` of its file), as pulldown-cmark
+/// parses it for the pages: raw HTML is reported (it will be shown as text), and each image
+/// must have its alt text and its file in the statement's folder. Its words outside code,
+/// with their offsets.
+fn read_body(
+    body: &str,
+    base: usize,
+    folder: &Path,
+    path: &Path,
+    problems: &mut Vec<Problem>,
+) -> Vec<(usize, String)> {
+    let options = Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES;
+    let mut texts = vec![];
+    let mut in_code = false;
+    let mut image: Option<(usize, String, String)> = None;
+    for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
+        let at = base + range.start;
+        let event = match event {
+            Event::Html(raw) | Event::InlineHtml(raw) => {
+                problems.push(Problem {
+                    path: path.to_path_buf(),
+                    offset: at,
+                    kind: "raw-html",
+                    message: format!(
+                        "HTML in a statement is shown as text, not used: `{}`",
+                        raw.trim()
+                    ),
+                });
+                Event::Text(raw)
+            }
+            other => other,
+        };
+        match &event {
+            Event::Start(Tag::CodeBlock(_)) => in_code = true,
+            Event::End(TagEnd::CodeBlock) => in_code = false,
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                image = Some((at, dest_url.to_string(), String::new()));
+            }
+            Event::End(TagEnd::Image) => {
+                if let Some((offset, url, alt)) = image.take() {
+                    check_image(folder, path, offset, &url, &alt, problems);
+                }
+            }
+            Event::Text(t) => {
+                if let Some((_, _, alt)) = &mut image {
+                    alt.push_str(t);
+                }
+                if !in_code {
+                    texts.push((at, t.to_string()));
+                }
+            }
+            _ => {}
+        }
+    }
+    texts
+}
+
+/// An image needs words for those who cannot see it, and its file beside the statement.
+fn check_image(
+    folder: &Path,
+    path: &Path,
+    offset: usize,
+    url: &str,
+    alt: &str,
+    problems: &mut Vec<Problem>,
+) {
+    let problem = |kind, message| Problem {
+        path: path.to_path_buf(),
+        offset,
+        kind,
+        message,
+    };
+    if alt.trim().is_empty() {
+        problems.push(problem(
+            "image-alt",
+            format!("the image `{url}` has no alt text: write what it shows, as ![a crowd in Tehran]({url})"),
+        ));
+    }
+    let local = !url.contains(':') && !url.starts_with('/') && !url.contains("..");
+    if !local || !folder.join(url).is_file() {
+        problems.push(problem(
+            "image-missing",
+            format!(
+                "the image `{url}` is not a file in the statement's folder {}",
+                folder.display()
+            ),
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn statement(dir: &Path, slug: &str, lang: &str, text: &str) -> PathBuf {
+        let folder = dir.join(STATEMENTS).join(slug);
+        fs::create_dir_all(&folder).unwrap();
+        let path = folder.join(format!("{lang}.md"));
+        fs::write(&path, text).unwrap();
+        path
+    }
+
+    #[test]
+    fn statements_load_newest_first_and_raw_html_is_text() {
+        let dir = tempfile::tempdir().unwrap();
+        statement(
+            dir.path(),
+            "older",
+            "en",
+            "+++\ntitle = \"Older\"\ndate = 2022-09-16\n+++\nFirst words\nof it.\n\n<script>alert(1)</script>\n",
+        );
+        statement(
+            dir.path(),
+            "newer",
+            "fa",
+            "+++\ntitle = \"تازه\"\ndate = 2026-11-30\nsummary = \"خلاصه\"\n+++\n| a | b |\n|---|---|\n| 1 | 2 |\n",
+        );
+        let (all, problems) = load(dir.path()).unwrap();
+        assert_eq!(
+            all.iter().map(|s| s.slug.as_str()).collect::<Vec<_>>(),
+            ["newer", "older"]
+        );
+        let older = &all[1].versions["en"];
+        assert!(
+            older.texts.iter().any(|(_, t)| t.contains("<script>")),
+            "as text"
+        );
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].kind, "raw-html");
+        let newer: Vec<&str> = all[0].versions["fa"]
+            .texts
+            .iter()
+            .map(|(_, t)| t.as_str())
+            .collect();
+        assert_eq!(
+            newer[..2],
+            ["تازه", "خلاصه"],
+            "title and summary are words too"
+        );
+        assert!(newer.contains(&"1"), "table cells are text");
+    }
+
+    #[test]
+    fn front_matter_problems_are_said_where_they_are() {
+        let dir = tempfile::tempdir().unwrap();
+        let cases = [
+            ("no-front", "Just text\n", "front-matter", 0),
+            (
+                "no-title",
+                "+++\ndate = 2026-11-30\n+++\nText\n",
+                "front-matter",
+                4,
+            ),
+            (
+                "bad-date",
+                "+++\ntitle = \"T\"\ndate = 2026-13-01\n+++\n",
+                "front-matter",
+                14,
+            ),
+            (
+                "unknown",
+                "+++\ntitle = \"T\"\ndate = 2026-11-30\nauthor = \"x\"\n+++\n",
+                "front-matter",
+                32,
+            ),
+        ];
+        for (slug, text, _, _) in cases {
+            statement(dir.path(), slug, "en", text);
+        }
+        statement(
+            dir.path(),
+            "Bad_Slug",
+            "en",
+            "+++\ntitle = \"T\"\ndate = 2026-11-30\n+++\n",
+        );
+        let (all, problems) = load(dir.path()).unwrap();
+        assert!(all.is_empty(), "{all:?}");
+        for (slug, _, kind, line_start) in cases {
+            let p = problems
+                .iter()
+                .find(|p| p.path.to_string_lossy().contains(slug))
+                .unwrap_or_else(|| panic!("{slug}: {problems:?}"));
+            assert_eq!(p.kind, kind, "{slug}");
+            assert!(p.offset >= line_start, "{slug}: {p:?}");
+        }
+        assert!(problems.iter().any(|p| p.kind == "slug"));
+    }
+
+    #[test]
+    fn languages_must_agree_on_the_date_and_images_need_alt_text_and_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        statement(
+            dir.path(),
+            "s",
+            "en",
+            "+++\ntitle = \"T\"\ndate = 2026-11-30\n+++\n![](crowd.jpg)\n",
+        );
+        statement(
+            dir.path(),
+            "s",
+            "fa",
+            "+++\ntitle = \"ت\"\ndate = 2026-11-29\n+++\n![جمعیت](crowd.jpg)\n",
+        );
+        let (_, problems) = load(dir.path()).unwrap();
+        let kinds: Vec<&str> = problems.iter().map(|p| p.kind).collect();
+        assert!(kinds.contains(&"date-mismatch"), "{kinds:?}");
+        assert_eq!(
+            kinds.iter().filter(|k| **k == "image-alt").count(),
+            1,
+            "{kinds:?}"
+        );
+        assert_eq!(
+            kinds.iter().filter(|k| **k == "image-missing").count(),
+            2,
+            "{kinds:?}"
+        );
+    }
+}
