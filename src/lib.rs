@@ -9,6 +9,8 @@
 mod middleware;
 
 // Floor 2: what answers requests, and the site's other output.
+/// The work besides requests (compression, request counts, retention, notifications).
+pub mod background;
 /// `scdi-site export`: the site as static files for mirrors, checked before it is done.
 pub mod mirror;
 /// The URL space: handlers, redirects, the language switcher, the sitemap, and the pages and

@@ -3,7 +3,7 @@
 
 mod cli;
 
-use std::{io::Write, process::ExitCode, time::Duration};
+use std::{io::Write, process::ExitCode};
 
 use anyhow::Context;
 use clap::Parser;
@@ -12,15 +12,14 @@ use cli::{
     LimitsCommand, MarkArgs, MessagesCommand, NewLanguageArgs, NotifyCommand, TodoArgs,
 };
 use scdi_site::{
-    app, export, i18n, l10n, mirror,
+    app,
+    background::Background,
+    export, i18n, l10n, mirror,
     server::{self, Entry},
     store::Store,
     AppState, Config,
 };
 use tracing_subscriber::EnvFilter;
-
-/// How often the request counts are logged (the default access log).
-const TRAFFIC_PERIOD: Duration = Duration::from_secs(60);
 
 fn main() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
@@ -334,30 +333,15 @@ async fn serve(config: Config) -> anyhow::Result<ExitCode> {
         None => None,
     };
     let state = AppState::new(config).await?;
-    // Serving starts with quickly compressed pages; the smaller ones follow in a moment.
-    tokio::spawn({
-        let state = state.clone();
-        async move { state.compress_fully().await }
-    });
+    let background = Background::start(&state);
     state.say_what_runs(
         listener.local_addr()?,
         onion.as_ref().map(|l| l.local_addr()).transpose()?,
     );
     let limits = server::Limits::from_config(&state.config)?;
-    let counts = state.clone();
-    let reporter = tokio::spawn(async move { counts.report_traffic_every(TRAFFIC_PERIOD).await });
-    let retention = tokio::spawn({
-        let state = state.clone();
-        async move { state.apply_retention().await }
-    });
     let reloads = tokio::spawn({
         let state = state.clone();
         async move { reload_on_hangup(state).await }
-    });
-    let (stop_outbox, stop) = tokio::sync::watch::channel(false);
-    let outbox = tokio::spawn({
-        let state = state.clone();
-        async move { state.send_notifications(stop).await }
     });
     // One signal stops both listeners.
     let (stop_serving, stopped) = tokio::sync::watch::channel(false);
@@ -378,13 +362,8 @@ async fn serve(config: Config) -> anyhow::Result<ExitCode> {
     if let Some(onion) = onion {
         let _ = onion.await;
     }
-    reporter.abort();
-    retention.abort();
     reloads.abort();
-    state.report_traffic();
-    // The notification in hand is finished (or, past its timeout, left for the next start).
-    let _ = stop_outbox.send(true);
-    let _ = tokio::time::timeout(state.config.notify.timeout(), outbox).await;
+    background.stop().await;
     // In-flight requests have finished; close the database cleanly.
     state.store.close().await;
     tracing::info!("stopped");

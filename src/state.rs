@@ -120,7 +120,7 @@ impl AppState {
 
     /// With `--retention-days`, deletes the messages past it now and then daily, for as
     /// long as the site runs.
-    pub async fn apply_retention(&self) {
+    pub(crate) async fn apply_retention(&self) {
         let Some(days) = self.config.retention_days else {
             return;
         };
@@ -259,7 +259,7 @@ impl AppState {
     }
 
     /// Sends organisers' notifications from the outbox until `stop` turns true.
-    pub async fn send_notifications(&self, stop: tokio::sync::watch::Receiver<bool>) {
+    pub(crate) async fn send_notifications(&self, stop: tokio::sync::watch::Receiver<bool>) {
         let pace = Pace::from(&self.config.notify);
         outbox::run(
             self.store.clone(),
@@ -273,7 +273,7 @@ impl AppState {
 
     /// Logs the request counts every `period`, for as long as it runs (nothing without
     /// counts: with `--access-log` every request has its line).
-    pub async fn report_traffic_every(&self, period: Duration) {
+    pub(crate) async fn report_traffic_every(&self, period: Duration) {
         let Some(traffic) = &self.traffic else { return };
         let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
         loop {
@@ -283,7 +283,7 @@ impl AppState {
     }
 
     /// Logs the request counts gathered since the last report (at shutdown).
-    pub fn report_traffic(&self) {
+    pub(crate) fn report_traffic(&self) {
         if let Some(traffic) = &self.traffic {
             traffic.report();
         }

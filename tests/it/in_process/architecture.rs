@@ -9,7 +9,7 @@ use crate::common::repo_root;
 /// Floors, top first.
 const FLOORS: &[&[&str]] = &[
     &["middleware"],
-    &["routes", "mirror"],
+    &["routes", "mirror", "background"],
     &["state", "server", "export"],
     &["site"],
     &["render", "assets", "l10n"],
