@@ -18,11 +18,13 @@
 
 use std::{
     collections::BTreeMap,
-    fs, io,
+    io,
     path::{Path, PathBuf},
 };
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+
+use crate::files;
 
 /// The folder of statements below the content folder.
 pub(crate) const STATEMENTS: &str = "statements";
@@ -78,12 +80,7 @@ pub(crate) fn load(content_dir: &Path) -> io::Result<(Vec<Statement>, Vec<Proble
     if !root.is_dir() {
         return Ok((statements, problems));
     }
-    let mut folders: Vec<PathBuf> = fs::read_dir(&root)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_dir())
-        .collect();
-    folders.sort();
-    for folder in folders {
+    for folder in files::folders(&root)? {
         let slug = folder
             .file_name()
             .and_then(|n| n.to_str())
@@ -105,25 +102,14 @@ pub(crate) fn load(content_dir: &Path) -> io::Result<(Vec<Statement>, Vec<Proble
             continue;
         }
         let mut versions = BTreeMap::new();
-        let mut files: Vec<PathBuf> = fs::read_dir(&folder)?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|e| e == "md"))
-            .filter(|p| {
-                p.file_name()
-                    .and_then(|n| n.to_str())
-                    .is_some_and(|n| !n.starts_with('.'))
-            })
-            .collect();
-        files.sort();
-        for path in files {
+        for path in files::sources(&folder, "md")? {
             let lang = path
                 .file_stem()
                 .and_then(|s| s.to_str())
                 .unwrap_or_default()
                 .to_string();
-            let text = fs::read_to_string(&path)
+            let text = files::read_text(&path)
                 .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
-            let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
             if let Some(version) = read_version(&path, &text, &folder, &mut problems) {
                 versions.insert(lang, version);
             }
@@ -362,6 +348,8 @@ fn check_image(
 
 #[cfg(test)]
 mod tests {
+    use std::fs;
+
     use super::*;
 
     fn statement(dir: &Path, slug: &str, lang: &str, text: &str) -> PathBuf {

@@ -1,4 +1,6 @@
-//! The one directory walk behind static files, templates and the l10n source scan.
+//! Reading the site's folders: the one directory walk behind static files, templates and
+//! the l10n source scan; the folders of a folder; source files (side files left alone) and
+//! their text.
 
 use std::{
     fs, io,
@@ -39,4 +41,40 @@ pub(crate) fn templates(dir: &Path) -> io::Result<Vec<(String, String)>> {
         }
     }
     Ok(out)
+}
+
+/// The folders directly in `dir`, sorted.
+pub(crate) fn folders(dir: &Path) -> io::Result<Vec<PathBuf>> {
+    let mut out: Vec<PathBuf> = fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .collect();
+    out.sort();
+    Ok(out)
+}
+
+/// The files directly in `dir` whose name ends in `.{ext}`, sorted. Names starting with `.`
+/// are editors' and systems' side files (an Emacs lock `.#shared.ftl`, macOS's
+/// `._shared.ftl`), never sources: they are left alone.
+pub(crate) fn sources(dir: &Path, ext: &str) -> io::Result<Vec<PathBuf>> {
+    let mut out: Vec<PathBuf> = fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == ext))
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| !n.starts_with('.'))
+        })
+        .collect();
+    out.sort();
+    Ok(out)
+}
+
+/// A source file's text, without the byte-order mark Windows Notepad writes.
+pub(crate) fn read_text(path: &Path) -> io::Result<String> {
+    let text = fs::read_to_string(path)?;
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    })
 }

@@ -50,8 +50,6 @@ pub mod outbox;
 // Floor 7: the foundations.
 /// `AppError`: every failure a visitor can meet, as a status; made a page by middleware.
 mod error;
-/// The directory walk shared by the loaders (static files, templates, l10n scan).
-mod files;
 /// Locales discovered in `locales/`, their Fluent bundles, direction and negotiation.
 pub mod i18n;
 /// The onion listener's PROXY protocol line: each Tor reader's circuit.
@@ -74,6 +72,9 @@ mod watch;
 mod accept;
 /// Command-line and environment configuration (clap), validated at startup.
 pub mod config;
+/// Reading the site's folders: the walk shared by the loaders (static files, templates,
+/// l10n scan), folders, source files and their text.
+mod files;
 
 use std::convert::Infallible;
 

@@ -18,6 +18,8 @@ use std::{
 use fluent_bundle::{concurrent::FluentBundle, FluentArgs, FluentResource};
 use unic_langid::{CharacterDirection, LanguageIdentifier};
 
+use crate::files;
+
 /// The reference language: every message exists here, and missing translations fall back to it.
 pub const DEFAULT_LANG: &str = "en";
 /// The metadata file inside the locales folder.
@@ -176,19 +178,12 @@ impl Locales {
         let meta = read_languages(dir)?;
         let mut problems = vec![];
         let mut all = vec![];
-        for entry in fs::read_dir(dir).map_err(|source| LoadError::Io {
+        let folders = files::folders(dir).map_err(|source| LoadError::Io {
             path: dir.to_path_buf(),
             source,
-        })? {
-            let path = entry
-                .map_err(|source| LoadError::Io {
-                    path: dir.to_path_buf(),
-                    source,
-                })?
-                .path();
-            if path.is_dir() {
-                all.push(load_locale(&path, &meta, &mut problems)?);
-            }
+        })?;
+        for path in folders {
+            all.push(load_locale(&path, &meta, &mut problems)?);
         }
         // Default first, then by tag, so iteration order (switcher, hreflang) is stable.
         all.sort_by_key(|l| (l.code != DEFAULT_LANG, l.code.clone()));
@@ -415,37 +410,20 @@ fn blank(text: &mut String, range: std::ops::Range<usize>) {
     text.replace_range(range, &blanked);
 }
 
-/// The `.ftl` files of one locale folder, sorted. Files whose name starts with `.` are
-/// editors' and systems' side files (an Emacs lock `.#shared.ftl`, macOS's `._shared.ftl`),
-/// never translations: they are left alone.
+/// The `.ftl` files of one locale folder, sorted, side files left alone
+/// ([`files::sources`]).
 pub fn ftl_files(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
-    let mut files: Vec<PathBuf> = fs::read_dir(dir)
-        .map_err(|source| LoadError::Io {
-            path: dir.to_path_buf(),
-            source,
-        })?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "ftl"))
-        .filter(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| !n.starts_with('.'))
-        })
-        .collect();
-    files.sort();
-    Ok(files)
+    files::sources(dir, "ftl").map_err(|source| LoadError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })
 }
 
-/// A `.ftl` file's text; an error names the file. A byte-order mark (which Windows
-/// Notepad writes) is not part of the text.
+/// A `.ftl` file's text ([`files::read_text`]); an error names the file.
 pub fn read_ftl(path: &Path) -> Result<String, LoadError> {
-    let text = fs::read_to_string(path).map_err(|source| LoadError::Io {
+    files::read_text(path).map_err(|source| LoadError::Io {
         path: path.to_path_buf(),
         source,
-    })?;
-    Ok(match text.strip_prefix('\u{feff}') {
-        Some(rest) => rest.to_string(),
-        None => text,
     })
 }
 

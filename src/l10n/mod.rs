@@ -149,12 +149,7 @@ pub fn check(opts: &CheckOptions) -> anyhow::Result<Report> {
     };
 
     let mut locales = vec![];
-    let mut dirs: Vec<_> = std::fs::read_dir(&opts.locales_dir)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
-    for dir in dirs {
+    for dir in crate::files::folders(&opts.locales_dir)? {
         let code = dir
             .file_name()
             .and_then(|n| n.to_str())

@@ -16,7 +16,6 @@ const FLOORS: &[&[&str]] = &[
     &["content", "form", "limit", "outbox"],
     &[
         "error",
-        "files",
         "i18n",
         "onion",
         "page",
@@ -26,7 +25,7 @@ const FLOORS: &[&[&str]] = &[
         "traffic",
         "watch",
     ],
-    &["accept", "config"],
+    &["accept", "config", "files"],
 ];
 
 fn floor_of(module: &str) -> Option<usize> {
