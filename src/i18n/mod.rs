@@ -198,7 +198,7 @@ impl Locales {
                 messages
             } else {
                 status::translated(
-                    reference.iter(),
+                    &reference,
                     |id| locale.texts.get(id).map(String::as_str),
                     &locale.record,
                     locale.script == "Latn",

@@ -148,17 +148,18 @@ fn words(text: &str) -> String {
 /// terms are translated too (else it shows English). The one definition of completeness:
 /// the server (which languages to offer), `l10n check` and `l10n todo` all count with it.
 pub fn translated<'a>(
-    reference: impl Iterator<Item = (&'a String, &'a English)> + Clone,
+    reference: &std::collections::HashMap<String, English>,
     texts: impl Fn(&str) -> Option<&'a str>,
     record: &BTreeMap<String, Recorded>,
     latin: bool,
 ) -> usize {
-    let all: std::collections::HashMap<&String, &English> = reference.clone().collect();
     let counts = |id: &str| {
-        all.get(&id.to_string())
+        reference
+            .get(id)
             .is_some_and(|english| status(english, texts(id), record.get(id), latin).counts())
     };
     reference
+        .iter()
         .filter(|(id, _)| !id.starts_with('-'))
         .filter(|(id, english)| {
             counts(id) && (english.has_words || english.terms.iter().all(|t| counts(t)))
@@ -414,13 +415,13 @@ mod tests {
             "hello" => Some("سلام"),
             _ => None,
         };
-        assert_eq!(translated(reference.iter(), copied, &record, false), 1);
+        assert_eq!(translated(&reference, copied, &record, false), 1);
         let done = |id: &str| match id {
             "-site" => Some("کارزار"),
             "title" => Some("{ -site }"),
             "hello" => Some("سلام"),
             _ => None,
         };
-        assert_eq!(translated(reference.iter(), done, &record, false), 2);
+        assert_eq!(translated(&reference, done, &record, false), 2);
     }
 }

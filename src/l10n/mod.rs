@@ -258,7 +258,7 @@ pub fn check(opts: &CheckOptions) -> anyhow::Result<Report> {
             total
         } else {
             status::translated(
-                en.english.iter(),
+                &en.english,
                 |id| {
                     (!l.broken_ids.contains(id))
                         .then(|| l.texts.get(id).map(String::as_str))

@@ -151,8 +151,7 @@ impl Report {
         let summary: Vec<String> = preview
             .iter()
             .filter_map(|locale| {
-                let of = previewed.iter().filter(|f| f.locale == *locale);
-                let count = of.clone().count();
+                let count = previewed.iter().filter(|f| f.locale == *locale).count();
                 (count > 0).then(|| {
                     format!("{locale}: {count} finding(s), see `scdi-site l10n todo {locale}`")
                 })
