@@ -207,16 +207,7 @@ impl AppState {
     pub async fn reload(&self) {
         let state = self.clone();
         let reloaded = tokio::task::spawn_blocking(move || {
-            let config = &state.config;
-            match Site::load(&config.sources, Links::live(config), false, Effort::Best) {
-                Ok(site) => {
-                    state.site.store(Arc::new(site));
-                    tracing::info!("site reloaded (SIGHUP): locales, templates, static files");
-                }
-                Err(e) => {
-                    tracing::error!("reload failed, still serving the last good version:\n{e}");
-                }
-            }
+            state.load_again("site reloaded (SIGHUP): locales, templates, static files");
         })
         .await;
         if let Err(e) = reloaded {
@@ -224,8 +215,8 @@ impl AppState {
         }
     }
 
-    /// In watch mode: reloads the site if a file changed. A broken edit leaves the last good
-    /// site serving and is reported by [`AppState::reload_error`]. Reading folders and
+    /// In watch mode: reloads the site if a file changed; what is wrong with the files is
+    /// shown on every page ([`AppState::watch_problems`]). Reading folders and
     /// rendering every page take milliseconds, so this runs off the async workers.
     pub(crate) async fn reload_if_changed(&self) {
         if self.watch.is_none() {
@@ -234,27 +225,33 @@ impl AppState {
         let state = self.clone();
         let reloaded = tokio::task::spawn_blocking(move || {
             let Some(watch) = &state.watch else { return };
-            let config = &state.config;
-            // As a fresh start loads: message by message, a broken one in English.
-            let reload = || Site::load(&config.sources, Links::live(config), false, Effort::Best);
             watch.reload_if_changed(|| {
-                let failed = match reload() {
-                    Ok(site) => {
-                        state.site.store(Arc::new(site));
-                        tracing::info!("locales and templates reloaded");
-                        None
-                    }
-                    Err(e) => {
-                        tracing::error!("reload failed, still serving the last good version:\n{e}");
-                        Some(e.to_string())
-                    }
-                };
+                let failed = state.load_again("locales and templates reloaded");
                 watch_problems(&state.config, failed)
             });
         })
         .await;
         if let Err(e) = reloaded {
             tracing::error!(error = %e, "reload task failed");
+        }
+    }
+
+    /// Loads the site's files again as a fresh start loads them (message by message, a
+    /// broken one in English) and serves them, saying `reloaded`; a site that does not load
+    /// (a template) leaves the last good one serving. Why it did not, if it did not.
+    /// Blocking: it reads folders and renders every page.
+    fn load_again(&self, reloaded: &str) -> Option<String> {
+        let config = &self.config;
+        match Site::load(&config.sources, Links::live(config), false, Effort::Best) {
+            Ok(site) => {
+                self.site.store(Arc::new(site));
+                tracing::info!("{reloaded}");
+                None
+            }
+            Err(e) => {
+                tracing::error!("reload failed, still serving the last good version:\n{e}");
+                Some(e.to_string())
+            }
         }
     }
 

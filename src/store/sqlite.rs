@@ -92,15 +92,26 @@ impl Store {
             .await?;
         conn.close().await?;
         drop(lock);
+        Self::pooled(path, 4, deadline, true).await
+    }
+
+    /// `connections` connections to the database at `path`, whose writes wait up to
+    /// `deadline`; `owns_log`: the site's own store ([`Store::close`]).
+    async fn pooled(
+        path: &Path,
+        connections: u32,
+        deadline: Duration,
+        owns_log: bool,
+    ) -> Result<Self, Error> {
         let pool = SqlitePoolOptions::new()
-            .max_connections(4)
+            .max_connections(connections)
             .acquire_timeout(deadline)
             .connect_with(options(path, deadline)?)
             .await?;
         Ok(Self {
             pool,
             path: path.to_path_buf(),
-            owns_log: true,
+            owns_log,
             deadline,
         })
     }
@@ -110,20 +121,9 @@ impl Store {
         if !path.is_file() {
             return Err(Error::Missing(path.to_path_buf()));
         }
-        let deadline = super::WRITE_DEADLINE;
-        let pool = SqlitePoolOptions::new()
-            .max_connections(1)
-            .acquire_timeout(deadline)
-            .connect_with(options(path, deadline)?)
-            .await?;
-        Ok(Self {
-            pool,
-            path: path.to_path_buf(),
-            // The running site's log, if it runs: SQLite removes it with the last
-            // connection, whoever that is.
-            owns_log: false,
-            deadline,
-        })
+        // Not the site's own log, if the site runs: SQLite removes it with the last
+        // connection, whoever that is.
+        Self::pooled(path, 1, super::WRITE_DEADLINE, false).await
     }
 
     /// Opens an existing database read-only, for organisers: never creates, migrates or
