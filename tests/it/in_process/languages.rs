@@ -227,19 +227,25 @@ async fn watch_mode_reloads_and_survives_broken_edits() {
     );
 }
 
-/// In watch mode the banner shows every error the locale check finds, not only those that
-/// stop a reload: a misspelt variable or term otherwise renders raw with nothing said. Each
-/// with its file, line, message id and the line itself.
-#[tokio::test]
-async fn the_watch_banner_shows_every_check_error() {
-    let dir = tempfile::tempdir().unwrap();
-    let locales = dir.path().join("locales");
+/// The app in watch mode on a copy of the site's locales in `dir`, and the copy's folder.
+async fn watching(dir: &Path) -> (TestApp, std::path::PathBuf) {
+    let locales = dir.join("locales");
     copy_locales(&locales);
     let app = TestApp::with_config(|c| {
         c.sources.locales_dir = locales.clone();
         c.watch = true;
     })
     .await;
+    (app, locales)
+}
+
+/// In watch mode the banner shows every error the locale check finds, not only those that
+/// stop a reload: a misspelt variable or term otherwise renders raw with nothing said. Each
+/// with its file, line, message id and the line itself.
+#[tokio::test]
+async fn the_watch_banner_shows_every_check_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let (app, locales) = watching(dir.path()).await;
     assert!(!app.get("/fa/contact").await.body.contains("reload-error"));
 
     let contact = locales.join("fa/contact.ftl");
@@ -271,7 +277,7 @@ async fn the_watch_banner_shows_every_check_error() {
     ] {
         assert!(page.contains(&expected), "{expected} in the banner: {page}");
     }
-    // The edit did load (it shows as it is): the banner says the check found errors.
+    // The edit did load (the message itself is shown in English): the banner quotes it.
     assert!(page.contains("{ $maks }") || page.contains("$maks"));
 
     fs::write(&contact, &good).unwrap();
@@ -286,13 +292,7 @@ async fn the_watch_banner_shows_every_check_error() {
 #[tokio::test]
 async fn watch_mode_reloads_message_by_message_and_the_banner_tells_the_truth() {
     let dir = tempfile::tempdir().unwrap();
-    let locales = dir.path().join("locales");
-    copy_locales(&locales);
-    let app = TestApp::with_config(|c| {
-        c.sources.locales_dir = locales.clone();
-        c.watch = true;
-    })
-    .await;
+    let (app, locales) = watching(dir.path()).await;
     assert!(!app.get("/fa/").await.body.contains("reload-error"));
     let home = locales.join("fa/home.ftl");
     let text = fs::read_to_string(&home).unwrap();

@@ -25,6 +25,15 @@ fn find<'a>(report: &'a Report, kind: &str, file_suffix: &str, line: usize) -> &
         .unwrap_or_else(|| panic!("no {kind} at {file_suffix}:{line} in\n{}", report.to_text()))
 }
 
+/// The first finding of `kind`.
+fn first<'a>(report: &'a Report, kind: &str) -> &'a Finding {
+    report
+        .findings
+        .iter()
+        .find(|f| f.kind == kind)
+        .unwrap_or_else(|| panic!("no {kind} in\n{}", report.to_text()))
+}
+
 #[test]
 fn every_kind_of_problem_is_found_with_its_position() {
     let report = check(&fixture()).unwrap();
@@ -816,11 +825,7 @@ fn misspellings_get_a_did_you_mean() {
         "site-title = { -site-nmae }",
     );
     let report = check_copy(dir.path());
-    let finding = report
-        .findings
-        .iter()
-        .find(|f| f.kind == "unknown-reference")
-        .unwrap();
+    let finding = first(&report, "unknown-reference");
     assert!(
         finding.message.ends_with("(did you mean `-site-name`?)"),
         "{}",
@@ -856,17 +861,9 @@ fn todo_comments_and_plural_hints_say_what_is_true() {
         "contact-message-hint = { $max ->\n    [one] یک نویسه\n   *[many] حداکثر { $max } نویسه\n}",
     );
     let report = check_copy(dir.path());
-    let one = report
-        .findings
-        .iter()
-        .find(|f| f.kind == "plural-one")
-        .unwrap();
+    let one = first(&report, "plural-one");
     assert!(one.message.ends_with("({ $max })"), "{}", one.message);
-    let many = report
-        .findings
-        .iter()
-        .find(|f| f.kind == "plural-category")
-        .unwrap();
+    let many = first(&report, "plural-category");
     assert_eq!(many.severity, Severity::Warning, "{}", many.message);
     assert!(!many.message.contains("never chosen"), "{}", many.message);
 }
@@ -931,23 +928,16 @@ fn statements_are_checked_with_their_file_and_line() {
     )
     .unwrap();
     let report = check_copy(dir.path());
-    let find = |kind: &str| {
-        report
-            .findings
-            .iter()
-            .find(|f| f.kind == kind)
-            .unwrap_or_else(|| panic!("{kind}: {}", report.to_text()))
-    };
-    let date = find("front-matter");
+    let date = first(&report, "front-matter");
     assert!(
         date.file.ends_with("example-statement/en.md") && date.line == 3,
         "{date:?}"
     );
     assert_eq!(date.severity, Severity::Error);
-    let html = find("raw-html");
+    let html = first(&report, "raw-html");
     assert!(html.file.ends_with("fa.md") && html.line == 7, "{html:?}");
-    assert_eq!(find("image-alt").line, 9);
-    let letter = find("arabic-letter");
+    assert_eq!(first(&report, "image-alt").line, 9);
+    let letter = first(&report, "arabic-letter");
     assert!(
         letter.file.ends_with("fa.md") && letter.line == 5,
         "{letter:?}"
