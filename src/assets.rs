@@ -48,6 +48,8 @@ pub(crate) fn kind(path: &str) -> (&'static str, bool) {
         "png" => ("image/png", false),
         "jpg" | "jpeg" => ("image/jpeg", false),
         "webp" => ("image/webp", false),
+        "gif" => ("image/gif", false),
+        "avif" => ("image/avif", false),
         "ico" => ("image/x-icon", true),
         _ => ("application/octet-stream", false),
     }
@@ -98,28 +100,33 @@ impl Assets {
                 }
                 bytes = css.into_bytes();
             }
-            let (content_type, compress) = kind(&path);
-            let body = Precompressed::new(bytes, content_type, compress, effort);
-            let hashed = hashed_name(&path, &body.hash);
-            assets
-                .urls
-                .insert(path.clone(), format!("/static/{hashed}"));
-            assets.by_path.insert(
-                hashed,
-                Asset {
-                    body: body.clone(),
-                    immutable: true,
-                },
-            );
-            assets.by_path.insert(
-                path,
-                Asset {
-                    body,
-                    immutable: false,
-                },
-            );
+            assets.insert(path, bytes, effort);
         }
         Ok(assets)
+    }
+
+    /// Adds the file at `path` (below `/static/`) with its content, at its plain and its
+    /// content-hashed path; returns the hashed URL.
+    pub(crate) fn insert(&mut self, path: String, bytes: Vec<u8>, effort: Effort) -> String {
+        let (content_type, compress) = kind(&path);
+        let body = Precompressed::new(bytes, content_type, compress, effort);
+        let url = format!("/static/{}", hashed_name(&path, &body.hash));
+        self.urls.insert(path.clone(), url.clone());
+        self.by_path.insert(
+            url["/static/".len()..].to_string(),
+            Asset {
+                body: body.clone(),
+                immutable: true,
+            },
+        );
+        self.by_path.insert(
+            path,
+            Asset {
+                body,
+                immutable: false,
+            },
+        );
+        url
     }
 
     /// The same files compressed again with `effort`, from the bytes in memory.

@@ -72,7 +72,8 @@ pub fn export(sources: &SiteSources, options: &ExportOptions) -> anyhow::Result<
     let links = Links {
         here: here.to_string(),
         primary: options.canonical_url.as_str().to_string(),
-        root: None,
+        // Each page's own, from its folder ([`Links::of_page`]).
+        root: Some(String::new()),
         form_action: Some(live.to_string()),
         onion: options.onion_url.as_ref().map(|o| o.as_str().to_string()),
         others: other_addresses(
@@ -89,16 +90,22 @@ pub fn export(sources: &SiteSources, options: &ExportOptions) -> anyhow::Result<
     for locale in site.locales.offered() {
         for page in PAGES {
             let file = page_href(Some(""), &locale.code, page.slug());
-            let links = Links {
-                root: Some(up_to_root(&file)),
-                ..links.clone()
-            };
+            let links = links.of_page(&locale.code, page.slug());
             let html = site
                 .renderer
                 .render_page(&site.locales, locale, page, &links, Value::UNDEFINED)
                 .with_context(|| format!("rendering {file}"))?;
             files.insert(file, html.into_bytes());
             page_count += 1;
+        }
+        let statements = site
+            .statements
+            .render(&site.renderer, &site.locales, locale, &links)
+            .with_context(|| format!("rendering the statements in {}", locale.code))?;
+        for page in statements {
+            let file = page_href(Some(""), &locale.code, &page.slug);
+            page_count += usize::from(page.content_type.starts_with("text/html"));
+            files.insert(file, page.body.into_bytes());
         }
     }
     for (path, bytes) in site.assets.files() {
@@ -126,11 +133,7 @@ pub fn export(sources: &SiteSources, options: &ExportOptions) -> anyhow::Result<
         )?;
         files.insert(file.to_string(), html.into_bytes());
     }
-    let mirror_links = Links {
-        root: Some(String::new()),
-        ..links.clone()
-    };
-    let sitemap = mirror_links.sitemap(&site.locales);
+    let sitemap = links.sitemap(&site.locales, &site.statements.sitemap(&site.locales));
     files.insert(
         "sitemap.xml".into(),
         site.renderer.render("sitemap.xml", sitemap)?.into_bytes(),
@@ -184,12 +187,6 @@ pub fn export(sources: &SiteSources, options: &ExportOptions) -> anyhow::Result<
         files: files.len(),
         pages: page_count,
     })
-}
-
-/// From the folder of `file` back to the root of the copy: `../../` for
-/// `fa/platform/index.html`.
-fn up_to_root(file: &str) -> String {
-    "../".repeat(file.matches('/').count())
 }
 
 /// The headers as Netlify and Cloudflare Pages read them, for every path.
@@ -337,7 +334,6 @@ mod tests {
 
     #[test]
     fn references_resolve_from_the_file_that_makes_them() {
-        assert_eq!(up_to_root("fa/platform/index.html"), "../../");
         assert_eq!(
             resolve("fa/platform", "../../static/site.1234567890.css"),
             "static/site.1234567890.css"

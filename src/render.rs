@@ -3,7 +3,7 @@
 //! `t()` returns plain text, so minijinja's auto-escaping of `*.html` templates applies to
 //! every translated word and every Fluent argument.
 
-use std::{collections::HashMap, path::Path, sync::Arc};
+use std::{borrow::Cow, collections::HashMap, path::Path, sync::Arc};
 
 use fluent_bundle::{FluentArgs, FluentValue};
 use minijinja::{
@@ -90,6 +90,11 @@ impl Renderer {
         Ok(Self { env })
     }
 
+    /// Makes `value` known to every template as `name`.
+    pub(crate) fn add_global(&mut self, name: &'static str, value: Value) {
+        self.env.add_global(name, value);
+    }
+
     pub fn render(&self, template: &str, ctx: Value) -> Result<String, Error> {
         self.env.get_template(template)?.render(ctx)
     }
@@ -104,8 +109,22 @@ impl Renderer {
         links: &Links,
         extra: Value,
     ) -> Result<String, Error> {
-        let base = page_context(locales, locale, Some(page.slug()), links);
-        self.render(page.template, context! { ..extra, ..base })
+        self.render_at(page.template, locales, locale, page.slug(), links, extra)
+    }
+
+    /// Renders `template` as the page at `slug` (below `/{lang}/`) in `locale`, with the
+    /// shared page context plus `extra` (whose keys win).
+    pub(crate) fn render_at(
+        &self,
+        template: &str,
+        locales: &Locales,
+        locale: &Locale,
+        slug: &str,
+        links: &Links,
+        extra: Value,
+    ) -> Result<String, Error> {
+        let base = page_context(locales, locale, Some(slug), links);
+        self.render(template, context! { ..extra, ..base })
     }
 }
 
@@ -132,13 +151,24 @@ fn link_root(state: &State<'_, '_>) -> Option<String> {
 }
 
 /// A page's link: `/fa/platform` on the live site; on a mirror, the file, relative
-/// (`../../fa/platform/index.html`).
+/// (`../../fa/platform/index.html`; a folder's page, `statements/`, is its `index.html`; a
+/// file, `statements/feed.xml`, itself).
 pub(crate) fn page_href(root: Option<&str>, lang: &str, slug: &str) -> String {
-    match (root, slug) {
-        (None, _) => format!("/{lang}/{slug}"),
-        (Some(root), "") => format!("{root}{lang}/index.html"),
-        (Some(root), _) => format!("{root}{lang}/{slug}/index.html"),
+    match root {
+        None => format!("/{lang}/{slug}"),
+        Some(root) if slug.is_empty() || slug.ends_with('/') => {
+            format!("{root}{lang}/{slug}index.html")
+        }
+        Some(root) if is_file(slug) => format!("{root}{lang}/{slug}"),
+        Some(root) => format!("{root}{lang}/{slug}/index.html"),
     }
+}
+
+/// A path that names a file (`statements/feed.xml`) rather than a page.
+fn is_file(slug: &str) -> bool {
+    slug.rsplit('/')
+        .next()
+        .is_some_and(|last| last.contains('.'))
 }
 
 /// Where a page's links point: the live site, or a static mirror of it.
@@ -183,11 +213,24 @@ impl Links {
     /// `https://user.github.io/scdi/fa/platform/` on a mirror (a folder, which every static
     /// host serves).
     pub fn page_url(&self, lang: &str, slug: &str) -> String {
-        match (&self.root, slug) {
-            (None, _) => format!("{}/{lang}/{slug}", self.here),
-            (Some(_), "") => format!("{}/{lang}/", self.here),
-            (Some(_), _) => format!("{}/{lang}/{slug}/", self.here),
+        if self.root.is_none() || slug.is_empty() || slug.ends_with('/') || is_file(slug) {
+            format!("{}/{lang}/{slug}", self.here)
+        } else {
+            format!("{}/{lang}/{slug}/", self.here)
         }
+    }
+
+    /// The links of the page at `slug` in `lang`: on a mirror, relative from the folder of
+    /// that page's file (`../../` for `fa/platform/index.html`); live, these.
+    pub(crate) fn of_page(&self, lang: &str, slug: &str) -> Cow<'_, Self> {
+        if self.root.is_none() {
+            return Cow::Borrowed(self);
+        }
+        let file = page_href(Some(""), lang, slug);
+        Cow::Owned(Self {
+            root: Some("../".repeat(file.matches('/').count())),
+            ..self.clone()
+        })
     }
 
     /// Where a reader with no language goes: the negotiating redirect live, the page to
@@ -199,19 +242,25 @@ impl Links {
         }
     }
 
-    /// The sitemap's context: every page in every offered language, with its alternates.
-    pub fn sitemap(&self, locales: &Locales) -> Value {
+    /// The sitemap's context: every page in every offered language, then each of `more`
+    /// (a path below `/{lang}/` and the languages it is in), with their alternates.
+    pub(crate) fn sitemap(&self, locales: &Locales, more: &[(String, Vec<String>)]) -> Value {
+        let every: Vec<String> = locales.offered().map(|l| l.code.clone()).collect();
         let pages: Vec<Value> = PAGES
             .iter()
-            .map(|page| {
-                let slug = page.slug();
-                let mut alternates: Vec<_> = locales
-                    .offered()
-                    .map(|l| context! { hreflang => l.code, href => self.page_url(&l.code, slug) })
+            .map(|page| (page.slug(), every.as_slice()))
+            .chain(
+                more.iter()
+                    .map(|(slug, langs)| (slug.as_str(), langs.as_slice())),
+            )
+            .map(|(slug, langs)| {
+                let mut alternates: Vec<_> = langs
+                    .iter()
+                    .map(|l| context! { hreflang => l, href => self.page_url(l, slug) })
                     .collect();
                 alternates.push(context! { hreflang => "x-default", href => self.x_default(slug) });
                 context! {
-                    urls => locales.offered().map(|l| self.page_url(&l.code, slug)).collect::<Vec<_>>(),
+                    urls => langs.iter().map(|l| self.page_url(l, slug)).collect::<Vec<_>>(),
                     alternates,
                 }
             })
@@ -291,6 +340,30 @@ fn translate(
     }
 }
 
+/// The language switcher's entries: each other offered language, going to the page
+/// `slug_in(code)` in it. Live, the switcher remembers the choice (a cookie); a mirror has
+/// nothing to set one.
+pub(crate) fn switcher(
+    locales: &Locales,
+    locale: &Locale,
+    links: &Links,
+    slug_in: &dyn Fn(&str) -> String,
+) -> Vec<Value> {
+    locales
+        .offered()
+        .filter(|l| l.code != locale.code)
+        .map(|l| {
+            let slug = slug_in(&l.code);
+            let href = match &links.root {
+                Some(root) => page_href(Some(root), &l.code, &slug),
+                None if slug.is_empty() => format!("/lang/{}", l.code),
+                None => format!("/lang/{}/{slug}", l.code),
+            };
+            context! { code => l.code, name => l.name, dir => l.dir.as_str(), href }
+        })
+        .collect()
+}
+
 /// The image link previews show (Open Graph / Twitter cards), and its size in pixels.
 pub const SHARE_IMAGE_PATH: &str = "/static/share.png";
 pub const SHARE_IMAGE_SIZE: (u32, u32) = (1200, 630);
@@ -305,19 +378,7 @@ pub fn page_context(
     slug: Option<&str>,
     links: &Links,
 ) -> Value {
-    // Live, the switcher remembers the choice (a cookie); a mirror has nothing to set one.
-    let switch_href = |code: &str| match (&links.root, slug) {
-        (Some(root), _) => page_href(Some(root), code, slug.unwrap_or("")),
-        (None, Some(s)) if !s.is_empty() => format!("/lang/{code}/{s}"),
-        (None, _) => format!("/lang/{code}"),
-    };
-    let switcher: Vec<Value> = locales
-        .offered()
-        .filter(|l| l.code != locale.code)
-        .map(|l| {
-            context! { code => l.code, name => l.name, dir => l.dir.as_str(), href => switch_href(&l.code) }
-        })
-        .collect();
+    let switcher = switcher(locales, locale, links, &|_| slug.unwrap_or("").to_string());
     let (canonical, alternates, x_default) = match slug {
         Some(s) => (
             Some(format!("{}/{}/{s}", links.primary, locale.code)),

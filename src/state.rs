@@ -93,6 +93,7 @@ impl AppState {
                 sources.locales_dir.clone(),
                 sources.templates_dir.clone(),
                 sources.static_dir.clone(),
+                sources.content_dir.clone(),
             ]);
             watch.set(watch_problems(&config, None));
             watch

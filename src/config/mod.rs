@@ -108,6 +108,9 @@ pub struct SiteSources {
     /// Folder served under `/static`.
     #[arg(long, env = "SCDI_STATIC", default_value = "static")]
     pub static_dir: PathBuf,
+    /// Folder with the campaign's statements (`statements/<slug>/<lang>.md`); none is fine.
+    #[arg(long, env = "SCDI_CONTENT", default_value = "content")]
+    pub content_dir: PathBuf,
     /// Percentage of the English messages a language needs to be offered to readers (by
     /// negotiation and the switcher); below it, it can still be previewed at its URL prefix.
     #[arg(long, env = "SCDI_MIN_COMPLETENESS", default_value_t = 90.0, value_parser = percentage)]
@@ -155,6 +158,7 @@ impl SiteSources {
             locales_dir: root.join(defaults.locales_dir),
             templates_dir: root.join(defaults.templates_dir),
             static_dir: root.join(defaults.static_dir),
+            content_dir: root.join(defaults.content_dir),
             ..defaults
         }
     }

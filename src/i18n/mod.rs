@@ -3,6 +3,7 @@
 //! parsed once into one thread-safe Fluent bundle. Direction comes from the tag; a locale
 //! whose completeness is below the threshold is served at its prefix but not offered.
 
+pub mod dates;
 pub mod negotiate;
 pub mod numbers;
 pub mod status;
@@ -82,6 +83,8 @@ pub struct Locale {
     pub script: String,
     /// Share of the reference locale's messages this locale has, 0.0 to 1.0.
     pub completeness: f64,
+    /// Long dates in the calendar of the locale's region (`og_locale`'s: `fa_IR`, `en_GB`).
+    dates: Option<dates::DateFormat>,
     /// Offered by negotiation and the switcher (complete enough); otherwise preview only.
     pub offered: bool,
     /// Each message and term as Fluent source, by id ([`status::canonical`]).
@@ -100,6 +103,14 @@ impl fmt::Debug for Locale {
 }
 
 impl Locale {
+    /// `day` as the locale writes it (`۲۵ شهریور ۱۴۰۱`, `16 September 2022`); ISO 8601
+    /// when ICU4X has no data for the locale.
+    pub fn long_date(&self, day: time::Date) -> String {
+        self.dates
+            .as_ref()
+            .map_or_else(|| day.to_string(), |d| d.format(day))
+    }
+
     /// Formats message `id` (or `id.attribute`); `None` when this locale lacks it, or when
     /// its text has a mistake formatting finds (a misspelt term or variable, which would
     /// show raw as `{-site-nmae}`): a translation then falls back whole to English, as a
@@ -374,7 +385,9 @@ fn load_locale(
         }
     }
     let script = likely_script(&id);
+    let dates = dates::DateFormat::new(&og_locale.replace('_', "-"));
     Ok(Locale {
+        dates,
         code: id.to_string(),
         dir: Direction::of(&id),
         script,

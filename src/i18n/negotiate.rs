@@ -33,6 +33,24 @@ pub(crate) fn request_locale<'a>(
     negotiate(locales, remembered_choice(headers).as_deref(), accept)
 }
 
+/// The locale for a request for something only some languages (`codes`, offered ones among
+/// them) have: the reader's choice or `Accept-Language` among those, else the first of them.
+pub(crate) fn request_locale_among<'a>(
+    locales: &'a Locales,
+    codes: &[&str],
+    headers: &HeaderMap,
+) -> Option<&'a Locale> {
+    let among: Vec<&Locale> = locales
+        .offered()
+        .filter(|l| codes.contains(&l.code.as_str()))
+        .collect();
+    let accept = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok());
+    negotiate_among(&among, remembered_choice(headers).as_deref(), accept)
+        .or_else(|| among.first().copied())
+}
+
 /// The `lang` cookie. Cookie pairs are parsed one by one, so that a cookie with bytes that
 /// are not ASCII (set by something else on the domain) does not hide this one.
 fn remembered_choice(headers: &HeaderMap) -> Option<String> {
@@ -109,11 +127,21 @@ pub fn negotiate<'a>(
     choice: Option<&str>,
     accept_language: Option<&str>,
 ) -> &'a Locale {
-    if let Some(locale) = choice.and_then(|c| locales.get(c)).filter(|l| l.offered) {
-        return locale;
-    }
     // Locales below the completeness threshold can be previewed but are never negotiated.
     let offered: Vec<&Locale> = locales.offered().collect();
+    negotiate_among(&offered, choice, accept_language).unwrap_or_else(|| locales.default_locale())
+}
+
+/// The remembered choice when it is one of `offered`, else the first of them
+/// `Accept-Language` accepts.
+fn negotiate_among<'a>(
+    offered: &[&'a Locale],
+    choice: Option<&str>,
+    accept_language: Option<&str>,
+) -> Option<&'a Locale> {
+    if let Some(locale) = choice.and_then(|c| offered.iter().find(|l| l.code == c)) {
+        return Some(locale);
+    }
     let ids: Vec<&LanguageIdentifier> = offered.iter().map(|l| &l.id).collect();
     let (ranges, refused) = parse_accept_language(accept_language.unwrap_or(""));
     let is_refused = |id: &LanguageIdentifier| {
@@ -134,8 +162,8 @@ pub fn negotiate<'a>(
             }
         };
         if let Some(i) = found {
-            return offered[i];
+            return Some(offered[i]);
         }
     }
-    locales.default_locale()
+    None
 }

@@ -6,6 +6,7 @@ mod contact;
 mod health;
 mod pages;
 mod sitemap;
+mod statements;
 
 use std::{borrow::Cow, sync::Arc, time::Duration};
 
@@ -27,7 +28,7 @@ use crate::{
         negotiate::{request_locale, LANG_COOKIE},
         Locale,
     },
-    page::{Form, Page, PAGES},
+    page::{Form, PAGES},
     site::Site,
     state::AppState,
 };
@@ -60,7 +61,7 @@ pub(crate) fn from_memory(site: &Site, uri: &Uri, headers: &HeaderMap) -> Option
     } else {
         let (lang, slug) = path.strip_prefix('/')?.split_once('/')?;
         let page = site.page(lang, slug)?;
-        (page.respond(headers), page.page.route)
+        (page.respond(headers), page.route)
     };
     res.extensions_mut().insert(Route(Cow::Borrowed(route)));
     Some(res)
@@ -82,7 +83,16 @@ pub(crate) fn router(config: &Config) -> Router<AppState> {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/lang/{code}", get(switch_language))
-        .route("/lang/{code}/{*page}", get(switch_language));
+        .route("/lang/{code}/{*page}", get(switch_language))
+        .route("/{lang}/statements", get(statements::show_statement))
+        .route("/{lang}/statements/", get(statements::show_statement))
+        .route(
+            "/{lang}/statements/{*rest}",
+            get(statements::show_statement),
+        )
+        .route("/statements", get(statements::redirect_bare))
+        .route("/statements/", get(statements::redirect_bare))
+        .route("/statements/{*rest}", get(statements::redirect_bare));
     for page in PAGES {
         let methods = match page.form {
             Some(Form::Contact) => get(pages::show_page).post(contact::submit.layer(deadline)),
@@ -180,7 +190,21 @@ async fn switch_language(
         .and_then(|c| site.locales.get(c))
         .filter(|l| l.offered)
         .ok_or(AppError::NotFound)?;
-    let slug = param("page").and_then(Page::at_slug).map_or("", Page::slug);
+    // A page the site holds in that language (a statement in it, or else the listing);
+    // anything else, its home page.
+    let slug = param("page")
+        .map(|p| {
+            if site.page(&locale.code, p).is_some() {
+                p
+            } else if p.starts_with("statements/")
+                && site.page(&locale.code, "statements/").is_some()
+            {
+                "statements/"
+            } else {
+                ""
+            }
+        })
+        .unwrap_or("");
     let cookie = Cookie::build((LANG_COOKIE, locale.code.clone()))
         .path("/")
         .max_age(time::Duration::days(365))

@@ -12,7 +12,7 @@ use crate::{error::AppError, state::AppState};
 
 pub(super) async fn sitemap(State(state): State<AppState>) -> Result<Response, AppError> {
     let site = state.site();
-    let pages = site.links.sitemap(&site.locales);
+    let pages = site.sitemap();
     let xml = site.renderer.render("sitemap.xml", pages)?;
     Ok((
         [(header::CONTENT_TYPE, "application/xml; charset=utf-8")],

@@ -1,7 +1,9 @@
 //! The site as readers get it: locales, templates and static files read once ([`Material`]),
 //! and every page rendered from them in every language, held in memory with its compressed
-//! forms ([`Site`]). A running server swaps whole sites (watch mode) and compresses its first
+//! forms ([`Site`]), statements among them ([`statements`]). A running server swaps whole sites (watch mode) and compresses its first
 //! one again, better, from the bytes it already holds.
+
+mod statements;
 
 use std::{collections::HashMap, sync::Arc};
 
@@ -12,19 +14,23 @@ use crate::{
     assets::Assets,
     config::SiteSources,
     i18n::{LoadError, Locales},
-    page::{Page, PAGES},
+    page::PAGES,
     precompressed::{Effort, Precompressed},
     render::{Links, Renderer, TemplateError},
 };
 
+pub(crate) use statements::Statements;
+
 /// Pages may be kept by browsers and shared caches for a short while.
 const PAGE_CACHE_CONTROL: &str = "public, max-age=300";
 
-/// Locales, templates and static files, read and checked: what pages are rendered from.
+/// Locales, templates, static files and statements, read and checked: what pages are
+/// rendered from.
 pub(crate) struct Material {
     pub(crate) locales: Arc<Locales>,
     pub(crate) renderer: Arc<Renderer>,
     pub(crate) assets: Assets,
+    pub(crate) statements: Arc<Statements>,
 }
 
 /// Everything built from the sources: one consistent snapshot per request, with every page
@@ -35,13 +41,15 @@ pub(crate) struct Site {
     pub(crate) assets: Assets,
     /// Where the live site's links point (also for pages rendered per request).
     pub(crate) links: Links,
-    /// language -> page slug -> the page, rendered and compressed.
-    pages: HashMap<String, HashMap<&'static str, Prerendered>>,
+    pub(crate) statements: Arc<Statements>,
+    /// language -> path below `/{lang}/` -> the page, rendered and compressed.
+    pages: HashMap<String, HashMap<String, Prerendered>>,
 }
 
 /// A page rendered once for everyone, held with its compressed forms.
 pub(crate) struct Prerendered {
-    pub(crate) page: &'static Page,
+    /// Its route, for the log.
+    pub(crate) route: &'static str,
     body: Precompressed,
 }
 
@@ -86,12 +94,15 @@ impl Material {
             tracing::error!("{problem}");
         }
         let locales = Arc::new(locales);
-        let assets = Assets::load(&sources.static_dir, effort)?;
-        let renderer = Renderer::new(&sources.templates_dir, locales.clone(), assets.urls())?;
+        let mut assets = Assets::load(&sources.static_dir, effort)?;
+        let statements = Statements::load(&sources.content_dir, &locales, &mut assets, effort)?;
+        let mut renderer = Renderer::new(&sources.templates_dir, locales.clone(), assets.urls())?;
+        renderer.add_global("statements", statements.globals(&locales));
         Ok(Self {
             locales,
             renderer: Arc::new(renderer),
             assets,
+            statements: Arc::new(statements),
         })
     }
 }
@@ -109,16 +120,28 @@ impl Site {
             locales,
             renderer,
             assets,
+            statements,
         } = Material::load(sources, strict, effort)?;
         let mut pages = HashMap::new();
         for locale in locales.iter() {
             let of_locale: &mut HashMap<_, _> = pages.entry(locale.code.clone()).or_default();
+            let mut hold = |slug: String, route, body: String, content_type| {
+                let body = Precompressed::new(body, content_type, true, effort)
+                    .with_language(&locale.code);
+                of_locale.insert(slug, Prerendered { route, body });
+            };
             for page in PAGES {
                 let html =
                     renderer.render_page(&locales, locale, page, &links, Value::UNDEFINED)?;
-                let body = Precompressed::new(html, "text/html; charset=utf-8", true, effort)
-                    .with_language(&locale.code);
-                of_locale.insert(page.slug(), Prerendered { page, body });
+                hold(
+                    page.slug().to_string(),
+                    page.route,
+                    html,
+                    "text/html; charset=utf-8",
+                );
+            }
+            for r in statements.render(&renderer, &locales, locale, &links)? {
+                hold(r.slug, r.route, r.body, r.content_type);
             }
         }
         Ok(Self {
@@ -126,6 +149,7 @@ impl Site {
             renderer,
             assets,
             links,
+            statements,
             pages,
         })
     }
@@ -142,7 +166,13 @@ impl Site {
                     .iter()
                     .map(|(slug, p)| {
                         let body = p.body.recompressed(effort);
-                        (*slug, Prerendered { page: p.page, body })
+                        (
+                            slug.clone(),
+                            Prerendered {
+                                route: p.route,
+                                body,
+                            },
+                        )
                     })
                     .collect();
                 (lang.clone(), of_locale)
@@ -153,8 +183,15 @@ impl Site {
             renderer: self.renderer.clone(),
             assets: self.assets.recompressed(effort),
             links: self.links.clone(),
+            statements: self.statements.clone(),
             pages,
         }
+    }
+
+    /// The sitemap's context: every page and statement in every offered language.
+    pub(crate) fn sitemap(&self) -> Value {
+        self.links
+            .sitemap(&self.locales, &self.statements.sitemap(&self.locales))
     }
 
     /// The page at `slug` in language `lang`, as rendered when the site was loaded.

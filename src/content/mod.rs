@@ -14,7 +14,9 @@
 //!
 //! Raw HTML in a statement is text, never markup: a statement is words, and a pasted
 //! `<script>` or `<iframe>` must not reach readers. What is read here is what `l10n check`
-//! checks; the pages that will show statements build on it.
+//! checks and what the pages show.
+
+mod markdown;
 
 use std::{
     collections::BTreeMap,
@@ -22,9 +24,9 @@ use std::{
     path::{Path, PathBuf},
 };
 
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
-
 use crate::files;
+
+pub(crate) use markdown::{html, Image};
 
 /// The folder of statements below the content folder.
 pub(crate) const STATEMENTS: &str = "statements";
@@ -34,16 +36,23 @@ pub(crate) const STATEMENTS: &str = "statements";
 pub(crate) struct Statement {
     /// Its folder's name: `a-z`, `0-9` and `-`; its URL path.
     pub(crate) slug: String,
+    /// Its folder, where its images are.
+    pub(crate) folder: PathBuf,
     /// By language tag.
     pub(crate) versions: BTreeMap<String, Version>,
 }
 
-/// A statement in one language, as far as the check needs it (the pages will add its
-/// title, summary and HTML).
+/// A statement in one language.
 #[derive(Debug, Clone)]
 pub(crate) struct Version {
     pub(crate) path: PathBuf,
+    pub(crate) title: String,
+    /// The front matter's `summary`, else the words of the first paragraph.
+    pub(crate) summary: String,
     pub(crate) date: time::Date,
+    pub(crate) updated: Option<time::Date>,
+    /// The Markdown after the front matter.
+    pub(crate) body: String,
     /// The words a reader sees (title, summary, the text outside code), with the byte
     /// offset of each run in the file: for the typography checks.
     pub(crate) texts: Vec<(usize, String)>,
@@ -135,7 +144,11 @@ pub(crate) fn load(content_dir: &Path) -> io::Result<(Vec<Statement>, Vec<Proble
             }
         }
         if !versions.is_empty() {
-            statements.push(Statement { slug, versions });
+            statements.push(Statement {
+                slug,
+                folder,
+                versions,
+            });
         }
     }
     statements.sort_by(|a, b| newest(b).cmp(&newest(a)).then(a.slug.cmp(&b.slug)));
@@ -237,12 +250,20 @@ fn read_version(
         ));
     }
     let at = |field: &str| 4 + front.find(field).unwrap_or(0);
-    let mut texts = vec![(at("title"), matter.title)];
-    texts.extend(matter.summary.map(|s| (at("summary"), s)));
-    texts.extend(read_body(body, body_start, folder, path, problems));
+    let mut texts = vec![(at("title"), matter.title.clone())];
+    texts.extend(matter.summary.clone().map(|s| (at("summary"), s)));
+    texts.extend(markdown::read_body(
+        body, body_start, folder, path, problems,
+    ));
     Some(Version {
         path: path.to_path_buf(),
+        title: matter.title,
+        summary: matter
+            .summary
+            .unwrap_or_else(|| markdown::first_paragraph(body)),
         date,
+        updated,
+        body: body.to_string(),
         texts,
     })
 }
@@ -254,96 +275,6 @@ fn day_of(value: &toml::value::Datetime) -> Option<time::Date> {
     };
     let month = time::Month::try_from(d.month).ok()?;
     time::Date::from_calendar_date(i32::from(d.year), month, d.day).ok()
-}
-
-/// Reads Markdown `body` (which starts at byte `base` of its file), as pulldown-cmark
-/// parses it for the pages: raw HTML is reported (it will be shown as text), and each image
-/// must have its alt text and its file in the statement's folder. Its words outside code,
-/// with their offsets.
-fn read_body(
-    body: &str,
-    base: usize,
-    folder: &Path,
-    path: &Path,
-    problems: &mut Vec<Problem>,
-) -> Vec<(usize, String)> {
-    let options = Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES;
-    let mut texts = vec![];
-    let mut in_code = false;
-    let mut image: Option<(usize, String, String)> = None;
-    for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
-        let at = base + range.start;
-        let event = match event {
-            Event::Html(raw) | Event::InlineHtml(raw) => {
-                problems.push(Problem {
-                    path: path.to_path_buf(),
-                    offset: at,
-                    kind: "raw-html",
-                    message: format!(
-                        "HTML in a statement is shown as text, not used: `{}`",
-                        raw.trim()
-                    ),
-                });
-                Event::Text(raw)
-            }
-            other => other,
-        };
-        match &event {
-            Event::Start(Tag::CodeBlock(_)) => in_code = true,
-            Event::End(TagEnd::CodeBlock) => in_code = false,
-            Event::Start(Tag::Image { dest_url, .. }) => {
-                image = Some((at, dest_url.to_string(), String::new()));
-            }
-            Event::End(TagEnd::Image) => {
-                if let Some((offset, url, alt)) = image.take() {
-                    check_image(folder, path, offset, &url, &alt, problems);
-                }
-            }
-            Event::Text(t) => {
-                if let Some((_, _, alt)) = &mut image {
-                    alt.push_str(t);
-                }
-                if !in_code {
-                    texts.push((at, t.to_string()));
-                }
-            }
-            _ => {}
-        }
-    }
-    texts
-}
-
-/// An image needs words for those who cannot see it, and its file beside the statement.
-fn check_image(
-    folder: &Path,
-    path: &Path,
-    offset: usize,
-    url: &str,
-    alt: &str,
-    problems: &mut Vec<Problem>,
-) {
-    let problem = |kind, message| Problem {
-        path: path.to_path_buf(),
-        offset,
-        kind,
-        message,
-    };
-    if alt.trim().is_empty() {
-        problems.push(problem(
-            "image-alt",
-            format!("the image `{url}` has no alt text: write what it shows, as ![a crowd in Tehran]({url})"),
-        ));
-    }
-    let local = !url.contains(':') && !url.starts_with('/') && !url.contains("..");
-    if !local || !folder.join(url).is_file() {
-        problems.push(problem(
-            "image-missing",
-            format!(
-                "the image `{url}` is not a file in the statement's folder {}",
-                folder.display()
-            ),
-        ));
-    }
 }
 
 #[cfg(test)]
