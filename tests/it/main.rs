@@ -19,6 +19,7 @@ mod in_process {
     mod page_weight;
     mod pages;
     mod properties;
+    mod statements;
 }
 
 /// The real binary on loopback, and the real services it works with: PostgreSQL, nginx, an
