@@ -279,9 +279,6 @@ pub(crate) struct L10nDirs {
     /// Rust sources scanned for `msg!` ids (skipped when missing).
     #[arg(long, default_value = "src")]
     pub(crate) src_dir: PathBuf,
-    /// The organisers' statements (`statements/<slug>/<lang>.md`), checked too.
-    #[arg(long, env = "SCDI_CONTENT", default_value = "content")]
-    pub(crate) content_dir: PathBuf,
 }
 
 impl L10nDirs {
@@ -291,7 +288,7 @@ impl L10nDirs {
             templates_dir: self.sources.templates_dir,
             src_dir: self.src_dir,
             min_completeness: self.sources.min_completeness,
-            content_dir: self.content_dir,
+            content_dir: self.sources.content_dir,
         })
     }
 }

@@ -15,7 +15,8 @@ import path from "node:path";
 import * as shared from "./shared.mjs";
 import { axeViolations, BIN, freePort, ROOT } from "./shared.mjs";
 
-const PAGES = ["", "platform", "people", "contact", "contact/thanks"];
+// The statements are the made-up examples of tests/fixtures/content.
+const PAGES = ["", "platform", "people", "contact", "contact/thanks", "statements", "statements/stop-the-executions"];
 const LANGS = [
   { lang: "en", dir: "ltr" },
   { lang: "fa", dir: "rtl" },
@@ -49,7 +50,7 @@ before(async () => {
   mirror = `${origin}/mirror`;
   liveBase = `http://127.0.0.1:${livePort}`;
   const out = path.join(dir, "site");
-  execFileSync(BIN, ["export", out, "--base-url", mirror, "--form-action", liveBase], { cwd: ROOT, stdio: "inherit" });
+  execFileSync(BIN, ["export", out, "--base-url", mirror, "--form-action", liveBase, "--content-dir", "tests/fixtures/content"], { cwd: ROOT, stdio: "inherit" });
   // nginx's workers may run as another user: let them read the copy.
   execFileSync("chmod", ["-R", "a+rX", dir]);
   const conf = path.join(dir, "nginx.conf");

@@ -13,7 +13,8 @@ import { axeViolations, freePort } from "./shared.mjs";
 
 const SHOTS = path.join(import.meta.dirname, "screenshots");
 
-const PAGES = ["", "platform", "people", "contact", "contact/thanks"];
+// The statements are the made-up examples of tests/fixtures/content.
+const PAGES = ["", "platform", "people", "contact", "contact/thanks", "statements/", "statements/stop-the-executions"];
 const LANGS = [
   { lang: "en", dir: "ltr" },
   { lang: "fa", dir: "rtl" },
@@ -32,7 +33,7 @@ before(async () => {
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   dbDir = mkdtempSync(path.join(tmpdir(), "scdi-browser-"));
-  server = await shared.startSite(["--addr", `127.0.0.1:${port}`, "--base-url", base, "--db", path.join(dbDir, "db.sqlite3"), "--contact-per-hour", "0"]);
+  server = await shared.startSite(["--addr", `127.0.0.1:${port}`, "--base-url", base, "--db", path.join(dbDir, "db.sqlite3"), "--contact-per-hour", "0", "--content-dir", "tests/fixtures/content"]);
   browser = await shared.launch();
   mkdirSync(SHOTS, { recursive: true });
 });
@@ -151,9 +152,15 @@ describe("layout stability: Persian pages do not move when their font arrives", 
   // 1.6 Mbit/s), so that the font arrives well after the first paint, as it does for
   // readers in Iran. Layout shifts are summed from Chromium's own layout-shift entries.
   const SLOW_4G = { offline: false, latency: 150, downloadThroughput: (1.6 * 1024 * 1024) / 8, uploadThroughput: (750 * 1024) / 8 };
-  for (const slug of PAGES) {
+  // Persian pages (their font arrives late), and the statements in both languages (their
+  // images arrive late).
+  const measured = [
+    ...PAGES.map((slug) => ["fa", slug]),
+    ...PAGES.filter((slug) => slug.startsWith("statements/")).map((slug) => ["en", slug]),
+  ];
+  for (const [lang, slug] of measured) {
     for (const viewport of VIEWPORTS) {
-      test(`/fa/${slug} at ${viewport.width}px: cumulative layout shift below 0.01`, async () => {
+      test(`/${lang}/${slug} at ${viewport.width}px: cumulative layout shift below 0.01`, async () => {
         const context = await browser.newContext({ viewport });
         const page = await context.newPage();
         const cdp = await context.newCDPSession(page);
@@ -165,11 +172,11 @@ describe("layout stability: Persian pages do not move when their font arrives", 
             for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.__shift += entry.value;
           }).observe({ type: "layout-shift", buffered: true });
         });
-        await page.goto(`${base}/fa/${slug}`, { waitUntil: "load" });
+        await page.goto(`${base}/${lang}/${slug}`, { waitUntil: "load" });
         await page.evaluate(() => document.fonts.ready);
         await page.waitForTimeout(300);
         const shift = await page.evaluate(() => window.__shift);
-        console.log(`/fa/${slug} at ${viewport.width}px: cumulative layout shift ${shift.toFixed(4)}`);
+        console.log(`/${lang}/${slug} at ${viewport.width}px: cumulative layout shift ${shift.toFixed(4)}`);
         assert.ok(shift < 0.01, `layout shift ${shift}`);
         await context.close();
       });

@@ -64,7 +64,9 @@ async fn dates_are_in_the_readers_calendar_and_raw_html_is_text() {
     assert!(en.body.contains("<h3>What we ask</h3>") && en.body.contains("<table>"));
     assert!(en.body.contains("footnote-definition"));
     // Open Graph says it is an article and when it was published.
-    assert!(en.body.contains(r#"<meta property="og:type" content="article">"#));
+    assert!(en
+        .body
+        .contains(r#"<meta property="og:type" content="article">"#));
     assert!(en
         .body
         .contains(r#"<meta property="article:published_time" content="2022-09-16">"#));
@@ -106,11 +108,15 @@ async fn the_listing_is_newest_first_and_marks_what_is_in_another_language() {
     .iter()
     .map(|href| fa.body.find(&format!("href=\"{href}\"")).expect(href))
     .collect();
-    assert!(order.windows(2).all(|w| w[0] < w[1]), "newest first: {order:?}");
+    assert!(
+        order.windows(2).all(|w| w[0] < w[1]),
+        "newest first: {order:?}"
+    );
     // The English-only statement: its own title, marked as English, and the note.
     let item = &fa.body[order[1]..order[2]];
     assert!(
-        item.contains(r#"lang="en" dir="ltr""#) && item.contains("Example: a statement in English only"),
+        item.contains(r#"lang="en" dir="ltr""#)
+            && item.contains("Example: a statement in English only"),
         "{item}"
     );
     assert!(item.contains("(فقط به انگلیسی)"), "{item}");
@@ -150,7 +156,11 @@ async fn the_listing_has_twenty_a_page() {
     assert!(!second.body.contains("rel=\"next\""));
     assert_eq!(app.get("/en/statements/page/3/").await.status, 404);
     // A Persian reader sees the same pages, the numbers in Persian.
-    assert!(app.get("/fa/statements/page/2/").await.body.contains("صفحهٔ ۲ از ۲"));
+    assert!(app
+        .get("/fa/statements/page/2/")
+        .await
+        .body
+        .contains("صفحهٔ ۲ از ۲"));
 }
 
 #[tokio::test]
@@ -162,7 +172,10 @@ async fn hreflang_links_join_existing_translations_only() {
     let one = app.get("/en/statements/english-only").await.body;
     let alternates = hreflangs(&one);
     assert_eq!(
-        alternates.iter().map(|(l, _)| l.as_str()).collect::<Vec<_>>(),
+        alternates
+            .iter()
+            .map(|(l, _)| l.as_str())
+            .collect::<Vec<_>>(),
         ["en", "x-default"],
         "no Persian page to point to"
     );
@@ -172,7 +185,10 @@ async fn hreflang_links_join_existing_translations_only() {
     let switched = app.get("/lang/fa/statements/english-only").await;
     assert_eq!(switched.location(), Some("/fa/statements/"));
     let switched = app.get("/lang/fa/statements/stop-the-executions").await;
-    assert_eq!(switched.location(), Some("/fa/statements/stop-the-executions"));
+    assert_eq!(
+        switched.location(),
+        Some("/fa/statements/stop-the-executions")
+    );
 }
 
 #[tokio::test]
@@ -182,7 +198,10 @@ async fn a_statement_missing_in_a_language_redirects_to_one_it_has() {
     assert_eq!(res.status, 307);
     assert_eq!(res.location(), Some("/en/statements/english-only"));
     let res = app
-        .get_with("/statements/stop-the-executions", &[("accept-language", "fa")])
+        .get_with(
+            "/statements/stop-the-executions",
+            &[("accept-language", "fa")],
+        )
         .await;
     assert_eq!(res.location(), Some("/fa/statements/stop-the-executions"));
     assert_eq!(res.header("vary"), Some("Accept-Language, Cookie"));
@@ -190,7 +209,10 @@ async fn a_statement_missing_in_a_language_redirects_to_one_it_has() {
         .get_with("/statements/persian-only", &[("accept-language", "en")])
         .await;
     assert_eq!(res.location(), Some("/fa/statements/persian-only"));
-    assert_eq!(app.get("/en/statements/no-such-statement").await.status, 404);
+    assert_eq!(
+        app.get("/en/statements/no-such-statement").await.status,
+        404
+    );
     assert_eq!(app.get("/statements/no-such-statement").await.status, 404);
     assert_eq!(
         app.get("/en/statements").await.location(),
@@ -209,7 +231,10 @@ async fn the_home_page_shows_the_three_newest_in_the_readers_language() {
         .collect();
     assert_eq!(shown.len(), 3, "{latest}");
     let fa = app.get("/fa/").await.body;
-    assert!(fa.contains("/fa/statements/persian-only\""), "Persian's three");
+    assert!(
+        fa.contains("/fa/statements/persian-only\""),
+        "Persian's three"
+    );
     assert!(!fa.contains("english-only"), "only statements in Persian");
     assert!(fa.contains("۱۸ اسفند ۱۴۰۲"));
 }
@@ -237,14 +262,23 @@ async fn the_feed_is_valid_linked_compressed_and_revalidated() {
         );
         assert!(page.contains(&link), "{lang}: linked from every page");
         let feed = app
-            .get_with(&format!("/{lang}/statements/feed.xml"), &[("accept-encoding", "br")])
+            .get_with(
+                &format!("/{lang}/statements/feed.xml"),
+                &[("accept-encoding", "br")],
+            )
             .await;
         assert_eq!(feed.status, 200);
-        assert!(feed.header("content-type").unwrap().starts_with("application/atom+xml"));
+        assert!(feed
+            .header("content-type")
+            .unwrap()
+            .starts_with("application/atom+xml"));
         assert_eq!(feed.header("content-encoding"), Some("br"));
         let etag = feed.header("etag").unwrap().to_string();
         let again = app
-            .get_with(&format!("/{lang}/statements/feed.xml"), &[("if-none-match", &etag)])
+            .get_with(
+                &format!("/{lang}/statements/feed.xml"),
+                &[("if-none-match", &etag)],
+            )
             .await;
         assert_eq!(again.status, 304);
         let xml = app.get(&format!("/{lang}/statements/feed.xml")).await.body;
@@ -257,7 +291,9 @@ async fn the_feed_is_valid_linked_compressed_and_revalidated() {
         assert!(parsed.contains(&format!(
             "entry http://127.0.0.1:3000/{lang}/statements/stop-the-executions http://127.0.0.1:3000/{lang}/statements/stop-the-executions 2022-09-16T00:00:00Z"
         )), "{parsed}");
-        assert!(xml.contains("&lt;img src=&quot;http://127.0.0.1:3000/static/statements/stop-the-executions/banner."));
+        assert!(xml.contains(
+            "&lt;img src=&quot;http://127.0.0.1:3000/static/statements/stop-the-executions/banner."
+        ));
     }
 }
 
@@ -279,7 +315,11 @@ for e in d.entries:
         .args(["-c", script, path.to_str().unwrap()])
         .output()
         .expect("Python's feedparser (scripts/test installs python3-feedparser)");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let mut text = String::from_utf8(out.stdout).unwrap();
     // "bozo=0 " with an empty exception: one line.
     text = text.replacen("bozo=0 \n", "bozo=0\n", 1);
@@ -301,7 +341,9 @@ async fn the_sitemap_lists_statements_with_their_translations() {
         assert!(xml.contains(&format!("<loc>{url}</loc>")), "{url}");
     }
     assert!(!xml.contains("<loc>http://127.0.0.1:3000/fa/statements/english-only</loc>"));
-    let entry = &xml[xml.find("<loc>http://127.0.0.1:3000/en/statements/english-only</loc>").unwrap()..];
+    let entry = &xml[xml
+        .find("<loc>http://127.0.0.1:3000/en/statements/english-only</loc>")
+        .unwrap()..];
     let entry = &entry[..entry.find("</url>").unwrap()];
     assert!(!entry.contains("hreflang=\"fa\""), "{entry}");
 }
@@ -326,21 +368,40 @@ fn the_export_writes_statements_listings_and_feeds_for_the_mirror() {
     .unwrap();
     let read = |p: &str| fs::read_to_string(out.path().join(p)).unwrap_or_else(|_| panic!("{p}"));
     let listing = read("fa/statements/index.html");
-    assert!(listing.contains(r#"href="../../en/statements/english-only/index.html""#), "{listing}");
+    assert!(
+        listing.contains(r#"href="../../en/statements/english-only/index.html""#),
+        "{listing}"
+    );
     let statement = read("fa/statements/stop-the-executions/index.html");
     assert!(statement.contains(r#"src="../../../static/statements/stop-the-executions/banner."#));
-    assert!(statement.contains(r#"href="https://live.example.org/fa/statements/stop-the-executions""#), "canonical: the live site");
+    assert!(
+        statement.contains(r#"href="https://live.example.org/fa/statements/stop-the-executions""#),
+        "canonical: the live site"
+    );
     let feed = read("fa/statements/feed.xml");
-    assert!(feed.contains(r#"href="https://user.github.io/scdi/fa/statements/stop-the-executions/""#), "links to the mirror");
-    assert!(feed.contains("<id>https://live.example.org/fa/statements/stop-the-executions</id>"), "ids as on every copy");
+    assert!(
+        feed.contains(r#"href="https://user.github.io/scdi/fa/statements/stop-the-executions/""#),
+        "links to the mirror"
+    );
+    assert!(
+        feed.contains("<id>https://live.example.org/fa/statements/stop-the-executions</id>"),
+        "ids as on every copy"
+    );
     assert!(feedparser(&feed).starts_with("bozo=0\n"));
     let sitemap = read("sitemap.xml");
     assert!(sitemap.contains("<loc>https://user.github.io/scdi/en/statements/english-only/</loc>"));
     let home = read("en/index.html");
-    assert!(home.contains(r#"href="../en/statements/feed.xml""#) || home.contains(r#"href="statements/feed.xml""#), "{home}");
+    assert!(
+        home.contains(r#"href="../en/statements/feed.xml""#)
+            || home.contains(r#"href="statements/feed.xml""#),
+        "{home}"
+    );
     let mut listed = String::new();
     for e in walkdir::WalkDir::new(out.path().join("en/statements")) {
         let _ = writeln!(listed, "{}", e.unwrap().path().display());
     }
-    assert!(listed.contains("en/statements/general-strike/index.html"), "{listed}");
+    assert!(
+        listed.contains("en/statements/general-strike/index.html"),
+        "{listed}"
+    );
 }
