@@ -405,3 +405,31 @@ fn the_export_writes_statements_listings_and_feeds_for_the_mirror() {
         "{listed}"
     );
 }
+
+/// In watch mode an organiser's new statement shows at once, and a mistake in one is said
+/// in the log and by the check while the rest keeps serving.
+#[tokio::test]
+async fn watch_mode_publishes_a_new_statement_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().to_path_buf();
+    let app = TestApp::with_config(|c| {
+        c.sources.content_dir = content.clone();
+        c.watch = true;
+    })
+    .await;
+    assert_eq!(app.get("/en/statements/").await.status, 404);
+    write_statement(
+        dir.path(),
+        "a-new-one",
+        "en",
+        "title = \"A new one\"\ndate = 2026-11-30",
+        "Its text.",
+    );
+    let listing = app.get("/en/statements/").await;
+    assert_eq!(listing.status, 200);
+    assert!(listing.body.contains("A new one"));
+    assert!(app.get("/en/").await.body.contains("/en/statements/a-new-one"));
+    write_statement(dir.path(), "broken", "en", "title = \"No date\"", "Text.");
+    let listing = app.get("/en/statements/").await;
+    assert!(listing.body.contains("A new one") && !listing.body.contains("No date"));
+}

@@ -559,3 +559,41 @@ async fn a_flood_of_made_up_methods_leaves_memory_and_the_report_bounded() {
     );
     assert!(log.len() < 64 * 1024, "the log is {} bytes", log.len());
 }
+
+/// An organiser publishes by adding a file and reloading (`systemctl reload`: SIGHUP): the
+/// statement is listed and served afterwards, by the same process.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sighup_publishes_a_new_statement() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().join("content");
+    std::fs::create_dir_all(&content).unwrap();
+    let mut server = Server::start(
+        dir.path().join("db.sqlite3"),
+        &["--content-dir", content.to_str().unwrap()],
+    );
+    let before = raw(&server.addr, &get("/en/statements/")).await.unwrap();
+    assert_eq!(before.status, 404, "no statements yet");
+    let folder = content.join("statements/published-by-sighup");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(
+        folder.join("en.md"),
+        "+++\ntitle = \"Published by SIGHUP\"\ndate = 2026-11-30\n+++\nText.\n",
+    )
+    .unwrap();
+    server.signal("-HUP");
+    let started = Instant::now();
+    while !server.log_text().contains("site reloaded (SIGHUP)") {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "{}",
+            server.log_text()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let page = raw(&server.addr, &get("/en/statements/published-by-sighup"))
+        .await
+        .unwrap();
+    assert_eq!(page.status, 200);
+    assert!(String::from_utf8_lossy(&page.body).contains("Published by SIGHUP"));
+    assert!(server.child.try_wait().unwrap().is_none(), "the process lives on");
+}
