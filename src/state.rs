@@ -312,7 +312,7 @@ fn watch_problems(config: &Config, reload_failed: Option<String>) -> Option<Prob
         // The sources, when run from the repository (as translators and developers do).
         src_dir: "src".into(),
         min_completeness: config.sources.min_completeness,
-        content_dir: "content".into(),
+        content_dir: config.sources.content_dir.clone(),
     });
     let errors = match checked {
         Ok(report) => report.banner_text(),

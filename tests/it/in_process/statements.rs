@@ -432,4 +432,10 @@ async fn watch_mode_publishes_a_new_statement_at_once() {
     write_statement(dir.path(), "broken", "en", "title = \"No date\"", "Text.");
     let listing = app.get("/en/statements/").await;
     assert!(listing.body.contains("A new one") && !listing.body.contains("No date"));
+    // The banner names the file and the problem, on the pages it shows on.
+    let home = app.get("/en/").await.body;
+    assert!(
+        home.contains("class=\"reload-error\"") && home.contains("broken/en.md:"),
+        "{home}"
+    );
 }
