@@ -229,7 +229,8 @@ pub(crate) struct NewLanguageArgs {
 pub(crate) struct MarkArgs {
     /// The language, e.g. `fa`.
     pub(crate) lang: String,
-    /// The messages to mark, e.g. `home-heading nav-home`.
+    /// The messages to mark, e.g. `home-heading nav-home`, and statements, as
+    /// `statements/<slug>`.
     #[arg(required_unless_present = "all", conflicts_with = "all")]
     pub(crate) ids: Vec<String>,
     /// Mark every message the language has (after checking them all); outdated ones only
@@ -242,6 +243,8 @@ pub(crate) struct MarkArgs {
     pub(crate) include_outdated: bool,
     #[arg(long, env = "SCDI_LOCALES", default_value = "locales")]
     pub(crate) locales_dir: PathBuf,
+    #[arg(long, env = "SCDI_CONTENT", default_value = "content")]
+    pub(crate) content_dir: PathBuf,
 }
 
 #[derive(Args)]

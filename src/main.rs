@@ -112,13 +112,29 @@ fn l10n_new_language(args: NewLanguageArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn l10n_mark(args: MarkArgs) -> anyhow::Result<ExitCode> {
-    let result = l10n::mark_translated(
-        &args.locales_dir,
-        &args.lang,
-        &args.ids,
-        args.all,
-        args.include_outdated,
-    )?;
+    let (statements, ids): (Vec<String>, Vec<String>) = args
+        .ids
+        .iter()
+        .cloned()
+        .partition(|id| id.starts_with("statements/"));
+    let mut result = if ids.is_empty() && !args.all {
+        l10n::Marked::default()
+    } else {
+        l10n::mark_translated(
+            &args.locales_dir,
+            &args.lang,
+            &ids,
+            args.all,
+            args.include_outdated,
+        )?
+    };
+    for id in statements {
+        let slug = id.trim_start_matches("statements/").trim_end_matches('/');
+        match l10n::mark_statement(&args.content_dir, &args.lang, slug) {
+            Ok(()) => result.marked.push(id),
+            Err(e) => result.refused.push((id, format!("{e:#}"))),
+        }
+    }
     let mut said = format!(
         "{} message(s) of {} marked as translated from today's English{}\n",
         result.marked.len(),

@@ -93,7 +93,7 @@ impl Recorded {
 
     /// Whether `translation` is no longer the text this record was made of: someone edited
     /// it since.
-    fn edited_since(&self, translation: &str) -> bool {
+    pub fn edited_since(&self, translation: &str) -> bool {
         match self {
             Recorded::Both {
                 translation: was, ..
@@ -283,7 +283,13 @@ pub fn read_record(dir: &Path) -> io::Result<BTreeMap<String, Recorded>> {
 }
 
 /// Writes the record of a language folder, one line per message, sorted (stable diffs).
-pub fn write_record(dir: &Path, lang: &str, record: &BTreeMap<String, Recorded>) -> io::Result<()> {
+/// `lang`: the language of the folder's translations; `None` for a statement's folder, whose
+/// record is by language.
+pub fn write_record(
+    dir: &Path,
+    lang: Option<&str>,
+    record: &BTreeMap<String, Recorded>,
+) -> io::Result<()> {
     // One line per message (an inline table), so that a change is one line of a diff. Ids
     // (Fluent's letters, digits, `-` and `_`) are TOML's bare keys.
     let quote = |s: &str| toml::Value::String(s.to_string()).to_string();
@@ -301,9 +307,16 @@ pub fn write_record(dir: &Path, lang: &str, record: &BTreeMap<String, Recorded>)
             Recorded::English(english) => format!("{id} = {}\n", quote(english)),
         })
         .collect();
+    let (what, command) = match lang {
+        Some(lang) => (format!("each {lang} translation"), lang.to_string()),
+        None => (
+            "each language's version of this statement".to_string(),
+            "LANG statements/SLUG".to_string(),
+        ),
+    };
     let text = format!(
-        "# The English each {lang} translation was made from, and a fingerprint of the translation\n\
-         # then, written by `scdi-site l10n mark-translated {lang}`. Do not edit it by hand: `l10n\n\
+        "# The English {what} was made from, and a fingerprint of the translation\n\
+         # then, written by `scdi-site l10n mark-translated {command}`. Do not edit it by hand: `l10n\n\
          # check` compares it with today's English to tell which translations are outdated (a\n\
          # translation changed since its fingerprint counts as made from today's English).\n\n{body}"
     );

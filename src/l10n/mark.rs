@@ -1,6 +1,7 @@
 //! `scdi-site l10n mark-translated fa [ID...] [--all]`: records that these translations were
 //! made from today's English, in `locales/fa/translated-from.toml`. Translators never edit
-//! that file; `l10n check` compares it with the English to tell what is outdated.
+//! that file; `l10n check` compares it with the English to tell what is outdated. A
+//! statement (`statements/<slug>`) is recorded the same way, beside it, in its folder.
 
 use std::path::Path;
 
@@ -79,6 +80,29 @@ pub fn mark_translated(
             }
         }
     }
-    status::write_record(&dir, lang, &record)?;
+    status::write_record(&dir, Some(lang), &record)?;
     Ok(result)
+}
+
+/// Marks statement `slug`'s version in `lang` as translated from today's English, in the
+/// statement's folder (`translated-from.toml`, one line per language).
+pub fn mark_statement(content_dir: &Path, lang: &str, slug: &str) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        lang != DEFAULT_LANG,
+        "{DEFAULT_LANG} is the reference: only translations are marked"
+    );
+    let folder = content_dir.join(crate::content::STATEMENTS).join(slug);
+    let read = |lang: &str| {
+        let path = folder.join(format!("{lang}.md"));
+        crate::files::read_text(&path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+    };
+    let english = read(DEFAULT_LANG)?;
+    let translation = read(lang)?;
+    let mut record = status::read_record(&folder)?;
+    record.insert(
+        lang.to_string(),
+        status::Recorded::of(&english, &translation),
+    );
+    status::write_record(&folder, None, &record)?;
+    Ok(())
 }

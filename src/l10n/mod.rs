@@ -20,7 +20,7 @@ use crate::i18n::{
     status::{self, English},
     LanguageMeta, DEFAULT_LANG, LANGUAGES_FILE,
 };
-pub use mark::{mark_translated, Marked};
+pub use mark::{mark_statement, mark_translated, Marked};
 pub use new_language::{new_language, NewLanguage};
 use parse::{parse_locale, Entry, ParsedLocale, PatternInfo};
 pub use report::{Completeness, Finding, Report, Severity};
@@ -335,7 +335,8 @@ pub fn check(opts: &CheckOptions) -> anyhow::Result<Report> {
         }
     }
 
-    check_content(&mut c, &opts.content_dir)?;
+    let codes: Vec<String> = locales.iter().map(|l| l.code.clone()).collect();
+    check_content(&mut c, &opts.content_dir, &codes)?;
 
     let mut findings = c.findings;
     findings.sort_by(|a, b| (&a.file, a.line, a.col).cmp(&(&b.file, b.line, b.col)));
@@ -368,7 +369,7 @@ fn has_id(locale: &ParsedLocale, id: &str) -> bool {
 
 /// The statements' problems (front matter, raw HTML, images), and the typography of those
 /// in a language written in Arabic script, each in the statement's language.
-fn check_content(c: &mut Checker, content_dir: &Path) -> anyhow::Result<()> {
+fn check_content(c: &mut Checker, content_dir: &Path, languages: &[String]) -> anyhow::Result<()> {
     let (statements, problems) = crate::content::load(content_dir)?;
     let lang_of = |path: &Path| {
         path.file_stem()
@@ -381,6 +382,7 @@ fn check_content(c: &mut Checker, content_dir: &Path) -> anyhow::Result<()> {
         let issue = Issue::new(Severity::Error, p.kind, None, p.message);
         c.at(&lang_of(&p.path), &p.path, &text, p.offset, issue);
     }
+    statements_to_translate(c, &statements, languages)?;
     for version in statements.iter().flat_map(|s| s.versions.values()) {
         let lang = lang_of(&version.path);
         let arabic = lang
@@ -396,6 +398,68 @@ fn check_content(c: &mut Checker, content_dir: &Path) -> anyhow::Result<()> {
                 let issue = Issue::new(Severity::Warning, kind, None, message);
                 c.at(&lang, &version.path, &text, offset + at, issue);
             }
+        }
+    }
+    Ok(())
+}
+
+/// For each translation `languages`, the statements to translate: those written in English
+/// and not in it (`statement-missing`), and versions whose English changed since they were
+/// translated (`statement-outdated`, with the English then and now) or that were never
+/// recorded (`statement-unmarked`): the messages' outdated mechanism, a file for a message.
+fn statements_to_translate(
+    c: &mut Checker,
+    statements: &[crate::content::Statement],
+    languages: &[String],
+) -> anyhow::Result<()> {
+    for s in statements {
+        let Some(en) = s.versions.get(DEFAULT_LANG) else {
+            continue;
+        };
+        let english = crate::files::read_text(&en.path)?;
+        let record = status::read_record(&s.folder)?;
+        let id = format!("statements/{}", s.slug);
+        for lang in languages.iter().filter(|l| *l != DEFAULT_LANG) {
+            let path = s.folder.join(format!("{lang}.md"));
+            let (kind, was, message) = match s.versions.get(lang) {
+                None => (
+                    "statement-missing",
+                    None,
+                    format!(
+                        "`{}` has no {lang} version yet: write {}",
+                        s.slug,
+                        path.display()
+                    ),
+                ),
+                Some(v) => {
+                    let translation = crate::files::read_text(&v.path)?;
+                    match record.get(lang) {
+                        None => (
+                            "statement-unmarked",
+                            None,
+                            format!(
+                                "`{}` in {lang} is not recorded as translated from today's English",
+                                s.slug
+                            ),
+                        ),
+                        Some(r) if r.english() == english || r.edited_since(&translation) => {
+                            continue
+                        }
+                        Some(r) => (
+                            "statement-outdated",
+                            Some(r.english().to_string()),
+                            format!(
+                                "the English of `{}` changed since it was translated into {lang}",
+                                s.slug
+                            ),
+                        ),
+                    }
+                }
+            };
+            let mut issue = Issue::new(Severity::Warning, kind, Some(&id), message);
+            issue.english = Some((english.clone(), was, en.title.clone()));
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            c.at(lang, &path, &text, 0, issue);
         }
     }
     Ok(())

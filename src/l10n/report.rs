@@ -74,10 +74,15 @@ impl Report {
         // A translation not yet recorded (`unmarked`) counts and is shown, but does not fail
         // a strict run: a translator on the web, with no program to record it, has done
         // the job (anyone who runs `mark-translated` later records it).
+        // Nor does a statement to translate: one may be in one language only, and an
+        // organiser's edit of the English must not wait for its translation.
         self.errors > 0
             || (strict
                 && self.findings.iter().any(|f| {
-                    f.severity == Severity::Warning && f.kind != "unmarked" && offered(&f.locale)
+                    f.severity == Severity::Warning
+                        && f.kind != "unmarked"
+                        && !f.kind.starts_with("statement-")
+                        && offered(&f.locale)
                 }))
     }
 
@@ -184,10 +189,14 @@ impl Report {
             .filter(|f| f.kind != "unmarked")
             .filter(is_term)
             .count();
-        let messages = todo.len() - to_mark - terms;
+        let statements = todo
+            .iter()
+            .filter(|f| f.kind.starts_with("statement-"))
+            .count();
+        let messages = todo.len() - to_mark - terms - statements;
         let _ = writeln!(
             out,
-            "To do in {language} ({locale}): {messages} message(s) to translate{}{}\n",
+            "To do in {language} ({locale}): {messages} message(s) to translate{}{}{}\n",
             match terms {
                 0 => String::new(),
                 n => format!(" and {n} term(s) (shared wording used inside messages)"),
@@ -195,6 +204,10 @@ impl Report {
             match to_mark {
                 0 => String::new(),
                 n => format!("; {n} translated, to mark once checked"),
+            },
+            match statements {
+                0 => String::new(),
+                n => format!("; {n} statement(s) to translate, bring up to date or mark"),
             }
         );
         for f in &todo {
@@ -220,7 +233,10 @@ impl Report {
             if !f.source_line.is_empty() {
                 let _ = writeln!(out, "  Translation now: {}", f.source_line);
             }
-            if matches!(f.kind, "outdated" | "unmarked") {
+            if matches!(
+                f.kind,
+                "outdated" | "unmarked" | "statement-outdated" | "statement-unmarked"
+            ) {
                 let _ = writeln!(
                     out,
                     "  When it matches: scdi-site l10n mark-translated {locale} {id}"
@@ -286,6 +302,7 @@ impl Report {
                 .findings
                 .iter()
                 .filter(|f| !matches!(f.kind, "missing" | "untranslated" | "unmarked"))
+                .filter(|f| !f.kind.starts_with("statement-"))
                 .cloned()
                 .collect(),
             ..self.clone()

@@ -428,7 +428,11 @@ async fn watch_mode_publishes_a_new_statement_at_once() {
     let listing = app.get("/en/statements/").await;
     assert_eq!(listing.status, 200);
     assert!(listing.body.contains("A new one"));
-    assert!(app.get("/en/").await.body.contains("/en/statements/a-new-one"));
+    assert!(app
+        .get("/en/")
+        .await
+        .body
+        .contains("/en/statements/a-new-one"));
     write_statement(dir.path(), "broken", "en", "title = \"No date\"", "Text.");
     let listing = app.get("/en/statements/").await;
     assert!(listing.body.contains("A new one") && !listing.body.contains("No date"));

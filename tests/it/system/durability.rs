@@ -595,5 +595,8 @@ async fn sighup_publishes_a_new_statement() {
         .unwrap();
     assert_eq!(page.status, 200);
     assert!(String::from_utf8_lossy(&page.body).contains("Published by SIGHUP"));
-    assert!(server.child.try_wait().unwrap().is_none(), "the process lives on");
+    assert!(
+        server.child.try_wait().unwrap().is_none(),
+        "the process lives on"
+    );
 }

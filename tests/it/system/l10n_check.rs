@@ -945,3 +945,83 @@ fn statements_are_checked_with_their_file_and_line() {
     let (code, out) = run_check(&[], dir.path());
     assert_eq!(code, 1, "{out}");
 }
+
+/// `l10n todo fa` lists statements with no Persian version and Persian versions whose
+/// English changed since they were translated, with the change word by word; marking one
+/// clears it; none of it fails a strict check or changes the language's completeness.
+#[test]
+fn statements_to_translate_are_in_the_todo() {
+    let dir = site_copy();
+    let statements = dir.path().join("content/statements");
+    let write = |slug: &str, lang: &str, text: &str| {
+        fs::create_dir_all(statements.join(slug)).unwrap();
+        fs::write(statements.join(slug).join(format!("{lang}.md")), text).unwrap();
+    };
+    let long = "The campaign calls on every union in Britain to stand with the workers of \
+                Iran, whose strike has now entered its third week despite arrests.";
+    write(
+        "english-only",
+        "en",
+        "+++\ntitle = \"Only English\"\ndate = 2026-11-30\n+++\nText.\n",
+    );
+    write(
+        "both",
+        "en",
+        &format!("+++\ntitle = \"Both\"\ndate = 2026-11-29\n+++\n{long}\n"),
+    );
+    write(
+        "both",
+        "fa",
+        "+++\ntitle = \"هر دو\"\ndate = 2026-11-29\n+++\nمتن.\n",
+    );
+    let completeness_before = completeness(&check_copy(dir.path()), "fa").translated;
+
+    let out = todo("fa", dir.path());
+    assert!(
+        out.contains("statements/english-only  [statement-missing]"),
+        "{out}"
+    );
+    assert!(
+        out.contains("statements/both  [statement-unmarked]"),
+        "{out}"
+    );
+    assert!(out.contains("2 statement(s) to translate"), "{out}");
+    let (code, _, err) = crate::common::scdi(
+        &["l10n", "mark-translated", "fa", "statements/both"],
+        dir.path(),
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(!todo("fa", dir.path()).contains("statements/both"));
+
+    // The English changes: the Persian version is outdated, the change shown word by word.
+    write(
+        "both",
+        "en",
+        &format!(
+            "+++\ntitle = \"Both\"\ndate = 2026-11-29\n+++\n{}\n",
+            long.replace("third", "fourth")
+        ),
+    );
+    let out = todo("fa", dir.path());
+    assert!(
+        out.contains("statements/both  [statement-outdated]"),
+        "{out}"
+    );
+    assert!(
+        out.contains("[-third-]") && out.contains("{+fourth+}"),
+        "{out}"
+    );
+    assert!(
+        out.contains("scdi-site l10n mark-translated fa statements/both"),
+        "{out}"
+    );
+    let (code, out) = run_check(&["--strict"], dir.path());
+    assert_eq!(
+        code, 0,
+        "a statement to translate never fails the check: {out}"
+    );
+    assert_eq!(
+        completeness(&check_copy(dir.path()), "fa").translated,
+        completeness_before
+    );
+}
