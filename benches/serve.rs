@@ -53,10 +53,17 @@ fn main() {
     startups.sort();
 
     let port = free_port();
-    let mut site = start_site(root, &db, port, &[]);
+    // With the test's example statements, so that a statement page is measured too.
+    let statements = ["--content-dir", "tests/fixtures/content"];
+    let mut site = start_site(root, &db, port, &statements);
     wait_ready(port, "/en/");
     let css = css_path(port);
-    let urls = ["/en/", "/fa/", css.as_str()];
+    let urls = [
+        "/en/",
+        "/fa/",
+        "/fa/statements/stop-the-executions",
+        css.as_str(),
+    ];
 
     // The limit sends exactly the bytes the site sends for these URLs: the same headers
     // (the security headers are a good part of a response) and the same brotli body.
@@ -110,7 +117,12 @@ fn main() {
     // minute) and with a log line per request (`--access-log`). All four servers stay up
     // and runs are interleaved per URL, so that they meet the same machine.
     let lines_port = free_port();
-    let mut lines = start_site(root, &db, lines_port, &["--access-log"]);
+    let mut lines = start_site(
+        root,
+        &db,
+        lines_port,
+        &["--access-log", statements[0], statements[1]],
+    );
     wait_ready(lines_port, "/en/");
     const SERVERS: [&str; 4] = [
         "scdi-site, default (counts)",

@@ -10,7 +10,7 @@ use axum::{
 use minijinja::{context, Value};
 
 use super::{from_memory, Localized};
-use crate::{error::AppError, page::Page, state::AppState};
+use crate::{error::AppError, i18n::Locale, page::Page, state::AppState};
 
 /// GET for every page of the table: the page from memory, or rendered now when the
 /// watch-mode banner must show on it.
@@ -49,11 +49,18 @@ pub(super) fn render_page(
         &localized.site.links,
         extra,
     )?;
-    let mut res = (status, Html(html)).into_response();
+    let mut res = uncached(html, locale);
+    *res.status_mut() = status;
+    Ok(res)
+}
+
+/// A page rendered for this request only: never stored by caches.
+pub(super) fn uncached(html: String, locale: &Locale) -> Response {
+    let mut res = Html(html).into_response();
     res.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     if let Ok(v) = HeaderValue::from_str(&locale.code) {
         res.headers_mut().insert(header::CONTENT_LANGUAGE, v);
     }
-    Ok(res)
+    res
 }

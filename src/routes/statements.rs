@@ -8,6 +8,8 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
 };
 
+use minijinja::context;
+
 use super::{from_memory, Localized};
 use crate::{
     error::AppError,
@@ -15,14 +17,33 @@ use crate::{
     state::AppState,
 };
 
-/// `/{lang}/statements/...`: the page from memory; a statement not in `lang`, in the
-/// reader's language among those it is in; anything else, not found.
+/// `/{lang}/statements/...`: the page from memory (rendered now when the watch-mode banner
+/// must show on it); a statement not in `lang`, in the reader's language among those it is
+/// in; anything else, not found.
 pub(super) async fn show_statement(
+    State(state): State<AppState>,
     localized: Localized,
     uri: Uri,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let site = &localized.site;
+    if let Some(problems) = state.watch_problems() {
+        let locale = localized.locale();
+        let below = format!("/{}/", locale.code);
+        let slug = uri.path().strip_prefix(&below).unwrap_or_default();
+        let extra = context! { watch_problems => problems };
+        let page = site.statements.render_one(
+            slug,
+            &site.renderer,
+            &site.locales,
+            locale,
+            &site.links,
+            extra,
+        );
+        if let Some(page) = page.filter(|_| !slug.ends_with(".xml")) {
+            return Ok(super::pages::uncached(page?.body, locale));
+        }
+    }
     if let Some(res) = from_memory(site, &uri, &headers) {
         return Ok(res);
     }

@@ -35,6 +35,15 @@ pub(crate) struct Statements {
     images: HashMap<String, (String, u32, u32)>,
 }
 
+/// What a statement page is.
+#[derive(Clone, Copy)]
+enum Kind<'a> {
+    /// Listing page `n` (from 1).
+    Listing(usize),
+    Statement(&'a Statement, &'a Version),
+    Feed,
+}
+
 /// A page (or the feed) of statements, rendered for one language.
 pub(crate) struct Rendered {
     /// Its path below `/{lang}/`.
@@ -166,51 +175,122 @@ impl Statements {
         locale: &Locale,
         links: &Links,
     ) -> Result<Vec<Rendered>, minijinja::Error> {
-        let mut out = vec![];
+        self.pages(&locale.code)
+            .into_iter()
+            .map(|(slug, page)| {
+                self.render_page(
+                    page,
+                    slug,
+                    renderer,
+                    locales,
+                    locale,
+                    links,
+                    Value::UNDEFINED,
+                )
+            })
+            .collect()
+    }
+
+    /// The page at `slug` in `locale` alone, with `extra` context (the watch-mode banner);
+    /// `None` when there is no such page.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn render_one(
+        &self,
+        slug: &str,
+        renderer: &Renderer,
+        locales: &Locales,
+        locale: &Locale,
+        links: &Links,
+        extra: Value,
+    ) -> Option<Result<Rendered, minijinja::Error>> {
+        let (slug, page) = self
+            .pages(&locale.code)
+            .into_iter()
+            .find(|(s, _)| s == slug)?;
+        Some(self.render_page(page, slug, renderer, locales, locale, links, extra))
+    }
+
+    /// The statement pages in `lang`, by path: what [`Self::render`] renders.
+    fn pages<'a>(&'a self, lang: &'a str) -> Vec<(String, Kind<'a>)> {
+        let mut pages: Vec<(String, Kind<'_>)> = (1..=self.page_count())
+            .map(|n| (listing_slug(n), Kind::Listing(n)))
+            .collect();
+        for (s, v) in self.in_language(lang) {
+            pages.push((format!("statements/{}", s.slug), Kind::Statement(s, v)));
+        }
+        if self.in_language(lang).next().is_some() {
+            pages.push(("statements/feed.xml".into(), Kind::Feed));
+        }
+        pages
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn render_page(
+        &self,
+        page: Kind<'_>,
+        slug: String,
+        renderer: &Renderer,
+        locales: &Locales,
+        locale: &Locale,
+        links: &Links,
+        extra: Value,
+    ) -> Result<Rendered, minijinja::Error> {
+        let links = &*links.of_page(&locale.code, &slug);
+        let (template, route, context) = match page {
+            Kind::Listing(n) => {
+                let route = if n == 1 {
+                    "/{lang}/statements/"
+                } else {
+                    "/{lang}/statements/page/{n}/"
+                };
+                (
+                    "statements.html",
+                    route,
+                    self.listing(n, locale, locales, links),
+                )
+            }
+            Kind::Statement(s, v) => (
+                "statement.html",
+                "/{lang}/statements/{slug}",
+                self.statement(s, v, locale, locales, links),
+            ),
+            Kind::Feed => {
+                return Ok(Rendered {
+                    slug,
+                    route: "/{lang}/statements/feed.xml",
+                    body: renderer.render("feed.xml", self.feed(locale, links))?,
+                    content_type: "application/atom+xml; charset=utf-8",
+                })
+            }
+        };
+        let context = context! { ..extra, ..context };
+        Ok(Rendered {
+            body: renderer.render_at(template, locales, locale, &slug, links, context)?,
+            slug,
+            route,
+            content_type: "text/html; charset=utf-8",
+        })
+    }
+
+    /// Listing page `n`: its statements and the links to the pages beside it.
+    fn listing(&self, n: usize, locale: &Locale, locales: &Locales, links: &Links) -> Value {
         let pages = self.page_count();
-        for (i, chunk) in self.list.chunks(PER_PAGE).enumerate() {
-            let n = i + 1;
-            let slug = listing_slug(n);
-            let links = &*links.of_page(&locale.code, &slug);
-            let items: Vec<Value> = chunk
-                .iter()
-                .map(|s| self.item(s, locale, locales, links))
-                .collect();
-            let href = |n: usize| page_href(links.root.as_deref(), &locale.code, &listing_slug(n));
-            let extra = context! {
-                items,
-                page => n,
-                pages,
-                previous => (n > 1).then(|| href(n - 1)),
-                next => (n < pages).then(|| href(n + 1)),
-            };
-            let body =
-                renderer.render_at("statements.html", locales, locale, &slug, links, extra)?;
-            let route = if n == 1 {
-                "/{lang}/statements/"
-            } else {
-                "/{lang}/statements/page/{n}/"
-            };
-            out.push(html(slug, route, body));
+        let items: Vec<Value> = self
+            .list
+            .chunks(PER_PAGE)
+            .nth(n - 1)
+            .unwrap_or_default()
+            .iter()
+            .map(|s| self.item(s, locale, locales, links))
+            .collect();
+        let href = |n: usize| page_href(links.root.as_deref(), &locale.code, &listing_slug(n));
+        context! {
+            items,
+            page => n,
+            pages,
+            previous => (n > 1).then(|| href(n - 1)),
+            next => (n < pages).then(|| href(n + 1)),
         }
-        for (s, v) in self.in_language(&locale.code) {
-            let slug = format!("statements/{}", s.slug);
-            let links = &*links.of_page(&locale.code, &slug);
-            let extra = self.statement(s, v, locale, locales, links);
-            let body =
-                renderer.render_at("statement.html", locales, locale, &slug, links, extra)?;
-            out.push(html(slug, "/{lang}/statements/{slug}", body));
-        }
-        if self.in_language(&locale.code).next().is_some() {
-            let body = renderer.render("feed.xml", self.feed(locale, links))?;
-            out.push(Rendered {
-                slug: "statements/feed.xml".into(),
-                route: "/{lang}/statements/feed.xml",
-                body,
-                content_type: "application/atom+xml; charset=utf-8",
-            });
-        }
-        Ok(out)
     }
 
     /// A statement on a listing page: in the reader's language, else in English, else in
@@ -337,15 +417,6 @@ fn listing_slug(n: usize) -> String {
         LISTING.to_string()
     } else {
         format!("{LISTING}page/{n}/")
-    }
-}
-
-fn html(slug: String, route: &'static str, body: String) -> Rendered {
-    Rendered {
-        slug,
-        route,
-        body,
-        content_type: "text/html; charset=utf-8",
     }
 }
 
