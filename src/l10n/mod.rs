@@ -385,6 +385,18 @@ fn check_content(c: &mut Checker, content_dir: &Path, languages: &[String]) -> a
     statements_to_translate(c, &statements, languages)?;
     for version in statements.iter().flat_map(|s| s.versions.values()) {
         let lang = lang_of(&version.path);
+        if !languages.contains(&lang) {
+            let issue = Issue::new(
+                Severity::Warning,
+                "unknown-language",
+                None,
+                format!("the site has no language `{lang}` (a folder in the locales): this file is not published"),
+            );
+            c.at(&lang, &version.path, "", 0, issue);
+        }
+    }
+    for version in statements.iter().flat_map(|s| s.versions.values()) {
+        let lang = lang_of(&version.path);
         let arabic = lang
             .parse()
             .is_ok_and(|id| crate::i18n::likely_script(&id) == "Arab");

@@ -19,7 +19,9 @@ pub struct Finding {
     /// Machine-readable kind: `syntax`, `missing`, `obsolete`, `variable-missing`,
     /// `variable-unknown`, `unknown-reference`, `unknown-id`, `unused`, `duplicate`,
     /// `metadata`, `arabic-letter`, `zwnj`, `untranslated`, `ascii-digit`,
-    /// `latin-punctuation`, `bidi-control`, `plural-one`.
+    /// `latin-punctuation`, `bidi-control`, `plural-one`; for statements `front-matter`,
+    /// `slug`, `date-mismatch`, `raw-html`, `image-alt`, `image-missing`, `unknown-language`,
+    /// and the to-do `statement-missing`, `statement-outdated`, `statement-unmarked`.
     pub kind: &'static str,
     /// The locale concerned (empty for template/code findings).
     pub locale: String,

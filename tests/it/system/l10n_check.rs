@@ -927,7 +927,13 @@ fn statements_are_checked_with_their_file_and_line() {
         "+++\ntitle = \"نمونه\"\ndate = 2026-11-30\n+++\nمتن علي.\n\n<b>bold</b>\n\n![](x.png)\n",
     )
     .unwrap();
+    fs::write(
+        folder.join("de.md"),
+        "+++\ntitle = \"Ein Beispiel\"\ndate = 2026-11-30\n+++\nText.\n",
+    )
+    .unwrap();
     let report = check_copy(dir.path());
+    assert!(first(&report, "unknown-language").file.ends_with("de.md"));
     let date = first(&report, "front-matter");
     assert!(
         date.file.ends_with("example-statement/en.md") && date.line == 3,
