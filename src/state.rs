@@ -183,7 +183,8 @@ impl AppState {
     /// Replaces the quickly compressed site of startup with the same site compressed as well
     /// as it can be (about 12% smaller, ten times the work), from the bytes in memory, off
     /// the async workers. The content and ETags are the same, so nothing a reader has cached
-    /// goes stale. Run once, by `main` after startup and by tests that measure sizes.
+    /// goes stale. Run after startup, after each SIGHUP reload, and by tests that measure
+    /// sizes.
     pub async fn compress_fully(&self) {
         if self.config.watch {
             return;
@@ -193,7 +194,8 @@ impl AppState {
             let quick = state.site();
             let full = Arc::new(quick.recompressed(Effort::Best));
             // Only in place of the site it was made from: a reload (SIGHUP) meanwhile put
-            // newer files in place, fully compressed already, which must not be undone.
+            // newer files in place, which must not be undone (its own full compression
+            // follows it).
             state.site.compare_and_swap(&quick, full);
         })
         .await;
@@ -202,17 +204,20 @@ impl AppState {
         }
     }
 
-    /// Reloads locales, templates and static files (SIGHUP), as `--watch` does on a change:
-    /// requests in flight finish with the site they began with, the next ones get the new
-    /// one; a broken file is logged and the last good site goes on serving.
+    /// Reloads locales, templates, static files and statements (SIGHUP), as `--watch` does
+    /// on a change: requests in flight finish with the site they began with, the next ones
+    /// get the new one; a broken file is logged and the last good site goes on serving.
+    /// Like a start, the new site serves compressed quickly, then fully.
     pub async fn reload(&self) {
         let state = self.clone();
         let reloaded = tokio::task::spawn_blocking(move || {
-            state.load_again("site reloaded (SIGHUP): locales, templates, static files");
+            state.load_again("site reloaded (SIGHUP): locales, templates, static files, statements")
         })
         .await;
-        if let Err(e) = reloaded {
-            tracing::error!(error = %e, "reload task failed");
+        match reloaded {
+            Ok(None) => self.compress_fully().await,
+            Ok(Some(_)) => {}
+            Err(e) => tracing::error!(error = %e, "reload task failed"),
         }
     }
 
@@ -227,7 +232,7 @@ impl AppState {
         let reloaded = tokio::task::spawn_blocking(move || {
             let Some(watch) = &state.watch else { return };
             watch.reload_if_changed(|| {
-                let failed = state.load_again("locales and templates reloaded");
+                let failed = state.load_again("site files reloaded");
                 watch_problems(&state.config, failed)
             });
         })
@@ -243,7 +248,9 @@ impl AppState {
     /// Blocking: it reads folders and renders every page.
     fn load_again(&self, reloaded: &str) -> Option<String> {
         let config = &self.config;
-        match Site::load(&config.sources, Links::live(config), false, Effort::Best) {
+        // Quickly compressed, as at startup: a thousand statements would otherwise keep
+        // the new text waiting for seconds (SIGHUP's `reload` compresses it fully then).
+        match Site::load(&config.sources, Links::live(config), false, Effort::Quick) {
             Ok(site) => {
                 self.site.store(Arc::new(site));
                 tracing::info!("{reloaded}");

@@ -122,28 +122,26 @@ impl Site {
             assets,
             statements,
         } = Material::load(sources, strict, effort)?;
-        let mut pages = HashMap::new();
-        for locale in locales.iter() {
-            let of_locale: &mut HashMap<_, _> = pages.entry(locale.code.clone()).or_default();
-            let mut hold = |slug: String, route, body: String, content_type| {
-                let body = Precompressed::new(body, content_type, true, effort)
-                    .with_language(&locale.code);
-                of_locale.insert(slug, Prerendered { route, body });
-            };
-            for page in PAGES {
-                let html =
-                    renderer.render_page(&locales, locale, page, &links, Value::UNDEFINED)?;
-                hold(
-                    page.slug().to_string(),
-                    page.route,
-                    html,
-                    "text/html; charset=utf-8",
-                );
-            }
-            for r in statements.render(&renderer, &locales, locale, &links)? {
-                hold(r.slug, r.route, r.body, r.content_type);
-            }
-        }
+        // Each language on a thread of its own: rendering and compressing a thousand
+        // statements is most of the work, and it divides.
+        let pages = std::thread::scope(|scope| {
+            let languages: Vec<_> = locales
+                .iter()
+                .map(|locale| {
+                    let (renderer, locales, links, statements) =
+                        (&renderer, &locales, &links, &statements);
+                    scope.spawn(move || {
+                        let pages =
+                            render_language(renderer, locales, locale, links, statements, effort)?;
+                        Ok::<_, SiteError>((locale.code.clone(), pages))
+                    })
+                })
+                .collect();
+            languages
+                .into_iter()
+                .map(|t| t.join().expect("rendering a language does not panic"))
+                .collect::<Result<HashMap<_, _>, _>>()
+        })?;
         Ok(Self {
             locales,
             renderer,
@@ -198,4 +196,41 @@ impl Site {
     pub(crate) fn page(&self, lang: &str, slug: &str) -> Option<&Prerendered> {
         self.pages.get(lang)?.get(slug)
     }
+}
+
+/// Every page in `locale`: the table's, then the statements'. The statement pages start
+/// uncompressed when the site is to serve at once (`Effort::Quick`): compressing a thousand
+/// of them would hold the start (or a reload) up for a second; the full compression that
+/// follows makes their compressed forms.
+fn render_language(
+    renderer: &Renderer,
+    locales: &Locales,
+    locale: &crate::i18n::Locale,
+    links: &Links,
+    statements: &Statements,
+    effort: Effort,
+) -> Result<HashMap<String, Prerendered>, SiteError> {
+    let mut pages = HashMap::new();
+    let mut hold = |slug: String, route, body: String, content_type, effort| {
+        let body = Precompressed::new(body, content_type, true, effort).with_language(&locale.code);
+        pages.insert(slug, Prerendered { route, body });
+    };
+    for page in PAGES {
+        let html = renderer.render_page(locales, locale, page, links, Value::UNDEFINED)?;
+        hold(
+            page.slug().to_string(),
+            page.route,
+            html,
+            "text/html; charset=utf-8",
+            effort,
+        );
+    }
+    let later = match effort {
+        Effort::Quick => Effort::None,
+        other => other,
+    };
+    for r in statements.render(renderer, locales, locale, links)? {
+        hold(r.slug, r.route, r.body, r.content_type, later);
+    }
+    Ok(pages)
 }
