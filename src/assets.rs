@@ -160,7 +160,7 @@ impl Assets {
 
     /// Every file, by path below `/static/` (plain and hashed), with its bytes, in path
     /// order (for a static copy of the site).
-    pub(crate) fn files(&self) -> Vec<(&str, &[u8])> {
+    pub(crate) fn files(&self) -> Vec<(&str, axum::body::Bytes)> {
         let mut files: Vec<_> = self
             .by_path
             .iter()

@@ -53,13 +53,13 @@ pub(crate) fn folders(dir: &Path) -> io::Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-/// The files directly in `dir` whose name ends in `.{ext}`, sorted. Names starting with `.`
+/// The files directly in `dir` whose name ends in one of `.{exts}`, sorted. Names starting with `.`
 /// are editors' and systems' side files (an Emacs lock `.#shared.ftl`, macOS's
 /// `._shared.ftl`), never sources: they are left alone.
-pub(crate) fn sources(dir: &Path, ext: &str) -> io::Result<Vec<PathBuf>> {
+pub(crate) fn sources(dir: &Path, exts: &[&str]) -> io::Result<Vec<PathBuf>> {
     let mut out: Vec<PathBuf> = fs::read_dir(dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == ext))
+        .filter(|p| p.extension().is_some_and(|e| exts.iter().any(|x| e == *x)))
         .filter(|p| {
             p.file_name()
                 .and_then(|n| n.to_str())

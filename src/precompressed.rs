@@ -11,6 +11,7 @@ use axum::{
 };
 use sha2::{Digest, Sha256};
 
+/// Brotli's largest window, 4 MiB (2^22).
 const BROTLI_WINDOW: u32 = 22;
 
 /// How hard to compress ahead of time.
@@ -39,11 +40,16 @@ impl Effort {
 /// A body in every encoding worth sending.
 #[derive(Clone)]
 pub(crate) struct Precompressed {
-    identity: Bytes,
+    /// The body as it is; `None` once the gzip form holds it, which is made into it again
+    /// for the rare client that takes neither coding: held twice, a thousand statements
+    /// would cost a third more memory.
+    identity: Option<Bytes>,
     gzip: Option<Bytes>,
     br: Option<Bytes>,
     /// Whether the type compresses at all (text yes; woff2, PNG no).
     compress: bool,
+    /// How hard its compressed forms were made.
+    effort: Effort,
     content_type: HeaderValue,
     /// Weak, so that it holds across the encodings of the same content.
     etag: HeaderValue,
@@ -77,7 +83,8 @@ impl Precompressed {
             gzip: None,
             br: None,
             compress,
-            identity,
+            effort,
+            identity: Some(identity),
             hash,
             content_language: None,
         }
@@ -90,18 +97,29 @@ impl Precompressed {
     }
 
     fn compressed(mut self, effort: Effort) -> Self {
-        let smaller = |b: Bytes| (b.len() < self.identity.len()).then_some(b);
+        let identity = self.identity();
+        let smaller = |b: Bytes| (b.len() < identity.len()).then_some(b);
         let quality = effort.brotli_quality().filter(|_| self.compress);
         // gzip is made at its best whatever the effort: kept when already made.
-        self.gzip =
-            quality.and_then(|_| self.gzip.take().or_else(|| smaller(gzip(&self.identity))));
-        self.br = quality.and_then(|q| smaller(brotli(&self.identity, q)));
+        self.gzip = quality.and_then(|_| self.gzip.take().or_else(|| smaller(gzip(&identity))));
+        self.br = quality.and_then(|q| smaller(brotli(&identity, q)));
+        self.identity = self.gzip.is_none().then_some(identity);
+        self.effort = effort;
         self
     }
 
+    /// Whether the body would compress but is held without its compressed forms.
+    pub(crate) fn uncompressed(&self) -> bool {
+        self.compress && self.effort == Effort::None
+    }
+
     /// The body as it is, uncompressed.
-    pub(crate) fn identity(&self) -> &[u8] {
-        &self.identity
+    pub(crate) fn identity(&self) -> Bytes {
+        match (&self.identity, &self.gzip) {
+            (Some(identity), _) => identity.clone(),
+            (None, Some(gzip)) => gunzip(gzip),
+            (None, None) => unreachable!("the body is held as it is or as gzip"),
+        }
     }
 
     /// Marks the body as being in language `code` (`Content-Language`).
@@ -121,7 +139,7 @@ impl Precompressed {
             (Coding::Br | Coding::Gzip, _, Some(gzip)) if accepted.gzip > 0 => {
                 (Some("gzip"), gzip.clone())
             }
-            _ => (None, self.identity.clone()),
+            _ => (None, self.identity()),
         };
         let mut res = Response::new(Body::from(body));
         let map = res.headers_mut();
@@ -157,6 +175,14 @@ pub(crate) fn gzip_and_brotli(data: &[u8]) -> (Bytes, Bytes) {
     (gzip(data), brotli(data, BEST_QUALITY))
 }
 
+/// What [`gzip`] made, as it was.
+fn gunzip(data: &[u8]) -> Bytes {
+    let mut out = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(data), &mut out)
+        .expect("gzip made here reads back");
+    out.into()
+}
+
 fn gzip(data: &[u8]) -> Bytes {
     let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     enc.write_all(data).expect("writing to memory");
@@ -169,7 +195,17 @@ const BEST_QUALITY: u32 = 10;
 fn brotli(data: &[u8], quality: u32) -> Bytes {
     let mut out = Vec::new();
     {
-        let mut w = brotli::CompressorWriter::new(&mut out, 4096, quality, BROTLI_WINDOW);
+        // At quality 10, a window no larger than the body: the same output in the same time,
+        // where the largest window's match finder takes 32 MiB (for a 10 KB page), which
+        // glibc then keeps. Below 10 the largest window is the fast one (14 times faster
+        // than a small one at quality 5), and small in memory.
+        let fits = usize::BITS - data.len().max(1).leading_zeros();
+        let window = if quality >= BEST_QUALITY {
+            fits.clamp(10, BROTLI_WINDOW)
+        } else {
+            BROTLI_WINDOW
+        };
+        let mut w = brotli::CompressorWriter::new(&mut out, 4096, quality, window);
         w.write_all(data).expect("writing to memory");
     }
     out.into()
@@ -292,6 +328,7 @@ mod tests {
     #[test]
     fn responds_compressed_and_revalidates() {
         let html = "<p>سلام</p>".repeat(200);
+        let html_bytes = Bytes::from(html.clone());
         let page = Precompressed::new(html.clone(), "text/html; charset=utf-8", true, Effort::Best);
         let quick = Precompressed::new(html, "text/html; charset=utf-8", true, Effort::Quick);
         assert_eq!(
@@ -299,7 +336,8 @@ mod tests {
             "the same content, whatever the effort"
         );
         let (br, gzip) = (page.br.as_ref().unwrap(), page.gzip.as_ref().unwrap());
-        assert!(br.len() < gzip.len() && gzip.len() < page.identity.len());
+        assert!(br.len() < gzip.len() && gzip.len() < page.identity().len());
+        assert!(page.identity.is_none(), "held once, as gzip");
         let res = page.respond(&headers(&[("accept-encoding", "gzip, br")]), "no-cache");
         assert_eq!(res.headers()[header::CONTENT_ENCODING], "br");
         assert_eq!(res.headers()[header::VARY], "Accept-Encoding");
@@ -316,5 +354,10 @@ mod tests {
         );
         let plain = page.respond(&HeaderMap::new(), "no-cache");
         assert!(plain.headers().get(header::CONTENT_ENCODING).is_none());
+        assert_eq!(
+            page.identity(),
+            html_bytes,
+            "made back from gzip, byte for byte"
+        );
     }
 }

@@ -24,6 +24,8 @@ use std::{
     path::{Path, PathBuf},
 };
 
+use rayon::prelude::*;
+
 use crate::files;
 
 pub(crate) use markdown::{html, Image};
@@ -51,11 +53,26 @@ pub(crate) struct Version {
     pub(crate) summary: String,
     pub(crate) date: time::Date,
     pub(crate) updated: Option<time::Date>,
-    /// The Markdown after the front matter.
-    pub(crate) body: String,
+    /// The Markdown after the front matter; `None` once the site has rendered it
+    /// ([`Version::markdown`] reads it again).
+    pub(crate) body: Option<String>,
     /// The words a reader sees (title, summary, the text outside code), with the byte
     /// offset of each run in the file: for the typography checks.
     pub(crate) texts: Vec<(usize, String)>,
+}
+
+impl Version {
+    /// Its Markdown, as held or read again from its file (empty when the file is gone).
+    pub(crate) fn markdown(&self) -> std::borrow::Cow<'_, str> {
+        if let Some(body) = &self.body {
+            return body.into();
+        }
+        let folder = self.path.parent().unwrap_or(Path::new(""));
+        let read = files::read_text(&self.path)
+            .ok()
+            .and_then(|text| read_version(&self.path, &text, folder, &mut vec![]));
+        read.and_then(|v| v.body).unwrap_or_default().into()
+    }
 }
 
 /// Something wrong in a statement's file, where it is.
@@ -89,70 +106,82 @@ pub(crate) fn load(content_dir: &Path) -> io::Result<(Vec<Statement>, Vec<Proble
     if !root.is_dir() {
         return Ok((statements, problems));
     }
-    for folder in files::folders(&root)? {
-        let slug = folder
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default()
-            .to_string();
-        if slug.is_empty()
-            || !slug
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        {
-            problems.push(Problem {
-                path: folder.clone(),
-                offset: 0,
-                kind: "slug",
-                message: format!(
-                    "the folder name `{slug}` is the statement's address: use only a-z, 0-9 and -"
-                ),
-            });
-            continue;
-        }
-        let mut versions = BTreeMap::new();
-        for path in files::sources(&folder, "md")? {
-            let lang = path
-                .file_stem()
-                .and_then(|s| s.to_str())
-                .unwrap_or_default()
-                .to_string();
-            let text = files::read_text(&path)
-                .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
-            if let Some(version) = read_version(&path, &text, &folder, &mut problems) {
-                versions.insert(lang, version);
-            }
-        }
-        let mut dates = versions.values().map(|v| v.date);
-        if let Some(first) = dates.next() {
-            if dates.any(|d| d != first) {
-                for v in versions.values() {
-                    problems.push(Problem {
-                        path: v.path.clone(),
-                        offset: 0,
-                        kind: "date-mismatch",
-                        message: format!(
-                            "the languages of `{slug}` give different dates ({}): a statement has one date",
-                            versions
-                                .iter()
-                                .map(|(l, v)| format!("{l}: {}", v.date))
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ),
-                    });
-                }
-            }
-        }
-        if !versions.is_empty() {
-            statements.push(Statement {
-                slug,
-                folder,
-                versions,
-            });
-        }
+    // Statements are read in parallel: a thousand of them are most of a start's reading.
+    let read: Vec<(Option<Statement>, Vec<Problem>)> = files::folders(&root)?
+        .into_par_iter()
+        .map(read_statement)
+        .collect::<io::Result<_>>()?;
+    for (statement, found) in read {
+        statements.extend(statement);
+        problems.extend(found);
     }
     statements.sort_by(|a, b| newest(b).cmp(&newest(a)).then(a.slug.cmp(&b.slug)));
     Ok((statements, problems))
+}
+
+/// The statement in `folder`, if it has a version whose front matter reads, with what is
+/// wrong in it.
+fn read_statement(folder: PathBuf) -> io::Result<(Option<Statement>, Vec<Problem>)> {
+    let mut problems = vec![];
+    let slug = folder
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default()
+        .to_string();
+    if slug.is_empty()
+        || !slug
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        problems.push(Problem {
+            path: folder.clone(),
+            offset: 0,
+            kind: "slug",
+            message: format!(
+                "the folder name `{slug}` is the statement's address: use only a-z, 0-9 and -"
+            ),
+        });
+        return Ok((None, problems));
+    }
+    let mut versions = BTreeMap::new();
+    for path in files::sources(&folder, &["md"])? {
+        let lang = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_string();
+        let text = files::read_text(&path)
+            .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
+        if let Some(version) = read_version(&path, &text, &folder, &mut problems) {
+            versions.insert(lang, version);
+        }
+    }
+    let mut dates = versions.values().map(|v| v.date);
+    if let Some(first) = dates.next() {
+        if dates.any(|d| d != first) {
+            for v in versions.values() {
+                problems.push(Problem {
+                    path: v.path.clone(),
+                    offset: 0,
+                    kind: "date-mismatch",
+                    message: format!(
+                        "the languages of `{slug}` give different dates ({}): a statement has one date",
+                        versions
+                            .iter()
+                            .map(|(l, v)| format!("{l}: {}", v.date))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                });
+            }
+        }
+    }
+    let statement = (!versions.is_empty()).then_some(Statement {
+        slug,
+        folder,
+        versions,
+    });
+    Ok((statement, problems))
 }
 
 /// A statement's date (its languages' earliest, should they disagree).
@@ -263,7 +292,7 @@ fn read_version(
             .unwrap_or_else(|| markdown::first_paragraph(body)),
         date,
         updated,
-        body: body.to_string(),
+        body: Some(body.to_string()),
         texts,
     })
 }

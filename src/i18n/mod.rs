@@ -426,7 +426,7 @@ fn blank(text: &mut String, range: std::ops::Range<usize>) {
 /// The `.ftl` files of one locale folder, sorted, side files left alone
 /// ([`files::sources`]).
 pub fn ftl_files(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
-    files::sources(dir, "ftl").map_err(|source| LoadError::Io {
+    files::sources(dir, &["ftl"]).map_err(|source| LoadError::Io {
         path: dir.to_path_buf(),
         source,
     })

@@ -1,11 +1,14 @@
 //! The site as readers get it: locales, templates and static files read once ([`Material`]),
 //! and every page rendered from them in every language, held in memory with its compressed
-//! forms ([`Site`]), statements among them ([`statements`]). A running server swaps whole sites (watch mode) and compresses its first
+//! forms ([`Site`]), statements among them ([`statements`]). A running server swaps whole
+//! sites (watch mode) and compresses its first
 //! one again, better, from the bytes it already holds.
 
 mod statements;
 
 use std::{collections::HashMap, sync::Arc};
+
+use rayon::prelude::*;
 
 use axum::{http::HeaderMap, response::Response};
 use minijinja::Value;
@@ -30,7 +33,7 @@ pub(crate) struct Material {
     pub(crate) locales: Arc<Locales>,
     pub(crate) renderer: Arc<Renderer>,
     pub(crate) assets: Assets,
-    pub(crate) statements: Arc<Statements>,
+    pub(crate) statements: Statements,
 }
 
 /// Everything built from the sources: one consistent snapshot per request, with every page
@@ -102,7 +105,7 @@ impl Material {
             locales,
             renderer: Arc::new(renderer),
             assets,
-            statements: Arc::new(statements),
+            statements,
         })
     }
 }
@@ -122,46 +125,39 @@ impl Site {
             assets,
             statements,
         } = Material::load(sources, strict, effort)?;
-        // Each language on a thread of its own: rendering and compressing a thousand
-        // statements is most of the work, and it divides.
-        let pages = std::thread::scope(|scope| {
-            let languages: Vec<_> = locales
-                .iter()
-                .map(|locale| {
-                    let (renderer, locales, links, statements) =
-                        (&renderer, &locales, &links, &statements);
-                    scope.spawn(move || {
-                        let pages =
-                            render_language(renderer, locales, locale, links, statements, effort)?;
-                        Ok::<_, SiteError>((locale.code.clone(), pages))
-                    })
-                })
-                .collect();
-            languages
-                .into_iter()
-                .map(|t| t.join().expect("rendering a language does not panic"))
-                .collect::<Result<HashMap<_, _>, _>>()
-        })?;
+        // On every core: rendering and compressing a thousand statements is most of a
+        // start's work, and it divides.
+        let languages: Vec<&crate::i18n::Locale> = locales.iter().collect();
+        let pages = languages
+            .into_par_iter()
+            .map(|locale| {
+                let pages =
+                    render_language(&renderer, &locales, locale, &links, &statements, effort)?;
+                Ok::<_, SiteError>((locale.code.clone(), pages))
+            })
+            .collect::<Result<HashMap<_, _>, _>>()?;
+        let mut statements = statements;
+        statements.forget_markdown();
         Ok(Self {
             locales,
             renderer,
             assets,
             links,
-            statements,
+            statements: Arc::new(statements),
             pages,
         })
     }
 
     /// The same site with every page and file compressed again with `effort`, from the
     /// bytes in memory: the content and ETags stay the same, so nothing a reader has cached
-    /// goes stale, and nothing is read from disk again.
+    /// goes stale, and nothing is read from disk again. On every core.
     pub(crate) fn recompressed(&self, effort: Effort) -> Self {
         let pages = self
             .pages
-            .iter()
+            .par_iter()
             .map(|(lang, of_locale)| {
                 let of_locale = of_locale
-                    .iter()
+                    .par_iter()
                     .map(|(slug, p)| {
                         let body = p.body.recompressed(effort);
                         (
@@ -184,6 +180,14 @@ impl Site {
             statements: self.statements.clone(),
             pages,
         }
+    }
+
+    /// Whether some page is held uncompressed (statements, right after a start or reload).
+    pub(crate) fn has_uncompressed(&self) -> bool {
+        self.pages
+            .values()
+            .flat_map(HashMap::values)
+            .any(|p| p.body.uncompressed())
     }
 
     /// The sitemap's context: every page and statement in every offered language.
@@ -210,27 +214,26 @@ fn render_language(
     statements: &Statements,
     effort: Effort,
 ) -> Result<HashMap<String, Prerendered>, SiteError> {
-    let mut pages = HashMap::new();
-    let mut hold = |slug: String, route, body: String, content_type, effort| {
-        let body = Precompressed::new(body, content_type, true, effort).with_language(&locale.code);
-        pages.insert(slug, Prerendered { route, body });
-    };
+    let mut rendered = vec![];
     for page in PAGES {
         let html = renderer.render_page(locales, locale, page, links, Value::UNDEFINED)?;
-        hold(
-            page.slug().to_string(),
-            page.route,
-            html,
-            "text/html; charset=utf-8",
-            effort,
-        );
+        let slug = page.slug().to_string();
+        rendered.push((slug, page.route, html, "text/html; charset=utf-8", effort));
     }
     let later = match effort {
         Effort::Quick => Effort::None,
         other => other,
     };
     for r in statements.render(renderer, locales, locale, links)? {
-        hold(r.slug, r.route, r.body, r.content_type, later);
+        rendered.push((r.slug, r.route, r.body, r.content_type, later));
     }
+    let pages = rendered
+        .into_par_iter()
+        .map(|(slug, route, body, content_type, effort)| {
+            let body =
+                Precompressed::new(body, content_type, true, effort).with_language(&locale.code);
+            (slug, Prerendered { route, body })
+        })
+        .collect();
     Ok(pages)
 }

@@ -73,11 +73,7 @@ impl Statements {
             statement
                 .versions
                 .retain(|lang, _| locales.get(lang).is_some());
-            let mut files = vec![];
-            for ext in IMAGE_TYPES {
-                files.extend(crate::files::sources(&statement.folder, ext)?);
-            }
-            for path in files {
+            for path in crate::files::sources(&statement.folder, &IMAGE_TYPES)? {
                 let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
                     continue;
                 };
@@ -97,6 +93,15 @@ impl Statements {
         }
         list.retain(|s| !s.versions.is_empty());
         Ok(Self { list, images })
+    }
+
+    /// Lets go of the statements' Markdown once their pages are rendered: held for a
+    /// thousand statements, it would be a sixth of the site's memory. A page rendered again
+    /// (the watch-mode banner) reads its file.
+    pub(crate) fn forget_markdown(&mut self) {
+        for version in self.list.iter_mut().flat_map(|s| s.versions.values_mut()) {
+            version.body = None;
+        }
     }
 
     /// The languages statement `slug` is in.
@@ -338,7 +343,7 @@ impl Statements {
             date_text => locale.long_date(v.date),
             updated => v.updated.map(|d| d.to_string()),
             updated_text => v.updated.map(|d| locale.long_date(d)),
-            html => Value::from_safe_string(content::html(&v.body, &image)),
+            html => Value::from_safe_string(content::html(&v.markdown(), &image)),
             article => true,
             alternates => translations
                 .iter()
@@ -377,7 +382,7 @@ impl Statements {
                     published => rfc3339(v.date),
                     updated => rfc3339(v.updated.unwrap_or(v.date)),
                     summary => v.summary,
-                    html => content::html(&v.body, &image),
+                    html => content::html(&v.markdown(), &image),
                 }
             })
             .collect();
