@@ -150,8 +150,20 @@ impl Site {
 
     /// The same site with every page and file compressed again with `effort`, from the
     /// bytes in memory: the content and ETags stay the same, so nothing a reader has cached
-    /// goes stale, and nothing is read from disk again. On every core.
+    /// goes stale, and nothing is read from disk again. On every core, in threads of its
+    /// own: a reload, rendering in rayon's shared threads meanwhile, must not wait for seconds
+    /// of compression to finish.
     pub(crate) fn recompressed(&self, effort: Effort) -> Self {
+        match rayon::ThreadPoolBuilder::new()
+            .thread_name(|i| format!("compress-{i}"))
+            .build()
+        {
+            Ok(pool) => pool.install(|| self.recompressed_here(effort)),
+            Err(_) => self.recompressed_here(effort),
+        }
+    }
+
+    fn recompressed_here(&self, effort: Effort) -> Self {
         let pages = self
             .pages
             .par_iter()
