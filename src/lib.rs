@@ -38,7 +38,8 @@ pub mod l10n;
 pub mod render;
 
 // Floor 6.
-/// Statements: Markdown files with front matter under `content/statements/`, read and checked.
+/// Statements: Markdown files with front matter under `content/statements/`, read, checked
+/// and made HTML.
 mod content;
 /// Contact form: strict `application/x-www-form-urlencoded` decoding and field validation.
 pub mod form;
