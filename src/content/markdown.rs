@@ -228,3 +228,54 @@ pub(super) fn first_paragraph(body: &str) -> String {
     }
     words
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_html_keeps_the_words_and_nothing_that_could_run() {
+        let image = |name: &str| {
+            (name == "a.png").then(|| Image {
+                url: "/static/statements/s/a.0123456789.png".into(),
+                width: 4,
+                height: 2,
+            })
+        };
+        let out = html(
+            "# Heading\n\n[x](javascript:alert(1)) [y](https://example.org/) [z](other)\n\n\
+             <b>bold</b>\n\n![an alt](a.png) ![gone](b.png)\n",
+            &image,
+        );
+        assert!(out.contains("<h2>Heading</h2>"), "{out}");
+        assert!(
+            !out.contains("javascript") && out.contains("<p>x "),
+            "{out}"
+        );
+        assert!(
+            out.contains(r#"<a href="https://example.org/">y</a>"#),
+            "{out}"
+        );
+        assert!(out.contains(r#"<a href="other">z</a>"#), "{out}");
+        assert!(
+            out.contains("&lt;b&gt;bold&lt;/b&gt;") && !out.contains("<b>"),
+            "{out}"
+        );
+        assert!(
+            out.contains(r#"<img src="/static/statements/s/a.0123456789.png" alt="an alt" width="4" height="2" loading="lazy" decoding="async">"#),
+            "{out}"
+        );
+        assert!(
+            out.contains(" gone</p>"),
+            "a missing image leaves its words: {out}"
+        );
+    }
+
+    #[test]
+    fn a_summary_is_the_first_paragraphs_words() {
+        assert_eq!(
+            first_paragraph("## Not this\n\nThese *words*,\nthen `code`.\n\nNot these.\n"),
+            "These words, then code."
+        );
+    }
+}

@@ -73,6 +73,10 @@ impl Statements {
             statement
                 .versions
                 .retain(|lang, _| locales.get(lang).is_some());
+            // The word runs are for the check's typography rules, not for pages.
+            for version in statement.versions.values_mut() {
+                version.texts = Vec::new();
+            }
             for path in crate::files::sources(&statement.folder, &IMAGE_TYPES)? {
                 let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
                     continue;
