@@ -23,7 +23,7 @@ use minijinja::{context, Value};
 
 use crate::{
     config::{other_addresses, BaseUrl, FormAction, MirrorUrl, OnionUrl, SiteSources},
-    page::{CONTACT, PAGES},
+    page::CONTACT,
     policy,
     precompressed::{gzip_and_brotli, Effort},
     render::{page_href, Links},
@@ -88,21 +88,10 @@ pub fn export(sources: &SiteSources, options: &ExportOptions) -> anyhow::Result<
     let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     let mut page_count = 0;
     for locale in site.locales.offered() {
-        for page in PAGES {
-            let file = page_href(Some(""), &locale.code, page.slug());
-            let links = links.of_page(&locale.code, page.slug());
-            let html = site
-                .renderer
-                .render_page(&site.locales, locale, page, &links, Value::UNDEFINED)
-                .with_context(|| format!("rendering {file}"))?;
-            files.insert(file, html.into_bytes());
-            page_count += 1;
-        }
-        let statements = site
-            .statements
-            .render(&site.renderer, &site.locales, locale, &links)
-            .with_context(|| format!("rendering the statements in {}", locale.code))?;
-        for page in statements {
+        let (table, statements) = site
+            .render_language(locale, &links)
+            .with_context(|| format!("rendering the pages in {}", locale.code))?;
+        for page in table.into_iter().chain(statements) {
             let file = page_href(Some(""), &locale.code, &page.slug);
             page_count += usize::from(page.content_type.starts_with("text/html"));
             files.insert(file, page.body.into_bytes());

@@ -16,13 +16,13 @@ use minijinja::Value;
 use crate::{
     assets::Assets,
     config::SiteSources,
-    i18n::{LoadError, Locales},
+    i18n::{LoadError, Locale, Locales},
     page::PAGES,
     precompressed::{Effort, Precompressed},
     render::{Links, Renderer, TemplateError},
 };
 
-pub(crate) use statements::Statements;
+pub(crate) use statements::{Rendered, Statements};
 
 /// Pages may be kept by browsers and shared caches for a short while.
 const PAGE_CACHE_CONTROL: &str = "public, max-age=300";
@@ -110,6 +110,38 @@ impl Material {
     }
 }
 
+impl Material {
+    /// Every page in `locale`, linked as `links` says (each from its own folder on a
+    /// mirror): the table's, then the statements' (with their feed). For the live site
+    /// and the mirror export alike.
+    pub(crate) fn render_language(
+        &self,
+        locale: &Locale,
+        links: &Links,
+    ) -> Result<(Vec<Rendered>, Vec<Rendered>), minijinja::Error> {
+        let mut table = vec![];
+        for page in PAGES {
+            let links = links.of_page(&locale.code, page.slug());
+            table.push(Rendered {
+                slug: page.slug().to_string(),
+                route: page.route,
+                body: self.renderer.render_page(
+                    &self.locales,
+                    locale,
+                    page,
+                    &links,
+                    Value::UNDEFINED,
+                )?,
+                content_type: "text/html; charset=utf-8",
+            });
+        }
+        let statements = self
+            .statements
+            .render(&self.renderer, &self.locales, locale, links)?;
+        Ok((table, statements))
+    }
+}
+
 impl Site {
     /// Loads the sources ([`Material::load`]) and renders every page in every language,
     /// linked as `links` says, compressed with `effort`.
@@ -119,24 +151,23 @@ impl Site {
         strict: bool,
         effort: Effort,
     ) -> Result<Self, SiteError> {
+        let material = Material::load(sources, strict, effort)?;
+        // On every core: rendering and compressing a thousand statements is most of a
+        // start's work, and it divides.
+        let languages: Vec<&Locale> = material.locales.iter().collect();
+        let pages = languages
+            .into_par_iter()
+            .map(|locale| {
+                let (table, statements) = material.render_language(locale, &links)?;
+                Ok::<_, SiteError>((locale.code.clone(), held(locale, table, statements, effort)))
+            })
+            .collect::<Result<HashMap<_, _>, _>>()?;
         let Material {
             locales,
             renderer,
             assets,
-            statements,
-        } = Material::load(sources, strict, effort)?;
-        // On every core: rendering and compressing a thousand statements is most of a
-        // start's work, and it divides.
-        let languages: Vec<&crate::i18n::Locale> = locales.iter().collect();
-        let pages = languages
-            .into_par_iter()
-            .map(|locale| {
-                let pages =
-                    render_language(&renderer, &locales, locale, &links, &statements, effort)?;
-                Ok::<_, SiteError>((locale.code.clone(), pages))
-            })
-            .collect::<Result<HashMap<_, _>, _>>()?;
-        let mut statements = statements;
+            mut statements,
+        } = material;
         statements.forget_markdown();
         Ok(Self {
             locales,
@@ -214,38 +245,35 @@ impl Site {
     }
 }
 
-/// Every page in `locale`: the table's, then the statements'. The statement pages start
-/// uncompressed when the site is to serve at once (`Effort::Quick`): compressing a thousand
-/// of them would hold the start (or a reload) up for a second; the full compression that
-/// follows makes their compressed forms.
-fn render_language(
-    renderer: &Renderer,
-    locales: &Locales,
-    locale: &crate::i18n::Locale,
-    links: &Links,
-    statements: &Statements,
+/// The pages of `locale` as the site holds them, compressed with `effort`. The statement
+/// pages start uncompressed when the site is to serve at once (`Effort::Quick`):
+/// compressing a thousand of them would hold the start (or a reload) up for a second; the
+/// full compression that follows makes their compressed forms.
+fn held(
+    locale: &Locale,
+    table: Vec<Rendered>,
+    statements: Vec<Rendered>,
     effort: Effort,
-) -> Result<HashMap<String, Prerendered>, SiteError> {
-    let mut rendered = vec![];
-    for page in PAGES {
-        let html = renderer.render_page(locales, locale, page, links, Value::UNDEFINED)?;
-        let slug = page.slug().to_string();
-        rendered.push((slug, page.route, html, "text/html; charset=utf-8", effort));
-    }
+) -> HashMap<String, Prerendered> {
     let later = match effort {
         Effort::Quick => Effort::None,
         other => other,
     };
-    for r in statements.render(renderer, locales, locale, links)? {
-        rendered.push((r.slug, r.route, r.body, r.content_type, later));
-    }
-    let pages = rendered
-        .into_par_iter()
-        .map(|(slug, route, body, content_type, effort)| {
-            let body =
-                Precompressed::new(body, content_type, true, effort).with_language(&locale.code);
-            (slug, Prerendered { route, body })
-        })
+    let pages: Vec<(Rendered, Effort)> = table
+        .into_iter()
+        .map(|page| (page, effort))
+        .chain(statements.into_iter().map(|page| (page, later)))
         .collect();
-    Ok(pages)
+    pages
+        .into_par_iter()
+        .map(|(page, effort)| {
+            let body = Precompressed::new(page.body, page.content_type, true, effort)
+                .with_language(&locale.code);
+            let held = Prerendered {
+                route: page.route,
+                body,
+            };
+            (page.slug, held)
+        })
+        .collect()
 }
