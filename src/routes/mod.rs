@@ -160,7 +160,12 @@ async fn redirect_to_negotiated(
     let locale = request_locale(&site.locales, &uri, &headers);
     // The path is one of the registered page paths, so the target is always local.
     let target = format!("/{}{}", locale.code, uri.path());
-    let mut res = Redirect::temporary(&target).into_response();
+    varying(Redirect::temporary(&target))
+}
+
+/// A redirect that depends on the reader's languages and choice.
+fn varying(redirect: Redirect) -> Response {
+    let mut res = redirect.into_response();
     res.headers_mut().insert(
         header::VARY,
         HeaderValue::from_static("Accept-Language, Cookie"),

@@ -4,13 +4,13 @@
 
 use axum::{
     extract::State,
-    http::{header, HeaderMap, HeaderValue, Uri},
+    http::{HeaderMap, Uri},
     response::{IntoResponse, Redirect, Response},
 };
 
 use minijinja::context;
 
-use super::{from_memory, Localized};
+use super::{from_memory, varying, Localized};
 use crate::{
     error::AppError,
     i18n::negotiate::{request_locale, request_locale_among},
@@ -86,14 +86,4 @@ pub(super) async fn redirect_bare(
         return Err(AppError::NotFound);
     }
     Ok(varying(Redirect::temporary(&target)))
-}
-
-/// A redirect that depends on the reader's languages and choice.
-fn varying(redirect: Redirect) -> Response {
-    let mut res = redirect.into_response();
-    res.headers_mut().insert(
-        header::VARY,
-        HeaderValue::from_static("Accept-Language, Cookie"),
-    );
-    res
 }
