@@ -120,6 +120,23 @@ impl Server {
         self.log.lock().unwrap().join("\n")
     }
 
+    /// Sends SIGHUP and waits until the server says it reloaded the site (once more than it
+    /// had said before).
+    pub(crate) async fn reload(&self) {
+        const RELOADED: &str = "site reloaded (SIGHUP)";
+        let before = self.log_text().matches(RELOADED).count();
+        self.signal("-HUP");
+        let started = std::time::Instant::now();
+        while self.log_text().matches(RELOADED).count() == before {
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "{}",
+                self.log_text()
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
     pub(crate) fn signal(&self, signal: &str) {
         let status = Command::new("kill")
             .args([signal, &self.child.id().to_string()])

@@ -264,16 +264,7 @@ async fn sighup_reloads_the_site_and_an_upload_in_flight_is_stored() {
         ),
     )
     .unwrap();
-    server.signal("-HUP");
-    let started = Instant::now();
-    while !server.log_text().contains("site reloaded (SIGHUP)") {
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "{}",
-            server.log_text()
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    server.reload().await;
     stream.write_all(body.as_bytes()).await.unwrap();
     let sent = crate::common::server::read_response(&mut stream)
         .await
@@ -580,16 +571,7 @@ async fn sighup_publishes_a_new_statement() {
         "+++\ntitle = \"Published by SIGHUP\"\ndate = 2026-11-30\n+++\nText.\n",
     )
     .unwrap();
-    server.signal("-HUP");
-    let started = Instant::now();
-    while !server.log_text().contains("site reloaded (SIGHUP)") {
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "{}",
-            server.log_text()
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    server.reload().await;
     let page = raw(&server.addr, &get("/en/statements/published-by-sighup"))
         .await
         .unwrap();
