@@ -1,12 +1,12 @@
 //! The site's work besides answering requests, started and stopped together: the full
-//! compression after startup, the request counts every minute, the retention of messages
-//! and the organisers' notifications.
+//! compression after startup, the request counts every minute, the retention of messages,
+//! forgetting the contact limit's clients and the organisers' notifications.
 
 use std::time::Duration;
 
 use tokio::{sync::watch, task::JoinHandle};
 
-use crate::state::AppState;
+use crate::{config::FORGET_CLIENTS_EVERY, state::AppState};
 
 /// How often the request counts are logged (the default access log).
 const TRAFFIC_PERIOD: Duration = Duration::from_secs(60);
@@ -16,6 +16,7 @@ pub struct Background {
     state: AppState,
     reporter: JoinHandle<()>,
     retention: JoinHandle<()>,
+    forget_clients: JoinHandle<()>,
     outbox: JoinHandle<()>,
     stop_outbox: watch::Sender<bool>,
 }
@@ -36,6 +37,17 @@ impl Background {
             let state = state.clone();
             async move { state.apply_retention().await }
         });
+        // An address is held no longer than it counts against the contact limit.
+        let forget_clients = tokio::spawn({
+            let state = state.clone();
+            async move {
+                let mut every = tokio::time::interval(FORGET_CLIENTS_EVERY);
+                loop {
+                    every.tick().await;
+                    state.contact_limit.forget_full().await;
+                }
+            }
+        });
         let (stop_outbox, stop) = watch::channel(false);
         let outbox = tokio::spawn({
             let state = state.clone();
@@ -45,6 +57,7 @@ impl Background {
             state: state.clone(),
             reporter,
             retention,
+            forget_clients,
             outbox,
             stop_outbox,
         }
@@ -55,6 +68,7 @@ impl Background {
     pub async fn stop(self) {
         self.reporter.abort();
         self.retention.abort();
+        self.forget_clients.abort();
         self.state.report_traffic();
         let _ = self.stop_outbox.send(true);
         let _ = tokio::time::timeout(self.state.config.notify.timeout(), self.outbox).await;

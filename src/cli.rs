@@ -5,7 +5,10 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use scdi_site::{
-    config::{BaseUrl, Database, FormAction, MirrorUrl, OnionUrl, SiteSources},
+    config::{
+        BaseUrl, Database, FormAction, Handling, MirrorUrl, NotifyConfig, OnionUrl, Privacy,
+        SiteSources,
+    },
     export, l10n, mirror,
     store::Store,
     Config,
@@ -108,6 +111,12 @@ pub(crate) struct ExportArgs {
     pub(crate) onion_url: Option<OnionUrl>,
     #[command(flatten)]
     pub(crate) sources: SiteSources,
+    /// The live site's handling of messages (`serve`'s flags and environment), which the
+    /// copy's privacy page states: export with the live site's settings.
+    #[command(flatten)]
+    pub(crate) handling: Handling,
+    #[command(flatten)]
+    pub(crate) notify: NotifyConfig,
 }
 
 impl ExportArgs {
@@ -121,6 +130,7 @@ impl ExportArgs {
                 .unwrap_or_else(|| self.form_action.base_url().clone()),
             form_action: self.form_action,
             mirrors: self.mirrors,
+            privacy: Privacy::of(&self.handling, &self.notify, self.onion_url.as_ref()),
             onion_url: self.onion_url,
             force: self.force,
         };

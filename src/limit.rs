@@ -59,8 +59,6 @@ pub(crate) struct Bucket {
 
 /// Buckets kept in memory before forgetting the clients whose bucket is full again.
 const RETAIN_ABOVE: usize = 10_000;
-/// With shared buckets, every this many checks the full ones are forgotten.
-const FORGET_EVERY: u64 = 256;
 
 pub(crate) enum ContactLimit {
     /// `--contact-per-hour 0`.
@@ -71,11 +69,7 @@ pub(crate) enum ContactLimit {
         buckets: Mutex<HashMap<IpAddr, Bucket>>,
     },
     /// Several instances: buckets in the database they share.
-    Shared {
-        rate: Rate,
-        buckets: SharedBuckets,
-        checks: AtomicU64,
-    },
+    Shared { rate: Rate, buckets: SharedBuckets },
 }
 
 impl ContactLimit {
@@ -90,11 +84,7 @@ impl ContactLimit {
             burst: f64::from(burst.max(1)),
         };
         match store.shared_buckets() {
-            Some(buckets) => Self::Shared {
-                rate,
-                buckets,
-                checks: AtomicU64::new(0),
-            },
+            Some(buckets) => Self::Shared { rate, buckets },
             None => Self::Memory {
                 rate,
                 buckets: Mutex::default(),
@@ -113,22 +103,7 @@ impl ContactLimit {
                 let mut buckets = buckets.lock().unwrap_or_else(|e| e.into_inner());
                 take_from(&mut buckets, *rate, key, Instant::now())
             }
-            Self::Shared {
-                rate,
-                buckets,
-                checks,
-            } => {
-                if checks
-                    .fetch_add(1, Ordering::Relaxed)
-                    .is_multiple_of(FORGET_EVERY)
-                {
-                    let (buckets, full_after) = (buckets.clone(), rate.full_after());
-                    tokio::spawn(async move {
-                        if let Err(e) = buckets.forget_full(full_after).await {
-                            tracing::warn!(error = %e, "could not forget full rate-limit buckets");
-                        }
-                    });
-                }
+            Self::Shared { rate, buckets } => {
                 let taken = buckets
                     .take(&key.to_string(), rate.per_second, rate.burst)
                     .await;
@@ -156,13 +131,36 @@ impl ContactLimit {
                     bucket.tokens = (bucket.tokens + 1.0).min(rate.burst);
                 }
             }
-            Self::Shared { rate, buckets, .. } => {
+            Self::Shared { rate, buckets } => {
                 if let Err(e) = buckets.refund(&key.to_string(), rate.burst).await {
                     tracing::warn!(error = %e, "could not give back a rate-limit token");
                 }
             }
         }
     }
+
+    /// Forgets the clients whose allowance is whole again: an address is held no longer
+    /// than it counts (the privacy page says so). Run every
+    /// [`crate::config::FORGET_CLIENTS_EVERY`].
+    pub(crate) async fn forget_full(&self) {
+        match self {
+            Self::Off => {}
+            Self::Memory { rate, buckets } => {
+                let mut buckets = buckets.lock().unwrap_or_else(|e| e.into_inner());
+                forget_full(&mut buckets, *rate, Instant::now());
+            }
+            Self::Shared { rate, buckets } => {
+                if let Err(e) = buckets.forget_full(rate.full_after()).await {
+                    tracing::warn!(error = %e, "could not forget full rate-limit buckets");
+                }
+            }
+        }
+    }
+}
+
+/// Forgets the clients in `buckets` whose bucket is full again at `now`.
+fn forget_full(buckets: &mut HashMap<IpAddr, Bucket>, rate: Rate, now: Instant) {
+    buckets.retain(|_, b| now.duration_since(b.at) < rate.full_after());
 }
 
 /// Takes a token from `key`'s bucket at `now`, first forgetting the clients whose bucket is
@@ -174,7 +172,7 @@ fn take_from(
     now: Instant,
 ) -> Result<(), Duration> {
     if buckets.len() > RETAIN_ABOVE {
-        buckets.retain(|_, b| now.duration_since(b.at) < rate.full_after());
+        forget_full(buckets, rate, now);
     }
     let bucket = buckets.entry(key).or_insert(Bucket {
         tokens: rate.burst,
@@ -301,6 +299,29 @@ mod tests {
             rate,
             buckets: Mutex::default(),
         }
+    }
+
+    #[test]
+    fn a_client_is_forgotten_once_its_allowance_is_whole_again_and_not_before() {
+        let rate = Rate {
+            per_second: 20.0 / 3600.0,
+            burst: 5.0,
+        };
+        let start = Instant::now();
+        let mut buckets = HashMap::new();
+        let a: IpAddr = "10.0.0.1".parse().unwrap();
+        take_from(&mut buckets, rate, a, start).unwrap();
+        forget_full(&mut buckets, rate, start + Duration::from_secs(899));
+        assert_eq!(
+            buckets.len(),
+            1,
+            "still counting after 14 minutes 59 seconds"
+        );
+        forget_full(&mut buckets, rate, start + Duration::from_secs(900));
+        assert!(
+            buckets.is_empty(),
+            "forgotten once whole again (15 minutes)"
+        );
     }
 
     #[tokio::test]

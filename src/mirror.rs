@@ -10,8 +10,8 @@
 //! from `<meta>` tags, as `_headers` (Netlify, Cloudflare Pages) and `nginx-headers.conf`,
 //! from the same list as the live headers (`policy`). The same site gives the same bytes: no
 //! timestamps, a fixed order. Before it finishes, the copy is checked: every internal
-//! reference names a file of the copy, and nothing points elsewhere but the form's target
-//! and the site's own addresses.
+//! reference names a file of the copy, and nothing points elsewhere but the form's target,
+//! the site's own addresses and email addresses.
 
 use std::{
     collections::BTreeMap,
@@ -22,7 +22,7 @@ use anyhow::{bail, Context};
 use minijinja::{context, Value};
 
 use crate::{
-    config::{other_addresses, BaseUrl, FormAction, MirrorUrl, OnionUrl, SiteSources},
+    config::{other_addresses, BaseUrl, FormAction, MirrorUrl, OnionUrl, Privacy, SiteSources},
     page::CONTACT,
     policy,
     precompressed::{gzip_and_brotli, Effort},
@@ -44,6 +44,8 @@ pub struct ExportOptions {
     pub mirrors: Vec<MirrorUrl>,
     /// The site's onion service.
     pub onion_url: Option<OnionUrl>,
+    /// What the live site does with messages, for the copy's privacy page and safety note.
+    pub privacy: Privacy,
     /// Replace what the folder holds.
     pub force: bool,
 }
@@ -60,7 +62,8 @@ pub struct Exported {
 pub fn export(sources: &SiteSources, options: &ExportOptions) -> anyhow::Result<Exported> {
     prepare(&options.out, options.force)?;
     // Nothing compressed: the copy takes the files as they are and compresses them itself.
-    let site = Material::load(sources, true, Effort::None).context("loading the site")?;
+    let site = Material::load(sources, &options.privacy, true, Effort::None)
+        .context("loading the site")?;
     let here = options.base_url.as_str();
     let live = options.form_action.base_url().as_str();
     let endpoints: Vec<String> = site
@@ -223,8 +226,8 @@ fn prepare(out: &Path, force: bool) -> anyhow::Result<()> {
 
 /// Every reference in the copy's HTML and CSS: a relative one must name a file of the copy;
 /// an absolute one must be within the copy (`here`, and then name a file) or start with one
-/// of `allowed` (the site's other addresses, the form's target). One line per problem,
-/// naming the file.
+/// of `allowed` (the site's other addresses, the form's target); `mailto:` links fetch
+/// nothing and pass. One line per problem, naming the file.
 fn check(files: &BTreeMap<String, Vec<u8>>, here: &str, allowed: &[String]) -> Vec<String> {
     let mut problems = vec![];
     for (file, bytes) in files {
@@ -247,6 +250,8 @@ fn check(files: &BTreeMap<String, Vec<u8>>, here: &str, allowed: &[String]) -> V
                 .filter(|rest| rest.is_empty() || rest.starts_with('/'))
             {
                 Some(within.trim_start_matches('/').to_string())
+            } else if reference.starts_with("mailto:") {
+                None // an address to write to: nothing is fetched
             } else if reference.contains("://") {
                 if !allowed.iter().any(|a| {
                     reference

@@ -51,6 +51,11 @@ pub const PAGES: &[Page] = &[
     },
     CONTACT,
     THANKS,
+    Page {
+        route: "/{lang}/privacy",
+        template: "privacy.html",
+        form: None,
+    },
 ];
 
 impl Page {

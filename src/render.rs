@@ -64,6 +64,22 @@ impl Renderer {
                 .unwrap_or_default();
             page_href(link_root(state).as_deref(), &lang, slug)
         });
+        // `long_date("2026-12-01")`: the day as the page's language writes it, in its
+        // calendar (Solar Hijri on Persian pages).
+        let date_locales = locales.clone();
+        env.add_function("long_date", move |state: &State<'_, '_>, day: &str| {
+            let parsed = time::Date::parse(
+                day,
+                time::macros::format_description!("[year]-[month]-[day]"),
+            )
+            .map_err(|e| {
+                Error::new(
+                    minijinja::ErrorKind::InvalidOperation,
+                    format!("not a date (YYYY-MM-DD): {day}: {e}"),
+                )
+            })?;
+            Ok(page_locale(&date_locales, state).long_date(parsed))
+        });
         env.add_global(
             "limits",
             context! {
@@ -294,6 +310,16 @@ pub fn escape_html(s: &str) -> String {
     out
 }
 
+/// The locale of the page being rendered (`lang`), English when it has none.
+fn page_locale<'a>(locales: &'a Locales, state: &State<'_, '_>) -> &'a Locale {
+    state
+        .lookup("lang")
+        .as_ref()
+        .and_then(|l| l.as_str())
+        .and_then(|l| locales.get(l))
+        .unwrap_or_else(|| locales.default_locale())
+}
+
 fn translate(
     locales: &Locales,
     state: &State<'_, '_>,
@@ -301,12 +327,7 @@ fn translate(
     kwargs: Kwargs,
     content: bool,
 ) -> Result<Value, Error> {
-    let lang = state.lookup("lang");
-    let locale = lang
-        .as_ref()
-        .and_then(|l| l.as_str())
-        .and_then(|l| locales.get(l))
-        .unwrap_or_else(|| locales.default_locale());
+    let locale = page_locale(locales, state);
     let mut args = FluentArgs::new();
     for key in kwargs.args() {
         let value: Value = kwargs.get(key)?;

@@ -53,8 +53,14 @@ impl AppState {
         } else {
             Effort::Quick
         };
-        let site = Site::load(&config.sources, Links::live(&config), false, effort)
-            .context("loading the site")?;
+        let site = Site::load(
+            &config.sources,
+            Links::live(&config),
+            &config.privacy(),
+            false,
+            effort,
+        )
+        .context("loading the site")?;
         // What rendering used and let go.
         release_freed_memory();
         for l in site.locales.iter() {
@@ -101,8 +107,11 @@ impl AppState {
             watch.set(watch_problems(&config, None));
             watch
         });
-        let contact_limit =
-            ContactLimit::new(config.contact_per_hour, config.contact_burst, &store);
+        let contact_limit = ContactLimit::new(
+            config.handling.contact_per_hour,
+            config.handling.contact_burst,
+            &store,
+        );
         let traffic = (!config.access_log).then(Arc::default);
         Ok(Self(Arc::new(Inner {
             config,
@@ -125,7 +134,7 @@ impl AppState {
     /// With `--retention-days`, deletes the messages past it now and then daily, for as
     /// long as the site runs.
     pub(crate) async fn apply_retention(&self) {
-        let Some(days) = self.config.retention_days else {
+        let Some(days) = self.config.handling.retention_days else {
             return;
         };
         let mut daily = tokio::time::interval(Duration::from_secs(24 * 3600));
@@ -161,7 +170,8 @@ impl AppState {
             mirrors = %mirrors,
             onion = %c.onion_url.as_ref().map_or("none", |o| o.as_str()),
             onion_listen = %onion.map_or("none".to_string(), |a| a.to_string()),
-            retention_days = %c.retention_days.map_or("none".to_string(), |d| d.to_string()),
+            retention_days = %c.handling.retention_days.map_or("none".to_string(), |d| d.to_string()),
+            privacy_contact = %c.handling.privacy_contact.as_ref().map_or("none".to_string(), ToString::to_string),
             "serving"
         );
         if self.channels.names().is_empty() {
@@ -267,7 +277,13 @@ impl AppState {
         let config = &self.config;
         // Quickly compressed, as at startup: a thousand statements would otherwise keep
         // the new text waiting for seconds (SIGHUP's `reload` compresses it fully then).
-        match Site::load(&config.sources, Links::live(config), false, Effort::Quick) {
+        match Site::load(
+            &config.sources,
+            Links::live(config),
+            &config.privacy(),
+            false,
+            Effort::Quick,
+        ) {
             Ok(site) => {
                 self.site.store(Arc::new(site));
                 tracing::info!("{reloaded}");

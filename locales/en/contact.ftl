@@ -50,3 +50,17 @@ contact-error-message-required = Enter your message.
 # $max (number): the limit, in characters.
 contact-error-message-too-long = Your message must be { $max } characters or fewer.
 contact-error-message-invalid = Your message contains characters that cannot be used.
+
+# A note above the form for readers at risk (writing from Iran, for instance): how to write
+# safely.
+contact-safety-heading = Before you write
+contact-safety-device = Write from a device and a network you trust: not a shared or work computer, and not a network others watch.
+contact-safety-email = An email address that is not tied to your name works: we only need it to reply.
+contact-safety-name = Nothing is needed but your message: the name can be any name you choose.
+# Only when the site has an onion service; its address follows.
+contact-safety-onion = With Tor Browser, you can reach this site at its onion address:
+# Only when the site has other addresses (copies); they follow.
+contact-safety-copies = If this address is blocked, the site is also at:
+
+# Beside the send button: a link to the privacy page.
+contact-privacy-link = What happens to your message

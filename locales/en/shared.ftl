@@ -44,6 +44,8 @@ check-error-title = The locale check found problems. A message with an error is 
 footer-campaign = { -site-name }
 # Footer link to the contact page.
 footer-contact = Get in touch
+# Footer link to the privacy page.
+footer-privacy = Privacy
 # Footer link to the licence of the Persian font.
 footer-font-licence = Persian font: Vazirmatn (SIL Open Font License)
 # Footer heading over the list of the site's other addresses (copies of the site on other

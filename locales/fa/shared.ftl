@@ -16,6 +16,7 @@ reload-error-title = آخرین ویرایش شما بارگذاری نشد و �
 check-error-title = بررسی ترجمه‌ها مشکلاتی یافت. پیامی که خطا دارد تا زمانی که آن را درست کنید به انگلیسی نمایش داده می‌شود:
 footer-campaign = { -site-name }
 footer-contact = با ما در تماس باشید
+footer-privacy = حریم خصوصی
 footer-font-licence = قلم فارسی: وزیرمتن (با مجوز SIL Open Font License)
 footer-other-addresses = نشانی‌های دیگر این وب‌سایت
 choose-language = خواندن وب‌سایت به فارسی

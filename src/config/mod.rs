@@ -1,9 +1,11 @@
 mod addresses;
+mod handling;
 mod notify;
 
 use std::{fmt, path::PathBuf, str::FromStr};
 
 pub use addresses::{FormAction, FormOrigin, MirrorUrl, OnionUrl};
+pub use handling::{Handling, Privacy, FORGET_CLIENTS_EVERY};
 pub use notify::{Content, NotifyConfig, SmtpUrl, WebhookUrl};
 
 /// Server configuration. Every flag has an environment fallback, documented in the README.
@@ -39,13 +41,6 @@ pub struct Config {
     /// in; raise it to 63072000 (two years) once HTTPS has run well for a month.
     #[arg(long, env = "SCDI_HSTS_MAX_AGE_SECS", default_value_t = 86400)]
     pub hsts_max_age_secs: u64,
-    /// Contact form: accepted messages per client per hour (0: no limit).
-    #[arg(long, env = "SCDI_CONTACT_PER_HOUR", default_value_t = 20)]
-    pub contact_per_hour: u32,
-    /// Contact form: how many messages a client may send in a quick burst.
-    #[arg(long, env = "SCDI_CONTACT_BURST", default_value_t = 5,
-          value_parser = clap::value_parser!(u32).range(1..))]
-    pub contact_burst: u32,
     /// Request header carrying the client's address, set by a trusted reverse proxy (e.g.
     /// `X-Real-IP`); without it the socket's address is used. Never set it without a proxy
     /// that overwrites the header: clients could choose their own address.
@@ -87,10 +82,8 @@ pub struct Config {
     /// cross-site POST is refused.
     #[arg(long, env = "SCDI_ALLOWED_FORM_ORIGINS", value_delimiter = ',')]
     pub allowed_form_origins: Vec<FormOrigin>,
-    /// Delete messages (with their notifications) this many days after they arrive,
-    /// checked at start and daily; by default they are kept until deleted by hand.
-    #[arg(long, env = "SCDI_RETENTION_DAYS", value_parser = clap::value_parser!(u32).range(1..))]
-    pub retention_days: Option<u32>,
+    #[command(flatten)]
+    pub handling: Handling,
     #[command(flatten)]
     pub notify: NotifyConfig,
 }
@@ -179,6 +172,11 @@ impl Config {
 }
 
 impl Config {
+    /// What the privacy page states of this site.
+    pub fn privacy(&self) -> Privacy {
+        Privacy::of(&self.handling, &self.notify, self.onion_url.as_ref())
+    }
+
     /// The site's addresses other than `here` (this copy's), for the footer of every page.
     pub fn other_addresses(&self, here: &str) -> Vec<String> {
         other_addresses(&self.base_url, &self.mirrors, self.onion_url.as_ref(), here)

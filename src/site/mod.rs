@@ -15,7 +15,7 @@ use minijinja::Value;
 
 use crate::{
     assets::Assets,
-    config::SiteSources,
+    config::{Privacy, SiteSources},
     i18n::{LoadError, Locale, Locales},
     page::PAGES,
     precompressed::{Effort, Precompressed},
@@ -82,9 +82,11 @@ impl Material {
     /// Reads locales, templates and static files. With `strict`, a syntax error anywhere is
     /// an error (a reload keeps the last good site); otherwise it is logged and the entries
     /// that parsed are served, missing ones falling back to English: a typo never takes the
-    /// site down. `effort`: how hard to compress the static files ahead of time.
+    /// site down. `privacy`: what the privacy page and the safety note state. `effort`: how
+    /// hard to compress the static files ahead of time.
     pub(crate) fn load(
         sources: &SiteSources,
+        privacy: &Privacy,
         strict: bool,
         effort: Effort,
     ) -> Result<Self, SiteError> {
@@ -101,6 +103,7 @@ impl Material {
         let statements = Statements::load(&sources.content_dir, &locales, &mut assets, effort)?;
         let mut renderer = Renderer::new(&sources.templates_dir, locales.clone(), assets.urls())?;
         renderer.add_global("statements", statements.globals(&locales));
+        renderer.add_global("privacy", Value::from_serialize(privacy));
         Ok(Self {
             locales,
             renderer: Arc::new(renderer),
@@ -148,10 +151,11 @@ impl Site {
     pub(crate) fn load(
         sources: &SiteSources,
         links: Links,
+        privacy: &Privacy,
         strict: bool,
         effort: Effort,
     ) -> Result<Self, SiteError> {
-        let material = Material::load(sources, strict, effort)?;
+        let material = Material::load(sources, privacy, strict, effort)?;
         // On every core: rendering and compressing a thousand statements is most of a
         // start's work, and it divides.
         let languages: Vec<&Locale> = material.locales.iter().collect();

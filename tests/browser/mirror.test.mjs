@@ -16,7 +16,7 @@ import * as shared from "./shared.mjs";
 import { axeViolations, BIN, freePort, ROOT } from "./shared.mjs";
 
 // The statements are the made-up examples of tests/fixtures/content.
-const PAGES = ["", "platform", "people", "contact", "contact/thanks", "statements", "statements/stop-the-executions"];
+const PAGES = ["", "platform", "people", "contact", "contact/thanks", "privacy", "statements", "statements/stop-the-executions"];
 const LANGS = [
   { lang: "en", dir: "ltr" },
   { lang: "fa", dir: "rtl" },

@@ -14,7 +14,7 @@ import { axeViolations, freePort } from "./shared.mjs";
 const SHOTS = path.join(import.meta.dirname, "screenshots");
 
 // The statements are the made-up examples of tests/fixtures/content.
-const PAGES = ["", "platform", "people", "contact", "contact/thanks", "statements/", "statements/stop-the-executions"];
+const PAGES = ["", "platform", "people", "contact", "contact/thanks", "privacy", "statements/", "statements/stop-the-executions"];
 const LANGS = [
   { lang: "en", dir: "ltr" },
   { lang: "fa", dir: "rtl" },
@@ -33,7 +33,9 @@ before(async () => {
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   dbDir = mkdtempSync(path.join(tmpdir(), "scdi-browser-"));
-  server = await shared.startSite(["--addr", `127.0.0.1:${port}`, "--base-url", base, "--db", path.join(dbDir, "db.sqlite3"), "--contact-per-hour", "0", "--content-dir", "tests/fixtures/content"]);
+  server = await shared.startSite(["--addr", `127.0.0.1:${port}`, "--base-url", base, "--db", path.join(dbDir, "db.sqlite3"), "--contact-per-hour", "0", "--content-dir", "tests/fixtures/content",
+    // The privacy page and the safety note with every optional fact on them.
+    "--retention-days", "30", "--privacy-contact", "privacy@example.org", "--onion-url", "http://abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuvwx.onion"]);
   browser = await shared.launch();
   mkdirSync(SHOTS, { recursive: true });
 });
@@ -152,11 +154,11 @@ describe("layout stability: Persian pages do not move when their font arrives", 
   // 1.6 Mbit/s), so that the font arrives well after the first paint, as it does for
   // readers in Iran. Layout shifts are summed from Chromium's own layout-shift entries.
   const SLOW_4G = { offline: false, latency: 150, downloadThroughput: (1.6 * 1024 * 1024) / 8, uploadThroughput: (750 * 1024) / 8 };
-  // Persian pages (their font arrives late), and the statements in both languages (their
-  // images arrive late).
+  // Persian pages (their font arrives late), the statements in both languages (their
+  // images arrive late), and the privacy page in both.
   const measured = [
     ...PAGES.map((slug) => ["fa", slug]),
-    ...PAGES.filter((slug) => slug.startsWith("statements/")).map((slug) => ["en", slug]),
+    ...PAGES.filter((slug) => slug.startsWith("statements/") || slug === "privacy").map((slug) => ["en", slug]),
   ];
   for (const [lang, slug] of measured) {
     for (const viewport of VIEWPORTS) {

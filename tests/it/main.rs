@@ -18,6 +18,7 @@ mod in_process {
     mod negotiation;
     mod page_weight;
     mod pages;
+    mod privacy;
     mod properties;
     mod statements;
 }

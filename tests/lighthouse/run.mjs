@@ -7,7 +7,7 @@ import lighthouse from "lighthouse";
 import * as chromeLauncher from "chrome-launcher";
 
 const base = process.argv[2];
-const PAGES = ["", "platform", "people", "contact", "contact/thanks"];
+const PAGES = ["", "platform", "people", "contact", "contact/thanks", "privacy"];
 const LANGS = ["en", "fa"];
 const CATEGORIES = ["performance", "accessibility", "best-practices", "seo"];
 

@@ -87,6 +87,13 @@ impl TestResponse {
     }
 }
 
+/// What the privacy page states of a site run with the default settings and `change`.
+pub(crate) fn privacy_with(change: impl FnOnce(&mut Config)) -> scdi_site::config::Privacy {
+    let mut config = Config::rooted(repo_root(), std::path::PathBuf::from("unused.sqlite3"));
+    change(&mut config);
+    config.privacy()
+}
+
 pub(crate) fn repo_root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
@@ -132,7 +139,7 @@ impl TestApp {
         let mut config = Config::rooted(repo_root(), db);
         // In-process requests carry no client address, so they would all share one rate
         // limit bucket; the tests of the limit turn it back on.
-        config.contact_per_hour = 0;
+        config.handling.contact_per_hour = 0;
         change(&mut config);
         // Quickly compressed, as readers get it in the first moment; the tests of sizes
         // compress it fully ([`TestApp::fully_compressed`]).

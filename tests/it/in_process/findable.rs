@@ -3,7 +3,14 @@
 
 use crate::common::TestApp;
 
-const PAGES: &[&str] = &["", "platform", "people", "contact", "contact/thanks"];
+const PAGES: &[&str] = &[
+    "",
+    "platform",
+    "people",
+    "contact",
+    "contact/thanks",
+    "privacy",
+];
 const BASE: &str = "https://scdi.example.org";
 
 async fn app() -> TestApp {

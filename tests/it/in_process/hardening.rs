@@ -98,8 +98,8 @@ const FORM: &[(&str, &str)] = &[("content-type", "application/x-www-form-urlenco
 #[tokio::test]
 async fn contact_rate_limit_per_client_with_retry_after() {
     let app = TestApp::with_config(|c| {
-        c.contact_per_hour = 60;
-        c.contact_burst = 2;
+        c.handling.contact_per_hour = 60;
+        c.handling.contact_burst = 2;
     })
     .await;
     // Each a message of its own (the same one sent again is thanked and stored once).
@@ -149,8 +149,8 @@ async fn contact_rate_limit_per_client_with_retry_after() {
 #[tokio::test]
 async fn a_failed_save_does_not_count_against_the_limit() {
     let app = TestApp::with_config(|c| {
-        c.contact_per_hour = 1;
-        c.contact_burst = 1;
+        c.handling.contact_per_hour = 1;
+        c.handling.contact_burst = 1;
     })
     .await;
     let scdi_site::config::Database::File(db) = app.state.config.db.clone() else {
@@ -183,16 +183,16 @@ async fn via_proxy(app: &TestApp, header: &str, values: &[&str]) -> u16 {
 async fn trusted_proxy_header_only_when_configured() {
     // Without configuration the header is ignored: all share the proxy's socket address.
     let plain = TestApp::with_config(|c| {
-        c.contact_per_hour = 60;
-        c.contact_burst = 1;
+        c.handling.contact_per_hour = 60;
+        c.handling.contact_burst = 1;
     })
     .await;
     assert_eq!(via_proxy(&plain, "x-real-ip", &["198.51.100.1"]).await, 303);
     assert_eq!(via_proxy(&plain, "x-real-ip", &["198.51.100.2"]).await, 429);
     // Configured: each reader has their own allowance.
     let proxied = TestApp::with_config(|c| {
-        c.contact_per_hour = 60;
-        c.contact_burst = 1;
+        c.handling.contact_per_hour = 60;
+        c.handling.contact_burst = 1;
         c.client_ip_header = Some("x-real-ip".into());
     })
     .await;
@@ -318,8 +318,8 @@ async fn unknown_methods_are_405_everywhere() {
 #[tokio::test]
 async fn trusted_proxy_header_uses_the_last_value_across_lines() {
     let app = TestApp::with_config(|c| {
-        c.contact_per_hour = 60;
-        c.contact_burst = 1;
+        c.handling.contact_per_hour = 60;
+        c.handling.contact_burst = 1;
         c.client_ip_header = Some("x-forwarded-for".into());
     })
     .await;

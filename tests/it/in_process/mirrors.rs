@@ -28,6 +28,7 @@ fn options(out: &Path, force: bool) -> ExportOptions {
         canonical_url: LIVE.parse::<BaseUrl>().unwrap(),
         mirrors: vec!["https://mirror-two.example/site".parse().unwrap()],
         onion_url: Some(ONION.parse().unwrap()),
+        privacy: crate::common::privacy_with(|_| {}),
         force,
     }
 }
@@ -147,6 +148,36 @@ fn the_export_is_complete_relative_and_byte_identical_every_time() {
     assert!(files
         .keys()
         .any(|p| p.starts_with("static/fonts/Vazirmatn-NL-Regular.")));
+}
+
+#[test]
+fn the_copys_privacy_page_states_the_live_sites_handling_and_that_it_is_a_copy() {
+    let out = tempfile::tempdir().unwrap();
+    let mut options = options(out.path(), false);
+    options.privacy = crate::common::privacy_with(|c| {
+        c.handling.retention_days = Some(30);
+        c.handling.privacy_contact = Some("privacy@example.org".parse().unwrap());
+    });
+    export(&sources(repo_root()), &options).unwrap();
+    let files = read_all(out.path());
+    let en = text(&files, "en/privacy/index.html");
+    assert!(en.contains("deleted automatically 30 days after"), "{en}");
+    assert!(en.contains("href=\"mailto:privacy@example.org\""));
+    assert!(en.contains(
+        "This copy states the main site&#39;s settings as they were when the copy was made."
+    ));
+    assert!(!en.contains("they change as soon as the settings do"));
+    let fa = text(&files, "fa/privacy/index.html");
+    assert!(fa.contains("۳۰ روز"), "{fa}");
+    // Linked from every page's footer and from the form, relatively.
+    assert!(text(&files, "fa/contact/index.html").contains("href=\"../../fa/privacy/index.html\""));
+    assert!(text(&files, "en/index.html").contains("href=\"../en/privacy/index.html\""));
+    assert!(text(&files, "sitemap.xml").contains(&format!("<loc>{HERE}/fa/privacy/</loc>")));
+    // The safety note lists the onion service and the other addresses.
+    let contact = text(&files, "en/contact/index.html");
+    let note = &contact[contact.find("safety-note").unwrap()..contact.find("<form").unwrap()];
+    assert!(note.contains(&format!("href=\"{ONION}/\"")), "{note}");
+    assert!(note.contains(&format!("href=\"{LIVE}/\"")), "{note}");
 }
 
 #[test]

@@ -3,7 +3,14 @@
 
 use crate::common::{attr_of, TestApp};
 
-const PAGES: &[&str] = &["", "platform", "people", "contact", "contact/thanks"];
+const PAGES: &[&str] = &[
+    "",
+    "platform",
+    "people",
+    "contact",
+    "contact/thanks",
+    "privacy",
+];
 const BASE: &str = "http://127.0.0.1:3000";
 
 #[tokio::test]

@@ -364,6 +364,7 @@ fn the_export_writes_statements_listings_and_feeds_for_the_mirror() {
             canonical_url: "https://live.example.org".parse().unwrap(),
             mirrors: vec![],
             onion_url: None,
+            privacy: crate::common::privacy_with(|_| {}),
             force: false,
         },
     )
