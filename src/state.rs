@@ -8,7 +8,7 @@ use anyhow::Context;
 use arc_swap::ArcSwap;
 
 use crate::{
-    config::{Config, Database},
+    config::{Config, Database, Privacy},
     l10n,
     limit::ContactLimit,
     outbox::{self, Channels, Doorbell, Pace},
@@ -36,6 +36,8 @@ pub struct Inner {
     pub(crate) honeypot_drops: AtomicU64,
     /// Request counts, unless every request is logged (`--access-log`).
     pub(crate) traffic: Option<Arc<Traffic>>,
+    /// What the privacy page states, with the day it last changed (fixed at startup).
+    privacy: Privacy,
     /// The current site; replaced whole on reload (watch mode) and once fully compressed.
     site: ArcSwap<Site>,
     watch: Option<Watch>,
@@ -45,6 +47,15 @@ impl AppState {
     /// Loads the site (locales, templates, static files, and every page rendered in every
     /// language) and opens the database.
     pub async fn new(config: Config) -> anyhow::Result<Self> {
+        let channels = Channels::new(&config.notify, &config.base_url.host())
+            .context("setting up notifications")?;
+        let store = open_store(&config).await?;
+        let privacy = config.privacy();
+        let since = store
+            .settings_since(&privacy.fingerprint(), &today())
+            .await
+            .context("recording the settings the privacy page states")?;
+        let privacy = privacy.settings_since(since);
         // Compressed quickly, so that the site serves at once; `compress_fully` follows. In
         // watch mode (a translator's or organiser's own machine) nothing follows: the first
         // load is compressed fully, reloads quickly.
@@ -56,7 +67,7 @@ impl AppState {
         let site = Site::load(
             &config.sources,
             Links::live(&config),
-            &config.privacy(),
+            &privacy,
             false,
             effort,
         )
@@ -71,30 +82,6 @@ impl AppState {
                 "locale loaded"
             );
         }
-        let channels = Channels::new(&config.notify, &config.base_url.host())
-            .context("setting up notifications")?;
-        let password = config
-            .db_password()
-            .context("reading the database password")?;
-        // A write gives up well inside the request's deadline: the reader is then shown
-        // their text and told it may not have been sent, not timed out.
-        let deadline = (Duration::from_secs(config.request_timeout_secs) / 2)
-            .clamp(Duration::from_secs(1), store::WRITE_DEADLINE);
-        if let (true, Database::File(path)) = (config.db_is_default(), &config.db) {
-            if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-                // The site's user's only, as the database in it.
-                let mut builder = std::fs::DirBuilder::new();
-                builder.recursive(true);
-                #[cfg(unix)]
-                std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-                builder
-                    .create(folder)
-                    .with_context(|| format!("creating {}", folder.display()))?;
-            }
-        }
-        let store = Store::open_within(&config.db, password.as_deref(), deadline)
-            .await
-            .with_context(|| format!("opening the database {} (--db)", config.db))?;
         outbox::warn_of_others_pending(&store, &channels).await;
         let watch = config.watch.then(|| {
             let sources = &config.sources;
@@ -121,6 +108,7 @@ impl AppState {
             contact_limit,
             honeypot_drops: AtomicU64::new(0),
             traffic,
+            privacy,
             site: ArcSwap::from_pointee(site),
             watch,
         })))
@@ -280,7 +268,7 @@ impl AppState {
         match Site::load(
             &config.sources,
             Links::live(config),
-            &config.privacy(),
+            &self.privacy,
             false,
             Effort::Quick,
         ) {
@@ -381,4 +369,34 @@ fn watch_problems(config: &Config, reload_failed: Option<String>) -> Option<Prob
         reload_failed: failed,
         text,
     })
+}
+
+/// Opens the database `config` names (making the default's folder, the site's user's
+/// only), with writes giving up well inside the request's deadline: the reader is then
+/// shown their text and told it may not have been sent, not timed out.
+async fn open_store(config: &Config) -> anyhow::Result<Store> {
+    let password = config
+        .db_password()
+        .context("reading the database password")?;
+    let deadline = (Duration::from_secs(config.request_timeout_secs) / 2)
+        .clamp(Duration::from_secs(1), store::WRITE_DEADLINE);
+    if let (true, Database::File(path)) = (config.db_is_default(), &config.db) {
+        if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            let mut builder = std::fs::DirBuilder::new();
+            builder.recursive(true);
+            #[cfg(unix)]
+            std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+            builder
+                .create(folder)
+                .with_context(|| format!("creating {}", folder.display()))?;
+        }
+    }
+    Store::open_within(&config.db, password.as_deref(), deadline)
+        .await
+        .with_context(|| format!("opening the database {} (--db)", config.db))
+}
+
+/// Today's date in UTC, `YYYY-MM-DD`.
+fn today() -> String {
+    time::OffsetDateTime::now_utc().date().to_string()
 }

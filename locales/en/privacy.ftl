@@ -52,7 +52,8 @@ privacy-complaint = If you are in the UK and unhappy with how we handle your dat
 privacy-copies-heading = Copies of this site
 privacy-copies = Copies of this site at other addresses are there for readers who cannot reach it. The contact form on a copy sends your message to the campaign's main site, which keeps it as this page says; the copy itself keeps nothing.
 
-# At the foot of the page. $date: a date, written out.
-privacy-changed = The wording of this page last changed on { $date }. The facts on it are read from the site's settings, so they change as soon as the settings do.
+# At the foot of the page. $date: a date, written out: the day the wording changed, or the
+# settings the page states, whichever was later.
+privacy-changed = This page last changed on { $date }. Its facts are read from the site's settings, so it changes as soon as they do.
 # The same, on a copy of the site (a mirror). $date: as above.
 privacy-changed-copy = The wording of this page last changed on { $date }. This copy states the main site's settings as they were when the copy was made.

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use clap::Args;
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 
 use super::{Content, NotifyConfig, OnionUrl};
 
@@ -50,10 +51,21 @@ impl Handling {
     }
 }
 
-/// What the privacy page and the contact page's safety note state, each fact read from the
-/// settings (see [`Privacy::of`]). Templates see it as `privacy`.
+/// What the privacy page and the contact page's safety note state: the facts, each read
+/// from the settings ([`Privacy::of`]), and the day the page last changed. Templates see
+/// it as `privacy`.
 #[derive(Clone, Debug, Serialize)]
 pub struct Privacy {
+    #[serde(flatten)]
+    pub facts: Facts,
+    /// The day the page last changed (`YYYY-MM-DD`): its wording, or the settings it states
+    /// ([`Privacy::settings_since`]).
+    pub changed: String,
+}
+
+/// The settings the privacy page states.
+#[derive(Clone, Debug, Serialize)]
+pub struct Facts {
     /// Days a message is kept; `None`: until the organisers delete it.
     pub retention_days: Option<u32>,
     /// Organisers are emailed about each message.
@@ -70,15 +82,13 @@ pub struct Privacy {
     pub limit_minutes: Option<u64>,
     /// The site's onion service.
     pub onion: Option<String>,
-    /// The day the page's wording last changed (`YYYY-MM-DD`).
-    pub wording_changed: &'static str,
 }
 
 impl Privacy {
     /// The facts of a site run with `handling`, notifying as `notify` says, with the onion
-    /// service `onion`.
+    /// service `onion`; changed when its wording last did.
     pub fn of(handling: &Handling, notify: &NotifyConfig, onion: Option<&OnionUrl>) -> Self {
-        Self {
+        let facts = Facts {
             retention_days: handling.retention_days,
             email: !notify.emails.is_empty(),
             webhook_host: notify
@@ -91,34 +101,53 @@ impl Privacy {
                 .limit_memory()
                 .map(|held| held.as_secs().div_ceil(60)),
             onion: onion.map(|o| o.as_str().to_string()),
-            wording_changed: PRIVACY_WORDING_CHANGED,
+        };
+        Self {
+            facts,
+            changed: PRIVACY_WORDING_CHANGED.to_string(),
         }
+    }
+
+    /// The facts' fingerprint (SHA-256, hex): what the site records to tell when they
+    /// change.
+    pub fn fingerprint(&self) -> String {
+        let json = serde_json::to_vec(&self.facts).unwrap_or_default();
+        Sha256::digest(json)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
+    /// The same, changed on `day` (`YYYY-MM-DD`) if that is later: the day the facts became
+    /// the site's settings.
+    pub fn settings_since(mut self, day: String) -> Self {
+        if day > self.changed {
+            self.changed = day;
+        }
+        self
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use sha2::{Digest, Sha256};
-
     use super::*;
 
     /// The SHA-256 of `locales/en/privacy.ftl` when [`PRIVACY_WORDING_CHANGED`] was set.
-    const WORDING_DIGEST: &str = "16b7073774acaf966e6e565c0ff0ab80eac1aa7a6ffa0243399e9a20e4aca5bf";
+    const WORDING_DIGEST: &str = "3316106f578d0322800be7b1414099b634e49a3008a179ad10be9cc3bf084096";
 
     #[test]
     fn the_wording_date_moves_with_the_english_wording() {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/locales/en/privacy.ftl");
         let text = std::fs::read(path).expect("the English privacy messages");
-        let digest = hex(&Sha256::digest(text));
+        let digest: String = Sha256::digest(text)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
         assert_eq!(
             digest, WORDING_DIGEST,
             "locales/en/privacy.ftl changed: set PRIVACY_WORDING_CHANGED (src/config/handling.rs) \
              to the day of the change and WORDING_DIGEST to {digest}"
         );
-    }
-
-    fn hex(bytes: &[u8]) -> String {
-        bytes.iter().map(|b| format!("{b:02x}")).collect()
     }
 
     #[test]

@@ -5,7 +5,7 @@ mod notify;
 use std::{fmt, path::PathBuf, str::FromStr};
 
 pub use addresses::{FormAction, FormOrigin, MirrorUrl, OnionUrl};
-pub use handling::{Handling, Privacy, FORGET_CLIENTS_EVERY};
+pub use handling::{Facts, Handling, Privacy, FORGET_CLIENTS_EVERY};
 pub use notify::{Content, NotifyConfig, SmtpUrl, WebhookUrl};
 
 /// Server configuration. Every flag has an environment fallback, documented in the README.

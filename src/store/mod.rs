@@ -189,6 +189,7 @@ macro_rules! each_backend {
 }
 
 mod lifecycle;
+mod notice;
 
 pub use lifecycle::Copied;
 

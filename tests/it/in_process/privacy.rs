@@ -1,9 +1,9 @@
 //! The privacy page and the contact page's safety note: each fact they state follows the
 //! settings the site runs with, in both languages.
 
-use scdi_site::Config;
+use scdi_site::{store::Store, Config};
 
-use crate::common::{attr_of, TestApp};
+use crate::common::{attr_of, privacy_with, Backend, TestApp};
 
 const ONION: &str = "http://abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuvwx.onion";
 const PASSES_THROUGH_PROVIDER: &str = "passes through their email provider";
@@ -226,15 +226,12 @@ async fn the_safety_note_lists_the_onion_address_only_when_there_is_one() {
 }
 
 #[tokio::test]
-async fn the_page_says_when_its_wording_changed_in_the_readers_calendar() {
+async fn the_page_says_when_it_changed_in_the_readers_calendar() {
     let en = text_of(&privacy_page("en", |_| {}).await, "changed").unwrap();
     let fa = text_of(&privacy_page("fa", |_| {}).await, "changed").unwrap();
     // Whatever the day, the English date is written out and the Persian one is Solar Hijri
     // in Persian digits.
-    assert!(
-        en.starts_with("The wording of this page last changed on "),
-        "{en}"
-    );
+    assert!(en.starts_with("This page last changed on "), "{en}");
     assert!(en.chars().any(|c| c.is_ascii_digit()), "{en}");
     assert!(
         [
@@ -258,4 +255,82 @@ async fn the_page_says_when_its_wording_changed_in_the_readers_calendar() {
     assert!(
         fa.chars().any(|c| ('۰'..='۹').contains(&c)) && !fa.chars().any(|c| c.is_ascii_digit())
     );
+}
+
+#[tokio::test]
+async fn the_settings_day_is_kept_while_they_stay_and_moves_when_they_change() {
+    for backend in Backend::BOTH {
+        let dir = tempfile::tempdir().unwrap();
+        let (db, _alive) = backend.database(dir.path()).await;
+        let store = Store::open(&db, None).await.unwrap();
+        let thirty = privacy_with(|c| c.handling.retention_days = Some(30)).fingerprint();
+        let kept = privacy_with(|_| {}).fingerprint();
+        assert_ne!(thirty, kept);
+        let since = |fingerprint: &str, today: &'static str| {
+            let (store, fingerprint) = (store.clone(), fingerprint.to_string());
+            async move { store.settings_since(&fingerprint, today).await.unwrap() }
+        };
+        assert_eq!(
+            since(&thirty, "2030-01-01").await,
+            "2030-01-01",
+            "{backend:?}"
+        );
+        assert_eq!(
+            since(&thirty, "2030-02-01").await,
+            "2030-01-01",
+            "{backend:?}: the same settings keep their day"
+        );
+        assert_eq!(
+            since(&kept, "2030-03-01").await,
+            "2030-03-01",
+            "{backend:?}: changed"
+        );
+        assert_eq!(
+            since(&thirty, "2030-04-01").await,
+            "2030-04-01",
+            "{backend:?}: changed back is a change"
+        );
+        store.close().await;
+    }
+}
+
+#[tokio::test]
+async fn the_page_is_dated_from_its_settings_when_they_changed_after_its_wording() {
+    let dir = tempfile::tempdir().unwrap();
+    let db: scdi_site::config::Database = dir.path().join("site.sqlite3").into();
+    // As the test app runs (no limit), with messages kept 30 days.
+    let thirty = |c: &mut Config| {
+        c.handling.contact_per_hour = 0;
+        c.handling.retention_days = Some(30);
+    };
+    // These settings have run since a day after the wording's change.
+    let store = Store::open(&db, None).await.unwrap();
+    store
+        .settings_since(&privacy_with(thirty).fingerprint(), "2030-01-01")
+        .await
+        .unwrap();
+    store.close().await;
+    let with_db = |change: fn(&mut Config)| {
+        let db = db.clone();
+        move |c: &mut Config| {
+            c.db = db;
+            change(c);
+        }
+    };
+    let page = privacy_page("fa", with_db(thirty)).await;
+    let changed = text_of(&page, "changed").unwrap();
+    assert!(
+        changed.contains("۱۲ دی ۱۴۰۸"),
+        "2030-01-01, Solar Hijri: {changed}"
+    );
+    // Other settings: changed today.
+    let page = privacy_page("en", with_db(|_| {})).await;
+    let changed = text_of(&page, "changed").unwrap();
+    let today = time::OffsetDateTime::now_utc().date();
+    let written = today
+        .format(time::macros::format_description!(
+            "[day padding:none] [month repr:long] [year]"
+        ))
+        .unwrap();
+    assert!(changed.contains(&written), "{changed}, not {written}");
 }
