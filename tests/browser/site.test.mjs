@@ -348,7 +348,8 @@ describe("the reader's journey", () => {
         const f = await page.evaluate(() => {
           const el = document.activeElement;
           const r = el.getBoundingClientRect();
-          return { id: el.id, tag: el.tagName, nav: !!el.closest(".site-nav"), left: r.left, right: r.right, top: Math.round(r.top) };
+          // In the page, not the viewport: focus scrolls a long form.
+          return { id: el.id, tag: el.tagName, nav: !!el.closest(".site-nav"), left: r.left, right: r.right, top: Math.round(r.top + window.scrollY) };
         });
         if (f.tag === "BUTTON") {
           order.push(f);
