@@ -3,6 +3,8 @@
 //! validation, so a reader correcting a mistake is never locked out. One instance (SQLite)
 //! keeps the buckets in memory; instances sharing PostgreSQL keep them in the database, so
 //! that they share the limit and a restart does not reset it. Both use the same formula.
+//! The database never holds an address: a bucket there is named by a [`shared_code`] that
+//! 65,536 addresses share.
 //!
 //! The client is the socket's address, or the address a trusted proxy puts in a configured
 //! header; IPv6 clients are counted per /64, since one host usually holds a whole /64.
@@ -21,6 +23,7 @@ use std::{
 };
 
 use axum::http::HeaderMap;
+use sha2::{Digest, Sha256};
 
 use crate::{
     onion::Circuit,
@@ -105,7 +108,7 @@ impl ContactLimit {
             }
             Self::Shared { rate, buckets } => {
                 let taken = buckets
-                    .take(&key.to_string(), rate.per_second, rate.burst)
+                    .take(&shared_code(key), rate.per_second, rate.burst)
                     .await;
                 match taken {
                     Ok(None) => Ok(()),
@@ -132,7 +135,7 @@ impl ContactLimit {
                 }
             }
             Self::Shared { rate, buckets } => {
-                if let Err(e) = buckets.refund(&key.to_string(), rate.burst).await {
+                if let Err(e) = buckets.refund(&shared_code(key), rate.burst).await {
                     tracing::warn!(error = %e, "could not give back a rate-limit token");
                 }
             }
@@ -271,6 +274,23 @@ fn key(client: Option<Client>) -> IpAddr {
     }
 }
 
+/// The name of the shared bucket `key` (an address or /64, see [`per_slash_64`]) counts
+/// in: 16 bits of its SHA-256, four hex digits. A reader's address is never written to the
+/// database: whoever reads it (a backup, a seized server) finds a code that 65,536 IPv4
+/// addresses share. Two readers sending within minutes of each other share an allowance only
+/// when their codes meet, about one pair in 65,536.
+pub fn shared_code(key: IpAddr) -> String {
+    let bytes = match key {
+        IpAddr::V4(v4) => v4.octets().to_vec(),
+        IpAddr::V6(v6) => v6.octets().to_vec(),
+    };
+    let digest = Sha256::new()
+        .chain_update(b"scdi-site contact limit\0")
+        .chain_update(bytes)
+        .finalize();
+    format!("{:02x}{:02x}", digest[0], digest[1])
+}
+
 /// The key a client is counted under: its address, or for IPv6 its /64 (one host usually
 /// holds a whole /64); IPv4-mapped IPv6 addresses count as the IPv4 address.
 pub fn per_slash_64(ip: IpAddr) -> IpAddr {
@@ -299,6 +319,25 @@ mod tests {
             rate,
             buckets: Mutex::default(),
         }
+    }
+
+    #[test]
+    fn shared_buckets_are_named_by_codes_that_rarely_meet() {
+        let code = shared_code("198.51.100.7".parse().unwrap());
+        assert!(
+            code.len() == 4 && code.bytes().all(|b| b.is_ascii_hexdigit()),
+            "{code}"
+        );
+        assert_eq!(code, shared_code("198.51.100.7".parse().unwrap()));
+        // A thousand readers at once: nearly every one has an allowance of its own.
+        let codes: std::collections::HashSet<String> = (1..=1000u32)
+            .map(|i| shared_code(IpAddr::from((0xC633_6400 + i).to_be_bytes())))
+            .collect();
+        assert!(
+            codes.len() >= 980,
+            "{} codes for 1000 addresses",
+            codes.len()
+        );
     }
 
     #[test]

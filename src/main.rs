@@ -256,7 +256,7 @@ async fn backup(args: BackupArgs) -> anyhow::Result<ExitCode> {
 #[tokio::main(flavor = "current_thread")]
 async fn limits_reset(address: Option<std::net::IpAddr>, db: DbArgs) -> anyhow::Result<ExitCode> {
     let store = db.open(true).await?;
-    let client = address.map(|a| scdi_site::limit::per_slash_64(a).to_string());
+    let client = address.map(|a| scdi_site::limit::shared_code(scdi_site::limit::per_slash_64(a)));
     let cleared = store.reset_limits(client.as_deref()).await;
     store.close().await;
     match cleared? {

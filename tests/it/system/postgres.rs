@@ -71,7 +71,8 @@ async fn ten_instances_starting_together_migrate_once() {
 }
 
 /// Two instances on one database, one client sending to each in turn: the burst and the
-/// hourly limit hold across both, and a restarted instance still knows them.
+/// hourly limit hold across both, and a restarted instance still knows them; the database
+/// holds no address.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_contact_limit_is_shared_by_instances_and_survives_a_restart() {
     let db = TestDatabase::new().await;
@@ -110,6 +111,19 @@ async fn the_contact_limit_is_shared_by_instances_and_survives_a_restart() {
 
     let names = names_stored_in(&Database::Postgres(db.url.clone())).await;
     assert_eq!(names, ["one", "two"]);
+
+    // The shared buckets are named by a code many addresses share, never the address.
+    let mut conn = PgConnection::connect(&db.url).await.unwrap();
+    let clients: Vec<String> = sqlx::query_scalar("SELECT client FROM rate_limits")
+        .fetch_all(&mut conn)
+        .await
+        .unwrap();
+    conn.close().await.unwrap();
+    assert_eq!(clients.len(), 1, "{clients:?}");
+    assert!(
+        clients[0].len() == 4 && clients[0].bytes().all(|b| b.is_ascii_hexdigit()),
+        "not an address: {clients:?}"
+    );
 }
 
 /// PostgreSQL restarts under a running site: while it is down every submission gets the
