@@ -56,7 +56,7 @@ contact-error-message-invalid = Your message contains characters that cannot be 
 contact-safety-heading = Before you write
 contact-safety-device = Write from a device and a network you trust: not a shared or work computer, and not a network others watch.
 contact-safety-email = An email address that is not tied to your name works: we only need it to reply.
-contact-safety-name = Nothing is needed but your message: the name can be any name you choose.
+contact-safety-name = We need nothing but your message and an address to reply to: the name can be any name you choose.
 # Only when the site has an onion service; its address follows.
 contact-safety-onion = With Tor Browser, you can reach this site at its onion address:
 # Only when the site has other addresses (copies); they follow.
