@@ -111,14 +111,15 @@ fn prlimit(args: &[&str]) {
 async fn file_size_limit_every_thanks_is_stored_and_every_refusal_hands_the_text_back() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("db.sqlite3");
-    // The soft limit only, so that it can be raised again without privileges.
-    let wrapper = [
-        "sh",
-        "-c",
-        "trap '' XFSZ; exec prlimit --fsize=180000:unlimited -- \"$@\"",
-        "sh",
-    ];
+    let wrapper = ["sh", "-c", "trap '' XFSZ; exec \"$@\"", "sh"];
     let server = Server::try_start(&db, &["--contact-per-hour", "0"], &wrapper).unwrap();
+    // Once the schema is in place (its migrations grow with the project), and the soft
+    // limit only, so that it can be raised again without privileges.
+    prlimit(&[
+        "--pid",
+        &server.child.id().to_string(),
+        "--fsize=180000:unlimited",
+    ]);
     let first = submit(&server, "en", "Reader", 40).await;
     assert!(
         !first.acknowledged.is_empty() && !first.refused.is_empty(),
