@@ -87,6 +87,25 @@ impl TestResponse {
     }
 }
 
+/// The site's own pages below `/{lang}/`, written out rather than read from the page table,
+/// so that a page dropped from the table fails the tests that walk them.
+pub(crate) const PAGES: &[&str] = &[
+    "",
+    "platform",
+    "people",
+    "contact",
+    "contact/thanks",
+    "privacy",
+];
+
+/// The contact page's safety note: from its section to the form.
+pub(crate) fn safety_note(contact: &str) -> &str {
+    let start = contact
+        .find("class=\"safety-note\"")
+        .expect("a safety note");
+    &contact[start..contact.find("<form").expect("a form")]
+}
+
 /// What the privacy page states of a site run with the default settings and `change`.
 pub(crate) fn privacy_with(change: impl FnOnce(&mut Config)) -> scdi_site::config::Privacy {
     let mut config = Config::rooted(repo_root(), std::path::PathBuf::from("unused.sqlite3"));

@@ -1,16 +1,8 @@
 //! Findable and shareable: sitemap with hreflang alternates, robots.txt, Open Graph and
 //! Twitter cards, favicon and share image, all on the configured public base URL.
 
-use crate::common::TestApp;
+use crate::common::{TestApp, PAGES};
 
-const PAGES: &[&str] = &[
-    "",
-    "platform",
-    "people",
-    "contact",
-    "contact/thanks",
-    "privacy",
-];
 const BASE: &str = "https://scdi.example.org";
 
 async fn app() -> TestApp {

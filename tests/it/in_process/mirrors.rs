@@ -175,7 +175,7 @@ fn the_copys_privacy_page_states_the_live_sites_handling_and_that_it_is_a_copy()
     assert!(text(&files, "sitemap.xml").contains(&format!("<loc>{HERE}/fa/privacy/</loc>")));
     // The safety note lists the onion service and the other addresses.
     let contact = text(&files, "en/contact/index.html");
-    let note = &contact[contact.find("safety-note").unwrap()..contact.find("<form").unwrap()];
+    let note = crate::common::safety_note(contact);
     assert!(note.contains(&format!("href=\"{ONION}/\"")), "{note}");
     assert!(note.contains(&format!("href=\"{LIVE}/\"")), "{note}");
 }

@@ -5,18 +5,10 @@
 
 use std::collections::BTreeSet;
 
-use crate::common::TestApp;
+use crate::common::{TestApp, PAGES};
 
 const EN_BUDGET: usize = 20_000;
 const FA_BUDGET: usize = 30_000;
-const PAGES: [&str; 6] = [
-    "",
-    "platform",
-    "people",
-    "contact",
-    "contact/thanks",
-    "privacy",
-];
 
 /// `url("...")` targets in a stylesheet.
 /// The stylesheet's `url()`s, as paths from the host's root (they are relative to

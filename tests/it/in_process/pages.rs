@@ -1,16 +1,8 @@
 //! Every page in every language: status, language and direction, alternates, switcher;
 //! error pages; and redirects that can only ever point inside the site.
 
-use crate::common::{attr_of, TestApp};
+use crate::common::{attr_of, TestApp, PAGES};
 
-const PAGES: &[&str] = &[
-    "",
-    "platform",
-    "people",
-    "contact",
-    "contact/thanks",
-    "privacy",
-];
 const BASE: &str = "http://127.0.0.1:3000";
 
 #[tokio::test]

@@ -3,7 +3,7 @@
 
 use scdi_site::{store::Store, Config};
 
-use crate::common::{attr_of, privacy_with, Backend, TestApp};
+use crate::common::{attr_of, privacy_with, safety_note, Backend, TestApp, PAGES};
 
 const ONION: &str = "http://abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuvwx.onion";
 const PASSES_THROUGH_PROVIDER: &str = "passes through their email provider";
@@ -56,14 +56,7 @@ async fn the_privacy_page_is_in_every_language_and_linked_from_every_footer_and_
         assert_eq!(page.status, 200, "{lang}");
         assert!(page.body.contains(&format!("<html lang=\"{lang}\"")));
         let link = format!("href=\"/{lang}/privacy\"");
-        for slug in [
-            "",
-            "platform",
-            "people",
-            "contact",
-            "contact/thanks",
-            "privacy",
-        ] {
+        for slug in PAGES {
             let body = app.get(&format!("/{lang}/{slug}")).await.body;
             let footer = &body[body.find("<footer").expect("a footer")..];
             assert!(footer.contains(&link), "/{lang}/{slug}'s footer: {footer}");
@@ -200,8 +193,7 @@ async fn the_safety_note_lists_the_onion_address_only_when_there_is_one() {
     .await;
     for lang in ["en", "fa"] {
         let contact = app.get(&format!("/{lang}/contact")).await.body;
-        let note = &contact
-            [contact.find("class=\"safety-note\"").unwrap()..contact.find("<form").unwrap()];
+        let note = safety_note(&contact);
         assert!(note.contains(&format!("href=\"{ONION}/\"")), "{note}");
         let copies = &note[note.find("id=\"safety-copies\"").unwrap()..];
         assert!(copies.contains("https://mirror.example.net"), "{copies}");
@@ -212,8 +204,7 @@ async fn the_safety_note_lists_the_onion_address_only_when_there_is_one() {
     }
     let plain = TestApp::new().await;
     let contact = plain.get("/en/contact").await.body;
-    let note =
-        &contact[contact.find("class=\"safety-note\"").unwrap()..contact.find("<form").unwrap()];
+    let note = safety_note(&contact);
     assert!(note.contains("device and a network you trust"), "{note}");
     assert!(
         !note.contains(".onion") && !note.contains("safety-onion"),
