@@ -112,10 +112,7 @@ impl Privacy {
     /// change.
     pub fn fingerprint(&self) -> String {
         let json = serde_json::to_vec(&self.facts).unwrap_or_default();
-        Sha256::digest(json)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        format!("{:x}", Sha256::digest(json))
     }
 
     /// The same, changed on `day` (`YYYY-MM-DD`) if that is later: the day the facts became
@@ -139,10 +136,7 @@ mod tests {
     fn the_wording_date_moves_with_the_english_wording() {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/locales/en/privacy.ftl");
         let text = std::fs::read(path).expect("the English privacy messages");
-        let digest: String = Sha256::digest(text)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let digest = format!("{:x}", Sha256::digest(text));
         assert_eq!(
             digest, WORDING_DIGEST,
             "locales/en/privacy.ftl changed: set PRIVACY_WORDING_CHANGED (src/config/handling.rs) \
