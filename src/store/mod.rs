@@ -116,6 +116,9 @@ pub use postgres::SharedBuckets;
 #[derive(Clone)]
 pub struct Store(Backend);
 
+/// How long closing may wait for connections in use to be handed back.
+const CLOSE_WITHIN: Duration = Duration::from_secs(30);
+
 /// How long a write may wait, by default (see [`Store::open_within`]).
 pub const WRITE_DEADLINE: Duration = Duration::from_secs(10);
 
@@ -543,4 +546,17 @@ impl Store {
     pub async fn close(&self) {
         each_backend!(self, |backend| backend.close().await)
     }
+}
+
+/// Closes `pool` with none of its connections left open. A connection is handed back by a
+/// task of sqlx's own, and one that lands in the idle queue after sqlx 0.8's `close` has
+/// emptied it stays open for good (`close` stops looking once it holds every permit). So
+/// first wait until every connection is idle: nothing takes one out while the site stops.
+/// Bounded: a busy machine, not a hang, is what makes it slow.
+async fn close_pool<DB: sqlx::Database>(pool: &sqlx::Pool<DB>) {
+    let give_up = tokio::time::Instant::now() + CLOSE_WITHIN;
+    while pool.num_idle() < pool.size() as usize && tokio::time::Instant::now() < give_up {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    pool.close().await;
 }

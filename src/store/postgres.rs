@@ -198,7 +198,7 @@ impl Store {
     }
 
     pub(super) async fn close(&self) {
-        self.pool.close().await;
+        super::close_pool(&self.pool).await;
     }
 }
 

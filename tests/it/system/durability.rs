@@ -208,7 +208,8 @@ async fn in_flight_requests_finish_then_exits_0(signal: &str) {
         }
         assert!(
             started.elapsed() < Duration::from_secs(20),
-            "the server exits"
+            "the server exits:\n{}",
+            server.log_text()
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
