@@ -271,9 +271,14 @@ async fn stores_opening_a_new_database_at_once_all_succeed() {
                 tokio::spawn(async move { Store::open(&db.into(), None).await })
             })
             .collect();
+        let mut closes = vec![];
         for open in opens {
             let store = open.await.unwrap().expect("open");
-            store.close().await;
+            // Closed together: one by one, each would wait for the log the others hold.
+            closes.push(tokio::spawn(async move { store.close().await }));
+        }
+        for close in closes {
+            close.await.unwrap();
         }
     }
 }
