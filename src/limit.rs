@@ -26,6 +26,7 @@ use axum::http::HeaderMap;
 use sha2::{Digest, Sha256};
 
 use crate::{
+    config::Handling,
     onion::Circuit,
     store::{SharedBuckets, Store},
 };
@@ -39,17 +40,23 @@ pub(crate) enum Client {
     Circuit(u32),
 }
 
-/// How fast a client's allowance refills, and how much it holds.
+/// How fast a client's allowance refills, how much it holds, and how long it takes to fill
+/// from empty.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Rate {
     per_second: f64,
     burst: f64,
+    full_after: Duration,
 }
 
 impl Rate {
-    /// How long a bucket takes to fill from empty.
-    fn full_after(self) -> Duration {
-        Duration::from_secs_f64(self.burst / self.per_second)
+    /// The limit `handling` sets; `None` without one.
+    fn of(handling: &Handling) -> Option<Self> {
+        Some(Self {
+            per_second: f64::from(handling.contact_per_hour) / 3600.0,
+            burst: f64::from(handling.contact_burst),
+            full_after: handling.refill_time()?,
+        })
     }
 }
 
@@ -76,15 +83,11 @@ pub(crate) enum ContactLimit {
 }
 
 impl ContactLimit {
-    /// `per_hour` messages per client (0: no limit), `burst` at once; shared when the
-    /// store is.
-    pub(crate) fn new(per_hour: u32, burst: u32, store: &Store) -> Self {
-        if per_hour == 0 {
+    /// The limit `handling` sets (`--contact-per-hour`, `--contact-burst`); shared when
+    /// the store is.
+    pub(crate) fn new(handling: &Handling, store: &Store) -> Self {
+        let Some(rate) = Rate::of(handling) else {
             return Self::Off;
-        }
-        let rate = Rate {
-            per_second: f64::from(per_hour) / 3600.0,
-            burst: f64::from(burst.max(1)),
         };
         match store.shared_buckets() {
             Some(buckets) => Self::Shared { rate, buckets },
@@ -153,7 +156,7 @@ impl ContactLimit {
                 forget_full(&mut buckets, *rate, Instant::now());
             }
             Self::Shared { rate, buckets } => {
-                if let Err(e) = buckets.forget_full(rate.full_after()).await {
+                if let Err(e) = buckets.forget_full(rate.full_after).await {
                     tracing::warn!(error = %e, "could not forget full rate-limit buckets");
                 }
             }
@@ -163,7 +166,7 @@ impl ContactLimit {
 
 /// Forgets the clients in `buckets` whose bucket is full again at `now`.
 fn forget_full(buckets: &mut HashMap<IpAddr, Bucket>, rate: Rate, now: Instant) {
-    buckets.retain(|_, b| now.duration_since(b.at) < rate.full_after());
+    buckets.retain(|_, b| now.duration_since(b.at) < rate.full_after);
 }
 
 /// Takes a token from `key`'s bucket at `now`, first forgetting the clients whose bucket is
@@ -310,13 +313,19 @@ pub fn per_slash_64(ip: IpAddr) -> IpAddr {
 mod tests {
     use super::*;
 
+    fn rate(per_hour: u32, burst: u32) -> Rate {
+        Rate::of(&Handling {
+            retention_days: None,
+            privacy_contact: None,
+            contact_per_hour: per_hour,
+            contact_burst: burst,
+        })
+        .expect("a limit")
+    }
+
     fn in_memory(per_hour: u32, burst: u32) -> ContactLimit {
-        let rate = Rate {
-            per_second: f64::from(per_hour) / 3600.0,
-            burst: f64::from(burst),
-        };
         ContactLimit::Memory {
-            rate,
+            rate: rate(per_hour, burst),
             buckets: Mutex::default(),
         }
     }
@@ -342,10 +351,7 @@ mod tests {
 
     #[test]
     fn a_client_is_forgotten_once_its_allowance_is_whole_again_and_not_before() {
-        let rate = Rate {
-            per_second: 20.0 / 3600.0,
-            burst: 5.0,
-        };
+        let rate = rate(20, 5);
         let start = Instant::now();
         let mut buckets = HashMap::new();
         let a: IpAddr = "10.0.0.1".parse().unwrap();
@@ -408,10 +414,7 @@ mod tests {
 
     #[test]
     fn a_bucket_refills_at_its_rate_up_to_its_burst() {
-        let rate = Rate {
-            per_second: 1.0,
-            burst: 2.0,
-        };
+        let rate = rate(3600, 2);
         let start = Instant::now();
         let mut bucket = Bucket {
             tokens: 0.0,
@@ -429,10 +432,7 @@ mod tests {
 
     #[test]
     fn memory_stays_bounded_by_forgetting_full_buckets() {
-        let rate = Rate {
-            per_second: 1.0,
-            burst: 1.0,
-        };
+        let rate = rate(3600, 1);
         let (mut buckets, start) = (HashMap::new(), Instant::now());
         for i in 0..(RETAIN_ABOVE as u32 + 10) {
             assert!(take_from(&mut buckets, rate, IpAddr::from(i.to_be_bytes()), start).is_ok());

@@ -94,11 +94,7 @@ impl AppState {
             watch.set(watch_problems(&config, None));
             watch
         });
-        let contact_limit = ContactLimit::new(
-            config.handling.contact_per_hour,
-            config.handling.contact_burst,
-            &store,
-        );
+        let contact_limit = ContactLimit::new(&config.handling, &store);
         let traffic = (!config.access_log).then(Arc::default);
         Ok(Self(Arc::new(Inner {
             config,

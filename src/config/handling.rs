@@ -39,15 +39,22 @@ pub struct Handling {
 pub const FORGET_CLIENTS_EVERY: Duration = Duration::from_secs(60);
 
 impl Handling {
-    /// How long after a client's last message its count is kept, at most: until its
-    /// allowance is whole again (`burst` messages at `per_hour`), and the next time the
-    /// limit forgets. `None` without a limit.
-    pub fn limit_memory(&self) -> Option<Duration> {
+    /// How long a client's allowance takes to fill from empty (`contact_burst` messages at
+    /// `contact_per_hour`), the one formula of it: the contact limit forgets a client whose
+    /// allowance is whole again. `None` without a limit.
+    pub fn refill_time(&self) -> Option<Duration> {
         (self.contact_per_hour > 0).then(|| {
             Duration::from_secs_f64(
                 f64::from(self.contact_burst) * 3600.0 / f64::from(self.contact_per_hour),
-            ) + FORGET_CLIENTS_EVERY
+            )
         })
+    }
+
+    /// How long after a client's last message its count is kept, at most: until its
+    /// allowance is whole again, and the next time the limit forgets. `None` without a
+    /// limit.
+    pub fn limit_memory(&self) -> Option<Duration> {
+        self.refill_time().map(|full| full + FORGET_CLIENTS_EVERY)
     }
 }
 
