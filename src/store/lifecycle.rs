@@ -6,7 +6,7 @@ use std::path::Path;
 
 use sqlx::Connection;
 
-use super::{utc_ago, Backend, Error, Store};
+use super::{notice, utc_ago, Backend, Error, Store};
 
 /// Every column of a message, in the order `copy_sql!` binds them.
 const ALL_MESSAGES: &str = "SELECT id, name, email, body, locale, created_at, uid, digest \
@@ -127,21 +127,27 @@ impl Store {
     }
 
     /// Copies every message and notification of `self` into `to`, keeping their ids, times
-    /// and states; what is there already (the same ids) is left as it is, so running it
-    /// again copies nothing twice. Nothing is claimed in the copy: its instances send what
+    /// and states, and the day the privacy page's settings took effect; what is there
+    /// already (the same ids) is left as it is, so running it again copies nothing twice. Nothing is claimed in the copy: its instances send what
     /// was pending.
     pub async fn copy_to(&self, to: &Store) -> Result<Copied, Error> {
-        let (messages, notifications): (Vec<FullMessage>, Vec<FullNotification>) =
-            each_backend!(self, |backend| {
-                let mut conn = backend.pool.acquire().await?;
-                let mut tx = conn.begin().await?;
-                let messages = sqlx::query_as(ALL_MESSAGES).fetch_all(&mut *tx).await?;
-                let notifications = sqlx::query_as(ALL_NOTIFICATIONS)
-                    .fetch_all(&mut *tx)
-                    .await?;
-                tx.commit().await?;
-                (messages, notifications)
-            });
+        let (messages, notifications, settings): (
+            Vec<FullMessage>,
+            Vec<FullNotification>,
+            Option<(String, String)>,
+        ) = each_backend!(self, |backend| {
+            let mut conn = backend.pool.acquire().await?;
+            let mut tx = conn.begin().await?;
+            let messages = sqlx::query_as(ALL_MESSAGES).fetch_all(&mut *tx).await?;
+            let notifications = sqlx::query_as(ALL_NOTIFICATIONS)
+                .fetch_all(&mut *tx)
+                .await?;
+            let settings = sqlx::query_as(notice::SETTINGS)
+                .fetch_optional(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            (messages, notifications, settings)
+        });
         let mut copied = Copied {
             messages: messages.len(),
             notifications: notifications.len(),
@@ -177,6 +183,13 @@ impl Store {
                     .execute(&mut *tx)
                     .await?
                     .rows_affected();
+            }
+            if let Some((fingerprint, since)) = &settings {
+                sqlx::query(notice::COPY_SETTINGS)
+                    .bind(fingerprint)
+                    .bind(since)
+                    .execute(&mut *tx)
+                    .await?;
             }
             backend.after_copy(&mut tx).await?;
             tx.commit().await?;

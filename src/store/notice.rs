@@ -1,6 +1,8 @@
 //! The day the settings the privacy page states last changed, kept with the messages so
 //! that every instance, and every restart, tells the same day.
 
+use sqlx::Connection;
+
 use super::{Backend, Error, Store};
 
 /// Records `fingerprint` (of the stated settings) as the current one from `today` unless
@@ -12,24 +14,41 @@ const SETTINGS_SINCE: &str = "INSERT INTO privacy_settings (id, fingerprint, sin
      WHERE privacy_settings.fingerprint <> excluded.fingerprint \
      RETURNING since";
 
+/// The record, as a copy of the database reads it.
+pub(super) const SETTINGS: &str = "SELECT fingerprint, since FROM privacy_settings WHERE id = 1";
+
+/// The record a copy carries into a database: one that records other settings keeps them
+/// (its instances run with those); one that records the same ones takes the earlier day.
+pub(super) const COPY_SETTINGS: &str = "INSERT INTO privacy_settings (id, fingerprint, since) \
+     VALUES (1, $1, $2) \
+     ON CONFLICT (id) DO UPDATE SET since = excluded.since \
+     WHERE privacy_settings.fingerprint = excluded.fingerprint \
+     AND excluded.since < privacy_settings.since";
+
 impl Store {
     /// The day (`YYYY-MM-DD`) the settings with `fingerprint` became the ones the site runs
     /// with: `today` when they differ from the last recorded.
     pub async fn settings_since(&self, fingerprint: &str, today: &str) -> Result<String, Error> {
         each_backend!(self, |backend| {
+            // A write read with `fetch_*` commits in a transaction of its own, whose
+            // failure is then reported (see the SQLite store).
+            let mut conn = backend.pool.acquire().await?;
+            let mut tx = conn.begin().await?;
             let changed: Option<String> = sqlx::query_scalar(SETTINGS_SINCE)
                 .bind(fingerprint)
                 .bind(today)
-                .fetch_optional(&backend.pool)
+                .fetch_optional(&mut *tx)
                 .await?;
-            match changed {
-                Some(since) => Ok(since),
-                None => Ok(
+            let since = match changed {
+                Some(since) => since,
+                None => {
                     sqlx::query_scalar("SELECT since FROM privacy_settings WHERE id = 1")
-                        .fetch_one(&backend.pool)
-                        .await?,
-                ),
-            }
+                        .fetch_one(&mut *tx)
+                        .await?
+                }
+            };
+            tx.commit().await?;
+            Ok(since)
         })
     }
 }

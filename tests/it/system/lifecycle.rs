@@ -240,9 +240,19 @@ async fn a_backup_under_load_has_every_acknowledged_message() {
     assert_eq!(code, 1, "an existing file is never overwritten");
 }
 
+/// The day the settings the privacy page states became the site's, as `db` records it for
+/// settings with `fingerprint`, asked on `today`.
+async fn settings_since(db: &Database, fingerprint: &str, today: &str) -> String {
+    let store = Store::open(db, None).await.unwrap();
+    let since = store.settings_since(fingerprint, today).await.unwrap();
+    store.close().await;
+    since
+}
+
 /// Growing from one server to several: every message and notification moves to PostgreSQL
 /// with its number, time and state; a second run copies nothing twice; new messages there
-/// are numbered after the copied ones.
+/// are numbered after the copied ones. The privacy page's date of the settings moves too:
+/// the same settings on the new database are not a change.
 #[tokio::test]
 async fn messages_copy_moves_everything_to_postgres_once() {
     let dir = tempfile::tempdir().unwrap();
@@ -256,6 +266,10 @@ async fn messages_copy_moves_everything_to_postgres_once() {
         "UPDATE notifications SET state = 'sent', attempts = 1 WHERE message_id = 1",
     )
     .await;
+    assert_eq!(
+        settings_since(&sqlite, "settings", "2026-06-01").await,
+        "2026-06-01"
+    );
     let copy = |from: &Database, to: &Database| {
         run(&["messages", "copy", "--from", &arg(from), "--to", &arg(to)])
     };
@@ -267,9 +281,20 @@ async fn messages_copy_moves_everything_to_postgres_once() {
         list(&sqlite),
         "the same, number for number"
     );
+    assert_eq!(
+        settings_since(&postgres, "settings", "2026-12-01").await,
+        "2026-06-01",
+        "the same settings, since the same day"
+    );
+    // Instances on PostgreSQL run with other settings now: copying again keeps those.
+    settings_since(&postgres, "other settings", "2026-12-02").await;
     let (code, out, _) = copy(&sqlite, &postgres);
     assert_eq!(code, 0);
     assert!(out.contains("Copied 0 of 3 message(s) and 0 of 3"), "{out}");
+    assert_eq!(
+        settings_since(&postgres, "other settings", "2026-12-03").await,
+        "2026-12-02"
+    );
     store(&postgres, "After", "the move").await;
     let listing = list(&postgres);
     assert!(
