@@ -128,8 +128,8 @@ impl Store {
 
     /// Copies every message and notification of `self` into `to`, keeping their ids, times
     /// and states, and the day the privacy page's settings took effect; what is there
-    /// already (the same ids) is left as it is, so running it again copies nothing twice. Nothing is claimed in the copy: its instances send what
-    /// was pending.
+    /// already (the same ids) is left as it is, so running it again copies nothing twice.
+    /// Nothing is claimed in the copy: its instances send what was pending.
     pub async fn copy_to(&self, to: &Store) -> Result<Copied, Error> {
         let (messages, notifications, settings): (
             Vec<FullMessage>,

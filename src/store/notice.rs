@@ -14,7 +14,7 @@ const SETTINGS_SINCE: &str = "INSERT INTO privacy_settings (id, fingerprint, sin
      WHERE privacy_settings.fingerprint <> excluded.fingerprint \
      RETURNING since";
 
-/// The record, as a copy of the database reads it.
+/// The record: the fingerprint and the day.
 pub(super) const SETTINGS: &str = "SELECT fingerprint, since FROM privacy_settings WHERE id = 1";
 
 /// The record a copy carries into a database: one that records other settings keeps them
@@ -42,9 +42,9 @@ impl Store {
             let since = match changed {
                 Some(since) => since,
                 None => {
-                    sqlx::query_scalar("SELECT since FROM privacy_settings WHERE id = 1")
-                        .fetch_one(&mut *tx)
-                        .await?
+                    let (_, since): (String, String) =
+                        sqlx::query_as(SETTINGS).fetch_one(&mut *tx).await?;
+                    since
                 }
             };
             tx.commit().await?;

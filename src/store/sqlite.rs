@@ -378,7 +378,7 @@ mod tests {
     async fn a_connection_handed_back_as_the_store_closes_is_closed() {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("site.sqlite3");
-        let store = super::Store::open(&db, Duration::from_secs(10))
+        let store = super::Store::open(&db, crate::store::WRITE_DEADLINE)
             .await
             .unwrap();
         let conn = store.pool.acquire().await.unwrap();
